@@ -1,0 +1,103 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, as Kysely sees them. Timestamps are ISO 8601 strings in UTC with
+ * millisecond precision (`2026-11-22T09:00:00.000Z`), so they compare correctly as text on every engine.
+ * Booleans are stored as integers 0/1 (SQLite has no boolean type).
+ */
+export interface DirectoryRow {
+  id: string;
+  name: string;
+  idp: string;
+  status: 'active' | 'paused';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TokenRow {
+  id: string;
+  directory_id: string;
+  /** sha256 of the whole token, hex. The token itself is never stored. */
+  token_hash: string;
+  /** The first characters of the token (`rst_ab12`), so an admin can tell tokens apart. */
+  prefix: string;
+  label: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AdminKeyRow {
+  id: string;
+  key_hash: string;
+  prefix: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface UserRow {
+  /** Insertion order: the stable order of list responses and the key of cursors. */
+  seq: Generated<number>;
+  id: string;
+  directory_id: string;
+  user_name: string;
+  /** userName lowercased: RFC 7643 declares userName caseExact false, so uniqueness ignores case. */
+  user_name_lower: string;
+  external_id: string | null;
+  display_name: string | null;
+  /** 1, 0, or null when the IdP never sent `active`. */
+  active: number | null;
+  /** The resource as the IdP wrote it (attribute names in canonical case), without id, meta, password. */
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupRow {
+  seq: Generated<number>;
+  id: string;
+  directory_id: string;
+  display_name: string;
+  display_name_lower: string;
+  external_id: string | null;
+  /** The group as written, without id, meta and members (members live in group_members). */
+  resource: string;
+  member_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMemberRow {
+  group_id: string;
+  member_id: string;
+  directory_id: string;
+  member_type: 'User' | 'Group';
+  /** `display` as the IdP sent it, if it did. */
+  display: string | null;
+  seq: Generated<number>;
+}
+
+export interface EventRow {
+  seq: Generated<number>;
+  directory_id: string;
+  type: string;
+  resource_type: string;
+  resource_id: string;
+  data: string;
+  created_at: string;
+}
+
+export interface Database {
+  directories: DirectoryRow;
+  tokens: TokenRow;
+  admin_keys: AdminKeyRow;
+  users: UserRow;
+  groups: GroupRow;
+  group_members: GroupMemberRow;
+  events: EventRow;
+}
