@@ -9,7 +9,8 @@ export interface DirectoryRow {
   id: string;
   name: string;
   idp: string;
-  status: 'active' | 'paused';
+  /** A deleted directory keeps its row (so its IdP gets a clear 404) but none of its data. */
+  status: 'active' | 'paused' | 'deleted';
   created_at: string;
   updated_at: string;
 }
@@ -40,7 +41,7 @@ export interface AdminKeyRow {
 
 export interface UserRow {
   /** Insertion order: the stable order of list responses and the key of cursors. */
-  seq: Generated<number>;
+  seq: number;
   id: string;
   directory_id: string;
   user_name: string;
@@ -58,7 +59,7 @@ export interface UserRow {
 }
 
 export interface GroupRow {
-  seq: Generated<number>;
+  seq: number;
   id: string;
   directory_id: string;
   display_name: string;
@@ -79,11 +80,11 @@ export interface GroupMemberRow {
   member_type: 'User' | 'Group';
   /** `display` as the IdP sent it, if it did. */
   display: string | null;
-  seq: Generated<number>;
+  seq: number;
 }
 
 export interface EventRow {
-  seq: Generated<number>;
+  seq: number;
   directory_id: string;
   type: string;
   resource_type: string;
@@ -92,12 +93,15 @@ export interface EventRow {
   created_at: string;
 }
 
+/** The database assigns `seq` on insert. */
+type WithSeq<T extends { seq: number }> = Omit<T, 'seq'> & { seq: Generated<number> };
+
 export interface Database {
   directories: DirectoryRow;
   tokens: TokenRow;
   admin_keys: AdminKeyRow;
-  users: UserRow;
-  groups: GroupRow;
-  group_members: GroupMemberRow;
-  events: EventRow;
+  users: WithSeq<UserRow>;
+  groups: WithSeq<GroupRow>;
+  group_members: WithSeq<GroupMemberRow>;
+  events: WithSeq<EventRow>;
 }

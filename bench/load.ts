@@ -1,0 +1,101 @@
+// A closed-loop load generator: `concurrency` workers, each sending its next request as soon as the
+// previous one completed, so exactly `concurrency` requests are in flight (16, like Okta's provisioning
+// workers). It stops at a deadline or after `maxRequests`, whichever comes first.
+//
+// It shares the machine's two cores with the server, so the hot path allocates as little as it can:
+// latencies go into one preallocated Float64Array (reused by every phase), an operation returns `true`
+// on success instead of a result object, and the only per-request strings are the ones a request needs.
+
+/** `true` for a successful request; otherwise a short description (status and body) of the failure. */
+export type Outcome = true | string;
+
+/** Sends request number `index` (0-based, unique within a run) and reports how it went. */
+export type Operation = (index: number) => Promise<Outcome>;
+
+export interface LoadOptions {
+  readonly concurrency: number;
+  /** Stop starting new requests after this long; Infinity for count-bounded phases. */
+  readonly durationMs: number;
+  /** Never start more than this many requests. Bounded by the latency buffer's length. */
+  readonly maxRequests: number;
+  /** Preallocated storage for latencies in ms; shared between phases (summarize a run before the next). */
+  readonly latencies: Float64Array;
+}
+
+export interface LoadResult {
+  /** Requests that completed, successfully or not. */
+  readonly requests: number;
+  readonly errors: number;
+  readonly elapsedMs: number;
+  readonly concurrency: number;
+  /** Latencies (ms) of every completed request, in completion order; a view into the shared buffer. */
+  readonly latencies: Float64Array;
+  /** The first few failures, for printing. */
+  readonly errorSamples: readonly string[];
+}
+
+const MAX_ERROR_SAMPLES = 3;
+
+export async function runLoad(operation: Operation, options: LoadOptions): Promise<LoadResult> {
+  const maxRequests = Math.min(options.maxRequests, options.latencies.length);
+  const latencies = options.latencies;
+  const errorSamples: string[] = [];
+  let next = 0;
+  let completed = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  let lastCompletion = started;
+
+  const recordFailure = (description: string): void => {
+    errors += 1;
+    if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(description);
+  };
+
+  const worker = async (): Promise<void> => {
+    // Bounded: `next` grows by one per iteration and the loop ends at maxRequests.
+    while (next < maxRequests) {
+      const t0 = performance.now();
+      if (t0 >= deadline) return;
+      const index = next;
+      next += 1;
+      let outcome: Outcome;
+      try {
+        outcome = await operation(index);
+      } catch (error) {
+        outcome = `request failed: ${(error as Error).message}`;
+      }
+      const t1 = performance.now();
+      latencies[completed] = t1 - t0;
+      completed += 1;
+      lastCompletion = t1;
+      if (outcome !== true) recordFailure(outcome);
+    }
+  };
+
+  const workers: Promise<void>[] = [];
+  for (let w = 0; w < options.concurrency; w += 1) workers.push(worker());
+  await Promise.all(workers);
+
+  return {
+    requests: completed,
+    errors,
+    elapsedMs: lastCompletion - started,
+    concurrency: options.concurrency,
+    latencies: latencies.subarray(0, completed),
+    errorSamples,
+  };
+}
+
+/** A small deterministic PRNG (xorshift32), so runs pick the same "random" users. */
+export function createRandom(seed: number): (bound: number) => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return (bound: number): number => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state % bound;
+  };
+}

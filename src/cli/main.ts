@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/load-config.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import { registerAdminKeyCommands, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
+import { serve } from './serve.ts';
+
+/** The `roster` command line: the composition root for everything but the HTTP server. */
+const program = new Command('roster').description('Roster: user and group provisioning over SCIM').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the server (migrations are applied first)')
+  .action(() => serve());
+
+registerMigrateCommand(program);
+registerDirectoryCommands(program);
+registerTokenCommands(program);
+registerAdminKeyCommands(program);
+
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DomainError) {
+    process.stderr.write(`roster: ${error.message}\n`);
+    process.exit(error instanceof ConfigError ? 78 : 1);
+  }
+  throw error;
+}

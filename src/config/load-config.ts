@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The validated configuration of one Roster process. This module is the only reader of
+ * process.env (DESIGN.md §2); everything else receives a frozen RosterConfig.
+ */
+const configSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z.string().optional(),
+  publicUrl: z
+    .string()
+    .url()
+    .optional()
+    .transform((u) => u?.replace(/\/+$/, '')),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
+  limits: z
+    .object({
+      bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
+      filterMaxLength: z.coerce.number().int().positive().default(2048),
+      filterMaxDepth: z.coerce.number().int().positive().default(32),
+      defaultPageSize: z.coerce.number().int().positive().default(100),
+      maxPageSize: z.coerce.number().int().positive().default(1000),
+      bulkMaxOperations: z.coerce.number().int().positive().default(1000),
+      bulkMaxPayloadBytes: z.coerce.number().int().positive().default(1_048_576),
+      patchMaxOperations: z.coerce.number().int().positive().default(1000),
+    })
+    .default({} as never),
+  shutdownTimeoutMs: z.coerce.number().int().positive().default(10_000),
+});
+
+export type RosterConfig = Readonly<z.infer<typeof configSchema>> & { readonly databasePath: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variable → config key. Limits use ROSTER_ prefixed names with their unit. */
+const ENV_KEYS: Record<string, string> = {
+  PORT: 'port',
+  HOST: 'host',
+  ROSTER_DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  ROSTER_PUBLIC_URL: 'publicUrl',
+  LOG_LEVEL: 'logLevel',
+  ROSTER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  ROSTER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  ROSTER_BODY_LIMIT_BYTES: 'limits.bodyLimitBytes',
+  ROSTER_FILTER_MAX_LENGTH: 'limits.filterMaxLength',
+  ROSTER_FILTER_MAX_DEPTH: 'limits.filterMaxDepth',
+  ROSTER_DEFAULT_PAGE_SIZE: 'limits.defaultPageSize',
+  ROSTER_MAX_PAGE_SIZE: 'limits.maxPageSize',
+  ROSTER_BULK_MAX_OPERATIONS: 'limits.bulkMaxOperations',
+  ROSTER_BULK_MAX_PAYLOAD_BYTES: 'limits.bulkMaxPayloadBytes',
+  ROSTER_PATCH_MAX_OPERATIONS: 'limits.patchMaxOperations',
+};
+
+export const CONFIG_ENV_KEYS = Object.freeze({ ...ENV_KEYS });
+
+/**
+ * Reads the optional JSON file named by ROSTER_CONFIG, then the environment (which wins), validates
+ * once, and returns a frozen object. Every problem is listed, not just the first.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): RosterConfig {
+  const raw: Record<string, any> = { limits: {} };
+  const problems: string[] = [];
+  if (env.ROSTER_CONFIG) {
+    try {
+      const file = JSON.parse(readFileSync(env.ROSTER_CONFIG, 'utf8'));
+      Object.assign(raw, file, { limits: { ...(file.limits ?? {}) } });
+    } catch (error) {
+      problems.push(`ROSTER_CONFIG (${env.ROSTER_CONFIG}): ${(error as Error).message}`);
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (key.startsWith('limits.')) raw.limits[key.slice(7)] = value;
+    else raw[key] = value;
+  }
+  Object.assign(raw, overrides);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      const envName = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+      problems.push(`${envName ?? key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const config = parsed.data;
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new ConfigError([`DATABASE_URL: must be a postgres:// URL (SQLite is the default when it is unset)`]);
+  }
+  const databasePath = path.resolve(config.dataDir, 'roster.db');
+  return deepFreeze({ ...config, limits: { ...config.limits }, databasePath });
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(value);
+}

@@ -1,0 +1,7 @@
+/** The IdPs a directory can be created for; `generic` is any RFC 7644 client. */
+export const IDP_NAMES = ['okta', 'entra', 'onelogin', 'jumpcloud', 'generic'] as const;
+export type IdpName = (typeof IDP_NAMES)[number];
+
+export function isIdpName(value: string): value is IdpName {
+  return (IDP_NAMES as readonly string[]).includes(value);
+}

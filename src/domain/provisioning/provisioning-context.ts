@@ -1,0 +1,40 @@
+import type { Store } from '../../store/store.ts';
+
+/** What every provisioning call knows about where it runs. */
+export interface ProvisioningContext {
+  readonly directoryId: string;
+  /** `https://roster.example.com/scim/v2/<directoryId>`: the base of `meta.location`. */
+  readonly baseUrl: string;
+}
+
+export interface WriteConditions {
+  /** The `If-Match` header, if the client sent one. */
+  readonly ifMatch?: string;
+}
+
+export interface ProvisioningDeps {
+  readonly store: Store;
+  readonly now?: () => Date;
+  readonly maxPatchOperations?: number;
+}
+
+/**
+ * Thrown inside a write transaction when a row changed between read and conditional write (another
+ * node won the race). The transaction rolls back and the whole operation is run again.
+ */
+export class ConcurrentUpdate extends Error {
+  constructor() {
+    super('concurrent update');
+  }
+}
+
+/** Runs a write, re-running it when a conditional update lost a race; at most `attempts` times. */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdate) || i >= attempts) throw error;
+    }
+  }
+}

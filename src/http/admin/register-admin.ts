@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RosterConfig } from '../../config/load-config.ts';
+import type { AdminKeyService } from '../../domain/directories/create-admin-key-service.ts';
+import type { DirectoryService } from '../../domain/directories/create-directory-service.ts';
+import { DomainError } from '../../domain/domain-error.ts';
+import { renderApiError } from '../render-error.ts';
+import { publicOrigin } from '../scim/scim-context.ts';
+import { createAdminAuthHook } from './authenticate-admin.ts';
+
+export interface AdminDeps {
+  readonly config: RosterConfig;
+  readonly directories: DirectoryService;
+  readonly adminKeys: AdminKeyService;
+}
+
+type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
+
+function body(request: FastifyRequest): Record<string, unknown> {
+  const b = request.body;
+  if (b === undefined || b === null) return {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw new DomainError('request.invalid', 'the request body must be a JSON object');
+  return b as Record<string, unknown>;
+}
+
+/** The admin REST API at `/api/v1`: directories and their tokens. */
+export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
+  const { directories } = deps;
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(renderApiError);
+      api.addHook('onRequest', createAdminAuthHook(deps.adminKeys));
+      const scimBaseUrl = (request: FastifyRequest, id: string) => `${publicOrigin(deps.config, request)}/scim/v2/${id}`;
+
+      api.get('/directories', async (request) => ({ directories: (await directories.list()).map((d) => ({ ...d, scimBaseUrl: scimBaseUrl(request, d.id) })) }));
+      api.post('/directories', async (request, reply) => {
+        const { directory, token } = await directories.create(body(request) as { name: unknown });
+        return reply.code(201).send({ ...directory, scimBaseUrl: scimBaseUrl(request, directory.id), token: token.token });
+      });
+      api.get('/directories/:id', async (request: WithId) => {
+        const d = await directories.get(request.params.id);
+        return { ...d, scimBaseUrl: scimBaseUrl(request, d.id) };
+      });
+      api.patch('/directories/:id', async (request: WithId) => directories.update(request.params.id, body(request)));
+      api.post('/directories/:id/pause', async (request: WithId) => directories.update(request.params.id, { status: 'paused' }));
+      api.post('/directories/:id/resume', async (request: WithId) => directories.update(request.params.id, { status: 'active' }));
+      api.delete('/directories/:id', async (request: WithId, reply) => {
+        await directories.remove(request.params.id);
+        return reply.code(204).send();
+      });
+
+      api.get('/directories/:id/tokens', async (request: WithId) => ({ tokens: await directories.listTokens(request.params.id) }));
+      api.post('/directories/:id/tokens', async (request: WithId, reply) => {
+        const b = body(request);
+        const issued = await directories.createToken(request.params.id, { label: (b.label as string) ?? null, expiresAt: (b.expiresAt as string) ?? null });
+        return reply.code(201).send({ ...issued.view, token: issued.token });
+      });
+      api.post('/tokens/:id/rotate', async (request: WithId, reply) => {
+        const grace = body(request).graceSeconds ?? 3600;
+        const issued = await directories.rotateToken(request.params.id, Number(grace));
+        return reply.code(201).send({ ...issued.view, token: issued.token });
+      });
+      api.delete('/tokens/:id', async (request: WithId) => directories.revokeToken(request.params.id));
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,47 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { RosterConfig } from '../config/load-config.ts';
+import type { Services } from '../domain/create-services.ts';
+import { registerAdmin } from './admin/register-admin.ts';
+import { registerHealth } from './register-health.ts';
+import { renderApiError } from './render-error.ts';
+import { registerScim } from './scim/register-scim.ts';
+
+export interface AppOptions {
+  readonly config: RosterConfig;
+  readonly services: Services;
+  /** A pino destination for tests that read the log; stdout otherwise. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/**
+ * Builds the HTTP app without listening (tests inject or listen on port 0). The only module that
+ * knows Fastify.
+ */
+export async function createApp({ config, services, logStream }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Tokens and passwords never reach a log line: headers are not logged at all, bodies neither.
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password'], censor: '[redacted]' },
+      ...(logStream ? { stream: logStream } : {}),
+    },
+    bodyLimit: config.limits.bodyLimitBytes,
+    // The request id is echoed to the client so an admin can find the log line for a failed call.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  // SCIM clients send application/scim+json (RFC 7644 §3.1); some send no type or text/plain.
+  app.addContentTypeParser(['application/scim+json', 'text/plain'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(renderApiError);
+
+  registerHealth(app, services);
+  await registerScim(app, { config, ...services });
+  await registerAdmin(app, { config, ...services });
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectoryService, DirectoryView } from '../../domain/directories/create-directory-service.ts';
+import { ScimError } from '../../scim/scim-error.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    directory?: DirectoryView;
+  }
+}
+
+/**
+ * The presented token: `Authorization: Bearer <token>`, or HTTP Basic with the token as the password
+ * and any user name (IdP apps that only offer Basic, like Okta's older app templates).
+ */
+export function presentedToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const space = header.indexOf(' ');
+  if (space < 0) return undefined;
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') return value || undefined;
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) || undefined : undefined;
+  }
+  return undefined;
+}
+
+function unauthorized(reply: FastifyReply, detail: string): ScimError {
+  reply.header('www-authenticate', 'Bearer realm="roster", Basic realm="roster"');
+  return new ScimError(401, undefined, detail);
+}
+
+/** A token reaches exactly one directory; a paused or deleted directory answers with an error, never a silent 200. */
+export function createScimAuthHook(directories: DirectoryService) {
+  return async function authenticateScim(request: FastifyRequest<{ Params: { directoryId: string } }>, reply: FastifyReply) {
+    const token = presentedToken(request.headers.authorization);
+    if (!token) throw unauthorized(reply, 'send the directory token as "Authorization: Bearer <token>"');
+    const auth = await directories.authenticate(token);
+    if (!auth.ok) {
+      request.log.warn({ reason: auth.reason, directoryId: request.params.directoryId }, 'SCIM authentication failed');
+      throw unauthorized(reply, auth.reason === 'expired' ? 'the token has expired' : auth.reason === 'revoked' ? 'the token was revoked' : 'the token is not valid');
+    }
+    if (auth.directory.id !== request.params.directoryId) {
+      request.log.warn({ directoryId: request.params.directoryId }, 'SCIM token used for another directory');
+      throw unauthorized(reply, 'the token is not valid for this directory');
+    }
+    if (auth.directory.status === 'deleted') throw new ScimError(404, undefined, 'this directory has been deleted');
+    if (auth.directory.status === 'paused') throw new ScimError(403, undefined, 'this directory is paused; an administrator must resume it');
+    request.directory = auth.directory;
+  };
+}

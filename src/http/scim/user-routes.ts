@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listPage } from '../../domain/provisioning/list-page.ts';
+import { listResponse, parseListParams, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
+import { createProjection } from '../../scim/project-resource.ts';
+import { userResourceType } from '../../scim/schemas/resource-types.ts';
+import type { StoredUser } from '../../store/store.ts';
+import { SCIM_CONTENT_TYPE } from '../render-error.ts';
+import { toListRequest } from './list-request.ts';
+import { scimContext } from './scim-context.ts';
+import type { ScimDeps } from './scim-deps.ts';
+import { ifMatch, notModified, sendResource, wantsMinimal } from './send-scim.ts';
+
+type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Querystring: Record<string, string> }>;
+
+/** `/Users` (RFC 7644 §3.3–3.6). */
+export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
+  const { config, users, store } = deps;
+  const limits = { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize };
+  const projectionOf = (q: { attributes?: string; excludedAttributes?: string }) => createProjection(userResourceType, q);
+
+  async function list(request: FastifyRequest, reply: FastifyReply, params: ListParams) {
+    const projection = projectionOf(params);
+    const listRequest = toListRequest(config, userResourceType, params);
+    const ctx = scimContext(config, request);
+    const page = await listPage<StoredUser>(
+      store,
+      'users',
+      ctx.directoryId,
+      userResourceType,
+      listRequest,
+    );
+    const resources = page.rows.length > 0 ? await store.read((q) => users.render(ctx, q, page.rows, { withGroups: projection.includes('groups') })) : [];
+    const body = listResponse(
+      resources.map((r) => projection.apply(r)),
+      { totalResults: page.totalResults, startIndex: page.startIndex, itemsPerPage: resources.length, nextCursor: page.nextCursor },
+    );
+    return reply.type(SCIM_CONTENT_TYPE).send(body);
+  }
+
+  app.get('/Users', (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => list(request, reply, parseListParams(request.query, limits)));
+  app.post('/Users/.search', (request, reply) => list(request, reply, parseSearchRequest(request.body, limits)));
+
+  app.post('/Users', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
+    const projection = projectionOf(request.query);
+    const ctx = scimContext(config, request);
+    const created = await users.create(ctx, request.body, { withGroups: projection.includes('groups') });
+    reply.header('location', created.resource.meta && (created.resource.meta as { location: string }).location);
+    return sendResource(reply, 201, projection.apply(created.resource), created.version);
+  });
+
+  app.get('/Users/:id', async (request: IdRequest, reply) => {
+    const projection = projectionOf(request.query);
+    const found = await users.get(scimContext(config, request), request.params.id, { withGroups: projection.includes('groups') });
+    if (notModified(request, reply, found.version)) return reply;
+    return sendResource(reply, 200, projection.apply(found.resource), found.version);
+  });
+
+  app.put('/Users/:id', async (request: IdRequest, reply) => {
+    const projection = projectionOf(request.query);
+    const updated = await users.replace(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: projection.includes('groups') });
+    return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
+  });
+
+  app.patch('/Users/:id', async (request: IdRequest, reply) => {
+    const projection = projectionOf(request.query);
+    const minimal = wantsMinimal(request);
+    const updated = await users.patch(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
+    if (minimal) return reply.code(204).header('etag', `W/"${updated.version}"`).send();
+    return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
+  });
+
+  app.delete('/Users/:id', async (request: IdRequest, reply) => {
+    await users.remove(scimContext(config, request), request.params.id, { ifMatch: ifMatch(request) });
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,114 @@
+import type { AttributeDef } from '../schemas/attribute-def.ts';
+import { findSubAttribute } from '../schemas/resource-types.ts';
+import { scimErrors } from '../scim-error.ts';
+
+/**
+ * Type-checks a PATCH value against its attribute definition (RFC 7643 §2.3) and returns it with
+ * sub-attribute names in canonical case. Error messages name the attribute and the expected type,
+ * never the value: the attribute may be `password` (RFC 7643 §7, writeOnly).
+ *
+ * `label` prefixes every error (`Operations[2] path "active"`), so the IdP learns which operation failed.
+ */
+export function normalizeAttributeValue(def: AttributeDef, value: unknown, label: string): unknown {
+  if (def.type === 'complex') return normalizeComplexValue(def, value, label);
+  const checked = def.type === 'boolean' ? coerceBooleanString(value) : value;
+  if (!hasType(def, checked)) throw scimErrors.invalidValue(`${label}: "${def.name}" must be ${describeType(def)}.`);
+  return checked;
+}
+
+/**
+ * The values of a multi-valued attribute: an array, or one value standing for a one-element array
+ * (RFC 7644 §3.5.2.1 allows either for `add`). `null` elements are dropped (RFC 7643 §2.5: unassigned).
+ */
+export function normalizeMultiValue(def: AttributeDef, value: unknown, label: string): unknown[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.filter((item) => item !== null).map((item) => normalizeAttributeValue(def, item, label));
+}
+
+/**
+ * Entra ID (default job, without `aadOptscim062020`) sends booleans as strings, e.g.
+ * `{"op":"Replace","path":"active","value":"False"}` and `roles[primary eq "True"]`. "True"/"False"
+ * in any case become booleans; every other value passes through to the type check. This is the
+ * only coercion PATCH performs.
+ */
+export function coerceBooleanString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return value;
+}
+
+/**
+ * A complex value: an object whose keys are sub-attributes (case-insensitive, stored canonical).
+ * `null` sub-attributes are left out; read-only sub-attributes cannot be written (RFC 7643 §2.2).
+ */
+function normalizeComplexValue(def: AttributeDef, value: unknown, label: string): Record<string, unknown> {
+  if (!isPlainObject(value)) throw scimErrors.invalidValue(`${label}: "${def.name}" must be an object of sub-attributes.`);
+  const out: Record<string, unknown> = {};
+  for (const [key, subValue] of Object.entries(value)) {
+    const sub = findSubAttribute(def, key);
+    if (!sub) throw scimErrors.invalidValue(`${label}: "${def.name}" has no sub-attribute "${key}".`);
+    if (sub.mutability === 'readOnly') throw scimErrors.mutability(`${label}: "${def.name}.${sub.name}" is read-only.`);
+    if (subValue === null) continue;
+    out[sub.name] = sub.multiValued ? normalizeMultiValue(sub, subValue, label) : normalizeAttributeValue(sub, subValue, label);
+  }
+  return out;
+}
+
+// RFC 7643 §2.3.5: xsd:dateTime, e.g. 2008-01-23T04:56:22Z.
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+// RFC 7643 §2.3.6: base64, RFC 4648 §4 alphabet.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function hasType(def: AttributeDef, value: unknown): boolean {
+  switch (def.type) {
+    case 'string':
+    case 'reference':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'decimal':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'dateTime':
+      return typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+    case 'binary':
+      return typeof value === 'string' && value.length % 4 === 0 && BASE64.test(value);
+    case 'complex':
+      return isPlainObject(value);
+  }
+}
+
+function describeType(def: AttributeDef): string {
+  switch (def.type) {
+    case 'boolean':
+      return 'a boolean';
+    case 'integer':
+      return 'an integer';
+    case 'decimal':
+      return 'a number';
+    case 'dateTime':
+      return 'an xsd:dateTime string';
+    case 'binary':
+      return 'a base64 string';
+    case 'complex':
+      return 'an object';
+    default:
+      return 'a string';
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Structural equality of JSON values, ignoring object key order (duplicate checks, `changed`). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
+}

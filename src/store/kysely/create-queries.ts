@@ -1,0 +1,231 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../database.ts';
+import type { Queries } from '../store.ts';
+import { createListQueries, type EngineSql } from './list-queries.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** SQLite caps bound parameters per statement; Roster chunks IN lists well below every engine's cap. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Builds every query over one executor (the pool, or a transaction). */
+export function createQueries(db: Executor, engine: EngineSql): Queries {
+  const lists = createListQueries(db, engine);
+  return {
+    directories: {
+      async insert(row) {
+        await db.insertInto('directories').values(row).execute();
+      },
+      get: (id) => db.selectFrom('directories').selectAll().where('id', '=', id).executeTakeFirst(),
+      list: () => db.selectFrom('directories').selectAll().where('status', '!=', 'deleted').orderBy('created_at').orderBy('id').execute(),
+      async update(id, patch) {
+        const r = await db.updateTable('directories').set(patch).where('id', '=', id).executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+      async counts(id) {
+        const [u, g] = await Promise.all([
+          db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', id).executeTakeFirstOrThrow(),
+          db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', id).executeTakeFirstOrThrow(),
+        ]);
+        return { users: Number(u.n), groups: Number(g.n) };
+      },
+      async purgeData(id) {
+        await db.deleteFrom('group_members').where('directory_id', '=', id).execute();
+        await db.deleteFrom('groups').where('directory_id', '=', id).execute();
+        await db.deleteFrom('users').where('directory_id', '=', id).execute();
+      },
+    },
+    tokens: {
+      async insert(row) {
+        await db.insertInto('tokens').values(row).execute();
+      },
+      findByHash: (hash) => db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst(),
+      get: (id) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
+      listForDirectory: (directoryId) =>
+        db.selectFrom('tokens').selectAll().where('directory_id', '=', directoryId).orderBy('created_at').orderBy('id').execute(),
+      async update(id, patch) {
+        const r = await db.updateTable('tokens').set(patch).where('id', '=', id).executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+    },
+    adminKeys: {
+      async insert(row) {
+        await db.insertInto('admin_keys').values(row).execute();
+      },
+      findByHash: (hash) => db.selectFrom('admin_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst(),
+      list: () => db.selectFrom('admin_keys').selectAll().orderBy('created_at').execute(),
+      async update(id, patch) {
+        const r = await db.updateTable('admin_keys').set(patch).where('id', '=', id).executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+    },
+    users: {
+      async insert(row) {
+        await db.insertInto('users').values(row).execute();
+      },
+      get: (directoryId, id) => db.selectFrom('users').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
+      async update(row, expectedVersion) {
+        const { id, directory_id, created_at, ...rest } = row;
+        const r = await db
+          .updateTable('users')
+          .set(rest)
+          .where('id', '=', id)
+          .where('directory_id', '=', directory_id)
+          .where('version', '=', expectedVersion)
+          .executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+      async delete(directoryId, id) {
+        const r = await db.deleteFrom('users').where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      },
+      list: (options) => lists.listUsers(options),
+      count: (options) => lists.countUsers(options),
+      async existingIds(directoryId, ids) {
+        const found = new Set<string>();
+        for (const part of chunks(ids)) {
+          const rows = await db.selectFrom('users').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
+          for (const r of rows) found.add(r.id);
+        }
+        return found;
+      },
+    },
+    groups: {
+      async insert(row) {
+        await db.insertInto('groups').values(row).execute();
+      },
+      get: (directoryId, id) => db.selectFrom('groups').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
+      async update(row, expectedVersion) {
+        const { id, directory_id, created_at, ...rest } = row;
+        const r = await db
+          .updateTable('groups')
+          .set(rest)
+          .where('id', '=', id)
+          .where('directory_id', '=', directory_id)
+          .where('version', '=', expectedVersion)
+          .executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+      async delete(directoryId, id) {
+        await db.deleteFrom('group_members').where('group_id', '=', id).execute();
+        // A group may itself be a member of other groups.
+        const r = await db.deleteFrom('groups').where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      },
+      list: (options) => lists.listGroups(options),
+      count: (options) => lists.countGroups(options),
+      async existingIds(directoryId, ids) {
+        const found = new Set<string>();
+        for (const part of chunks(ids)) {
+          const rows = await db.selectFrom('groups').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
+          for (const r of rows) found.add(r.id);
+        }
+        return found;
+      },
+      async touch(groupIds, countDelta, at) {
+        for (const part of chunks(groupIds)) {
+          await db
+            .updateTable('groups')
+            .set({
+              member_count: sql`member_count + ${countDelta}`,
+              version: sql`version + 1`,
+              updated_at: at,
+            })
+            .where('id', 'in', part)
+            .execute();
+        }
+      },
+      async ofMembers(directoryId, memberIds) {
+        const out = new Map<string, { id: string; displayName: string }[]>();
+        for (const part of chunks(memberIds)) {
+          const rows = await db
+            .selectFrom('group_members as m')
+            .innerJoin('groups as g', 'g.id', 'm.group_id')
+            .select(['m.member_id', 'g.id', 'g.display_name'])
+            .where('m.directory_id', '=', directoryId)
+            .where('m.member_id', 'in', part)
+            .orderBy('g.seq')
+            .execute();
+          for (const r of rows) {
+            const list = out.get(r.member_id) ?? [];
+            list.push({ id: r.id, displayName: r.display_name });
+            out.set(r.member_id, list);
+          }
+        }
+        return out;
+      },
+    },
+    members: {
+      async add(directoryId, groupId, members) {
+        const added: string[] = [];
+        for (const part of chunks(members)) {
+          const rows = await db
+            .insertInto('group_members')
+            .values(part.map((m) => ({ group_id: groupId, member_id: m.memberId, directory_id: directoryId, member_type: m.memberType, display: m.display })))
+            .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
+            .returning('member_id')
+            .execute();
+          for (const r of rows) added.push(r.member_id);
+        }
+        return added;
+      },
+      async remove(groupId, memberIds) {
+        const removed: string[] = [];
+        for (const part of chunks(memberIds)) {
+          const rows = await db
+            .deleteFrom('group_members')
+            .where('group_id', '=', groupId)
+            .where('member_id', 'in', part)
+            .returning('member_id')
+            .execute();
+          for (const r of rows) removed.push(r.member_id);
+        }
+        return removed;
+      },
+      async present(groupId, memberIds) {
+        const found = new Set<string>();
+        for (const part of chunks(memberIds)) {
+          const rows = await db.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).where('member_id', 'in', part).execute();
+          for (const r of rows) found.add(r.member_id);
+        }
+        return found;
+      },
+      page: (groupId, afterSeq, limit) =>
+        db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute(),
+      async removeEverywhere(memberId) {
+        const rows = await db.deleteFrom('group_members').where('member_id', '=', memberId).returning('group_id').execute();
+        return rows.map((r) => r.group_id);
+      },
+    },
+    events: {
+      async append(e) {
+        await db
+          .insertInto('events')
+          .values({
+            directory_id: e.directoryId,
+            type: e.type,
+            resource_type: e.resourceType,
+            resource_id: e.resourceId,
+            data: JSON.stringify(e.data),
+            created_at: e.at,
+          })
+          .execute();
+      },
+      list: (directoryId, afterSeq, limit) =>
+        db
+          .selectFrom('events')
+          .select(['seq', 'type', 'resource_type', 'resource_id', 'data', 'created_at'])
+          .where('directory_id', '=', directoryId)
+          .where('seq', '>', afterSeq)
+          .orderBy('seq')
+          .limit(limit)
+          .execute(),
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import * as initial from './001-initial.ts';
+import type { Engine, Migration } from './migration.ts';
+
+/** Every migration, in order. Names are permanent: they are recorded in the database. */
+export const migrations: readonly Migration[] = [{ name: '001-initial', up: initial.up }];
+
+/**
+ * Applies pending migrations. Kysely's migrator takes a lock (a lock table row, and on PostgreSQL an
+ * advisory lock) so two nodes starting at once apply each migration exactly once.
+ */
+export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    migrationTableName: 'roster_migrations',
+    migrationLockTableName: 'roster_migrations_lock',
+    provider: {
+      async getMigrations() {
+        return Object.fromEntries(migrations.map((m) => [m.name, { up: (d: Kysely<any>) => m.up(d, { engine }) }]));
+      },
+    },
+  });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) throw new Error(`Migration failed: ${(error as Error).message}`, { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

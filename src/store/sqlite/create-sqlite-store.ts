@@ -1,0 +1,35 @@
+import { Kysely } from 'kysely';
+import { sqliteJsonHooks } from '../compile-filter.ts';
+import type { Database } from '../database.ts';
+import { createQueries } from '../kysely/create-queries.ts';
+import { migrateToLatest } from '../migrations/index.ts';
+import type { Store } from '../store.ts';
+import { openSqlite, type SqliteOptions } from './open-sqlite.ts';
+import { createSqliteDialect } from './sqlite-driver.ts';
+import { translateSqliteError } from './translate-sqlite-error.ts';
+
+/** The embedded default store: one SQLite file in WAL mode, one connection per process. */
+export function createSqliteStore(file: string, options: SqliteOptions): Store {
+  const raw = openSqlite(file, options);
+  const db = new Kysely<Database>({ dialect: createSqliteDialect(raw) });
+  const pooled = createQueries(db, sqliteJsonHooks);
+
+  const rethrow = (error: unknown): never => {
+    throw translateSqliteError(error);
+  };
+
+  return {
+    engine: 'sqlite',
+    read: (fn) => fn(pooled).catch(rethrow),
+    write: (fn) =>
+      db
+        .transaction()
+        .execute((trx) => fn(createQueries(trx, sqliteJsonHooks)))
+        .catch(rethrow),
+    migrate: () => migrateToLatest(db, 'sqlite'),
+    async ping() {
+      raw.prepare('select 1').get();
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SqliteOptions {
+  /** `normal` survives a process crash (kill -9) in WAL mode; `full` also survives power loss. */
+  readonly synchronous: 'normal' | 'full';
+}
+
+/** Opens (creating if needed) the database file with the pragmas Roster relies on. */
+export function openSqlite(file: string, options: SqliteOptions): Database.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  // The CLI and the server may write the same file; wait for the other's transaction to finish.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  return db;
+}
