@@ -42,7 +42,7 @@ export function applyAttributeOperation(state: PatchState, op: PatchOpName, targ
  */
 function setTarget(state: PatchState, op: PatchOpName, target: AttributeTarget, value: unknown, label: string): void {
   const { def, sub } = target;
-  const container = containerFor(state, target.extension, true);
+  const container = getContainer(state, target.extension, true);
   if (sub) {
     if (def.multiValued) {
       throw scimErrors.invalidPath(`${label}: a sub-attribute of a multi-valued attribute needs a value filter, e.g. emails[type eq "work"].value.`);
@@ -104,7 +104,7 @@ function setFilteredTarget(state: PatchState, target: AttributeTarget, value: un
   const next = sub
     ? normalizeAttributeValue(sub, value, label)
     : normalizeAttributeValue(def, Array.isArray(value) && value.length === 1 ? value[0] : value, label);
-  const container = containerFor(state, target.extension, true);
+  const container = getContainer(state, target.extension, true);
   const list = [...readArray(container, def.name)];
   const written = new Set<unknown>();
   list.forEach((element, i) => {
@@ -118,7 +118,7 @@ function setFilteredTarget(state: PatchState, target: AttributeTarget, value: un
     }
   });
   if (written.size === 0) {
-    const seed = elementFromEqTerms(def, filter, label);
+    const seed = buildElementFromEqTerms(def, filter, label);
     if (!seed) throw scimErrors.noTarget(`${label}: the value filter matches no element.`);
     const created = sub ? { ...seed, [sub.name]: next } : { ...seed, ...(next as Record<string, unknown>) };
     list.push(created);
@@ -138,7 +138,7 @@ function removeTarget(state: PatchState, target: AttributeTarget, value: unknown
   if (!filter && !sub && def.required) {
     throw scimErrors.mutability(`${label}: "${def.name}" is required and cannot be removed.`);
   }
-  const container = containerFor(state, target.extension, false);
+  const container = getContainer(state, target.extension, false);
   if (!def.multiValued) {
     if (!container) return;
     if (!sub) return deleteKey(container, def.name);
@@ -164,7 +164,7 @@ function removeTarget(state: PatchState, target: AttributeTarget, value: unknown
   if (!container || selected.length === 0) return;
   const chosen = new Set(selected);
   const remaining = sub
-    ? list.map((element) => (chosen.has(element) && isPlainObject(element) ? withoutKey(element, sub.name) : element))
+    ? list.map((element) => (chosen.has(element) && isPlainObject(element) ? omitKey(element, sub.name) : element))
         .filter((element) => !isPlainObject(element) || Object.keys(element).length > 0)
     : list.filter((element) => !chosen.has(element));
   writeList(container, def, remaining, new Set());
@@ -175,10 +175,10 @@ function removeTarget(state: PatchState, target: AttributeTarget, value: unknown
  * `{ type: "work", primary: true }`, typed by the sub-attribute definitions. Undefined for any
  * other filter shape.
  */
-function elementFromEqTerms(def: AttributeDef, filter: FilterNode, label: string): Record<string, unknown> | undefined {
+function buildElementFromEqTerms(def: AttributeDef, filter: FilterNode, label: string): Record<string, unknown> | undefined {
   if (filter.kind === 'logical' && filter.op === 'and') {
-    const left = elementFromEqTerms(def, filter.left, label);
-    const right = left && elementFromEqTerms(def, filter.right, label);
+    const left = buildElementFromEqTerms(def, filter.left, label);
+    const right = left && buildElementFromEqTerms(def, filter.right, label);
     return left && right ? { ...left, ...right } : undefined;
   }
   if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.subAttr !== undefined || filter.value === null) return undefined;
@@ -188,11 +188,11 @@ function elementFromEqTerms(def: AttributeDef, filter: FilterNode, label: string
 }
 
 function isMatch(element: unknown, filter: FilterNode, def: AttributeDef, label: string): element is Record<string, unknown> {
-  return isPlainObject(element) && withLabel(label, () => matchesFilter(element, filter, def));
+  return isPlainObject(element) && runWithLabel(label, () => matchesFilter(element, filter, def));
 }
 
 /** Prefixes errors of the shared filter code with the operation, keeping their status and scimType. */
-export function withLabel<T>(label: string, run: () => T): T {
+export function runWithLabel<T>(label: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
@@ -223,9 +223,9 @@ function writeList(container: Record<string, unknown>, def: AttributeDef, list: 
 }
 
 /** The object holding the target: the resource, or its extension object (created on demand). */
-function containerFor(state: PatchState, extension: string | undefined, create: true): Record<string, unknown>;
-function containerFor(state: PatchState, extension: string | undefined, create: false): Record<string, unknown> | undefined;
-function containerFor(state: PatchState, extension: string | undefined, create: boolean): Record<string, unknown> | undefined {
+function getContainer(state: PatchState, extension: string | undefined, create: true): Record<string, unknown>;
+function getContainer(state: PatchState, extension: string | undefined, create: false): Record<string, unknown> | undefined;
+function getContainer(state: PatchState, extension: string | undefined, create: boolean): Record<string, unknown> | undefined {
   if (extension === undefined) return state.resource;
   state.touchedExtensions.add(extension);
   const current = readKey(state.resource, extension);
@@ -265,7 +265,7 @@ export function deleteKey(object: Record<string, unknown>, name: string): void {
   for (const key of Object.keys(object)) if (key.toLowerCase() === lower) delete object[key];
 }
 
-function withoutKey(object: Record<string, unknown>, name: string): Record<string, unknown> {
+function omitKey(object: Record<string, unknown>, name: string): Record<string, unknown> {
   const rest = { ...object };
   delete rest[name];
   return rest;

@@ -4,7 +4,7 @@ import { resolveAttrPath } from '../filter/resolve-path.ts';
 import type { AttributeDef } from '../schemas/attribute-def.ts';
 import { findExtension, findSubAttribute, type ResourceTypeDef } from '../schemas/resource-types.ts';
 import { ScimError, scimErrors } from '../scim-error.ts';
-import { applyAttributeOperation, deleteKey, withLabel, type AttributeTarget, type PatchState } from './apply-attribute-operation.ts';
+import { applyAttributeOperation, deleteKey, runWithLabel, type AttributeTarget, type PatchState } from './apply-attribute-operation.ts';
 import { createMemberDeltaBuilder, isEmptyMemberDelta, type MemberDelta, type MemberRef } from './member-delta.ts';
 import { isPlainObject, jsonEqual } from './normalize-attribute-value.ts';
 import type { PatchOpName, PatchOperation } from './parse-patch-request.ts';
@@ -83,7 +83,7 @@ function resolveTarget(type: ResourceTypeDef, path: PatchPath, label: string): A
   if (path.valueFilter && path.attr.subAttr !== undefined) {
     throw scimErrors.invalidPath(`${label}: a value filter must follow the attribute name, not a sub-attribute.`);
   }
-  const resolved = withLabel(label, () => resolveAttrPath(type, path.attr, 'patch'));
+  const resolved = runWithLabel(label, () => resolveAttrPath(type, path.attr, 'patch'));
   let sub: AttributeDef | undefined = resolved.sub;
   if (path.valueFilter) {
     if (!resolved.def.multiValued || resolved.def.type !== 'complex') {
@@ -126,6 +126,8 @@ function applyPathlessValue(
     if (extensionUrn === undefined) {
       if (IGNORED_VALUE_KEYS.has(key.toLowerCase())) continue;
       const extension = findExtension(state.type, key);
+      // RFC 7644 §3.10: names may be qualified by their schema URN, the core one included, so a
+      // core URN key holds core attributes just as an extension URN key holds extension attributes.
       const isCore = key.toLowerCase() === state.type.schema.id.toLowerCase();
       if (extension || isCore) {
         if (!isPlainObject(keyValue)) throw scimErrors.invalidValue(`${keyLabel}: a schema URN key must hold an object of attributes.`);
@@ -136,7 +138,7 @@ function applyPathlessValue(
     const pathText = extensionUrn === undefined ? key : `${extensionUrn}:${key}`;
     let target: AttributeTarget;
     try {
-      target = resolveTarget(state.type, withLabel(keyLabel, () => parsePatchPath(pathText)), keyLabel);
+      target = resolveTarget(state.type, runWithLabel(keyLabel, () => parsePatchPath(pathText)), keyLabel);
     } catch (error) {
       // A bad key is a bad value: the request has no path to blame. Read-only keys stay `mutability`.
       if (error instanceof ScimError && error.scimType !== 'mutability') {
@@ -157,7 +159,7 @@ function applyMembersOperation(delta: DeltaBuilder, op: PatchOpName, target: Att
   if (target.sub) throw scimErrors.mutability(`${label}: member sub-attributes are immutable.`);
   if (target.filter) {
     if (op !== 'remove') throw scimErrors.invalidPath(`${label}: a value filter on "members" is only supported by "remove".`);
-    for (const memberValue of memberValuesOfFilter(target.filter, label)) delta.removeMember(memberValue);
+    for (const memberValue of collectMemberValues(target.filter, label)) delta.removeMember(memberValue);
     return;
   }
   if (op === 'remove') {
@@ -180,9 +182,9 @@ function applyMembersOperation(delta: DeltaBuilder, op: PatchOpName, target: Att
  * Member values named by a removal filter. Only `value eq "…"` terms joined by `or` can be applied
  * without reading the membership table, so other filters are refused rather than loaded and matched.
  */
-function memberValuesOfFilter(filter: FilterNode, label: string): string[] {
+function collectMemberValues(filter: FilterNode, label: string): string[] {
   if (filter.kind === 'logical' && filter.op === 'or') {
-    return [...memberValuesOfFilter(filter.left, label), ...memberValuesOfFilter(filter.right, label)];
+    return [...collectMemberValues(filter.left, label), ...collectMemberValues(filter.right, label)];
   }
   if (
     filter.kind === 'compare' &&

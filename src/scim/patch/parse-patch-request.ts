@@ -56,7 +56,7 @@ function parseOperation(operation: unknown, index: number): PatchOperation {
   if (rawPath !== undefined && rawPath !== null && typeof rawPath !== 'string') {
     throw scimErrors.invalidSyntax(`${label}: "path" must be a string.`);
   }
-  // Some clients send `"path": ""` (or null) for a pathless add/replace; treat it as omitted.
+  // An empty (or null) path names no attribute (RFC 7644 §3.5.2 PATH ABNF): read it as omitted.
   const pathText = typeof rawPath === 'string' && rawPath.trim() !== '' ? rawPath.trim() : undefined;
 
   const value = readMember(operation, 'value');

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
+
+describe('a directory over HTTP', () => {
+  let roster: RosterUnderTest;
+  beforeAll(async () => {
+    roster = await startRoster();
+  });
+  afterAll(() => roster.close());
+
+  it('creates a user and finds it by userName ignoring case', async () => {
+    const scim = await roster.directory();
+    const created = await scim.post('/Users', userBody('Ada@Example.com'));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${scim.baseUrl}/Users/${created.body.id}`);
+    const found = await scim.get('/Users?filter=userName%20eq%20%22ada%40example.com%22');
+    expect(found.body.totalResults).toBe(1);
+    expect(found.body.Resources[0].id).toBe(created.body.id);
+  });
+});
