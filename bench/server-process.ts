@@ -107,10 +107,10 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
         return { code, signal, graceful: true };
       }
       child.kill('SIGTERM');
-      const first = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
+      const first = await Promise.race([exited, sleep(timeoutMs, null, { ref: false })]);
       if (first !== null) return { ...first, graceful: true };
       child.kill('SIGKILL');
-      const second = await Promise.race([exited, sleep(5_000).then(() => null)]);
+      const second = await Promise.race([exited, sleep(5_000, null, { ref: false })]);
       return { code: second?.code ?? null, signal: second?.signal ?? 'SIGKILL', graceful: false };
     },
   };

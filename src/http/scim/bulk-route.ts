@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScimError, scimErrors } from '../../scim/scim-error.ts';
+import type { ProvisioningContext } from '../../domain/provisioning/provisioning-context.ts';
+import { formatEtag } from '../../scim/etag.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
+import { scimContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
 
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -50,15 +53,53 @@ function substitute(op: BulkOperation, ids: Map<string, string>): { path: string
   return { path: swap(op.path), data: op.data === undefined ? undefined : JSON.parse(swap(JSON.stringify(op.data))) };
 }
 
+interface OperationResult {
+  readonly status: number;
+  readonly id?: string;
+  readonly location?: string;
+  readonly version?: number;
+}
+
 /**
- * `/Bulk` (RFC 7644 §3.7). Each operation goes through the same route as a single request (same
- * auth, validation and transaction), so bulk cannot differ from the API it bundles. Operations run
- * in order; one that refers to a bulkId created later waits until it exists.
+ * Runs one bulk operation through the same domain calls as the single-resource routes (same
+ * validation, same transaction per resource), so bulk cannot differ from the API it bundles.
+ */
+async function runOperation(deps: ScimDeps, ctx: ProvisioningContext, method: string, path: string, data: unknown, version: string | undefined): Promise<OperationResult> {
+  const [, endpoint, id] = PATH.exec(path)!;
+  const conditions = { ifMatch: version };
+  const noGroups = { withGroups: false };
+  if (id === undefined) {
+    if (method !== 'POST') throw scimErrors.invalidSyntax(`${method} needs a resource path like /${endpoint}/{id}`);
+    const created = endpoint === 'Users' ? await deps.users.create(ctx, data, noGroups) : await deps.groups.create(ctx, data);
+    const newId = created.resource.id as string;
+    return { status: 201, id: newId, location: `${ctx.baseUrl}/${endpoint}/${newId}`, version: created.version };
+  }
+  if (method === 'POST') throw scimErrors.invalidSyntax(`POST goes to /${endpoint}, not to a resource`);
+  const location = `${ctx.baseUrl}/${endpoint}/${id}`;
+  if (method === 'DELETE') {
+    await (endpoint === 'Users' ? deps.users.remove(ctx, id, conditions) : deps.groups.remove(ctx, id, conditions));
+    return { status: 204, location };
+  }
+  const updated =
+    endpoint === 'Users'
+      ? method === 'PUT'
+        ? await deps.users.replace(ctx, id, data, conditions, noGroups)
+        : await deps.users.patch(ctx, id, data, conditions, noGroups)
+      : method === 'PUT'
+        ? await deps.groups.replace(ctx, id, data, conditions)
+        : await deps.groups.patch(ctx, id, data, conditions);
+  return { status: 200, location, version: updated.version };
+}
+
+/**
+ * `/Bulk` (RFC 7644 §3.7). Operations run in order, each in its own transaction (the RFC does not
+ * make a bulk request atomic); one that refers to a bulkId created later waits until it exists.
  */
 export function registerBulkRoute(app: FastifyInstance, deps: ScimDeps) {
   const { config } = deps;
   app.post('/Bulk', { bodyLimit: config.limits.bulkMaxPayloadBytes }, async (request: FastifyRequest<{ Params: { directoryId: string } }>, reply) => {
     const { operations, failOnErrors } = parseBulkRequest(request.body, config.limits.bulkMaxOperations);
+    const ctx = scimContext(config, request);
     const ids = new Map<string, string>();
     const results = new Map<number, Record<string, unknown>>();
     let errors = 0;
@@ -73,20 +114,18 @@ export function registerBulkRoute(app: FastifyInstance, deps: ScimDeps) {
           continue;
         }
         const { path, data } = substitute(op, ids);
-        const headers: Record<string, string> = { 'content-type': 'application/scim+json', host: request.headers.host ?? 'localhost' };
-        if (request.headers.authorization) headers.authorization = request.headers.authorization;
-        if (op.version) headers['if-match'] = op.version;
-        const res = await app.inject({ method: op.method as 'POST', url: `${request.url.replace(/\/Bulk$/, '')}${path}`, headers, payload: data === undefined ? undefined : JSON.stringify(data) });
-        const result: Record<string, unknown> = { method: op.method, status: String(res.statusCode) };
+        const result: Record<string, unknown> = { method: op.method };
         if (op.bulkId) result.bulkId = op.bulkId;
-        const body = res.body ? JSON.parse(res.body) : undefined;
-        if (res.statusCode < 300) {
-          const location = res.headers.location ?? body?.meta?.location;
-          if (location) result.location = location;
-          if (res.headers.etag) result.version = res.headers.etag;
-          if (op.method === 'POST' && op.bulkId && body?.id) ids.set(op.bulkId, body.id);
-        } else {
-          result.response = body;
+        try {
+          const done = await runOperation(deps, ctx, op.method, path, data, op.version);
+          result.status = String(done.status);
+          if (done.location) result.location = done.location;
+          if (done.version !== undefined) result.version = formatEtag(done.version);
+          if (op.method === 'POST' && op.bulkId && done.id) ids.set(op.bulkId, done.id);
+        } catch (error) {
+          if (!(error instanceof ScimError)) throw error;
+          result.status = String(error.status);
+          result.response = error.toBody();
           errors++;
         }
         results.set(op.index, result);

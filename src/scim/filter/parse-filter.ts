@@ -33,7 +33,7 @@ export function parseScimFilter(text: string, limits: FilterLimits = {}): Filter
   }
   const parser = new FilterParser(lexFilter(text, scimErrors.invalidFilter), scimErrors.invalidFilter, maxDepth);
   const node = parser.parseOr(false);
-  parser.expectEnd('end of the filter');
+  parser.expectEnd('the end of the filter');
   return node;
 }
 
@@ -56,7 +56,7 @@ export function parsePatchPath(text: string): PatchPath {
   parser.rejectSubAttrBeforeBracket(attr);
   const valueFilter = parser.parseBracketed();
   const sub = parser.acceptAdjacentSubAttr();
-  parser.expectEnd(sub === undefined ? "'.subAttribute' or the end of the path" : 'end of the path');
+  parser.expectEnd(sub === undefined ? "'.subAttribute' or the end of the path" : 'the end of the path');
   return { kind: 'patchPath', attr, valueFilter, ...(sub !== undefined ? { subAttr: sub } : {}) };
 }
 
@@ -126,9 +126,7 @@ class FilterParser {
     const pathToken = this.next();
     const path = pathToken.path as AttrPath;
     if (this.peek().kind === 'lbracket') {
-      if (inValueFilter) {
-        throw this.fail(`Nested value filter at position ${this.peek().pos}: a value filter cannot contain another '[' (RFC 7644 §3.4.2.2)`);
-      }
+      if (inValueFilter) throw this.nested();
       this.index++;
       this.rejectSubAttrBeforeBracket(path);
       const filter = this.parseBracketed();
@@ -175,6 +173,7 @@ class FilterParser {
     const open = this.tokens[this.index - 1];
     this.enter(open);
     const filter = this.parseOr(true);
+    if (this.peek().kind === 'lbracket') throw this.nested();
     this.expect('rbracket', `']' to close the '[' at position ${open.pos}`);
     this.depth--;
     return filter;
@@ -225,6 +224,11 @@ class FilterParser {
     }
   }
 
+  /** RFC 7644 §3.4.2.2: valFilter has no valuePath, so value filters do not nest. */
+  private nested() {
+    return this.fail(`Nested value filter at position ${this.peek().pos}: a value filter cannot contain another '['`);
+  }
+
   private peek(): FilterToken {
     return this.tokens[this.index];
   }
@@ -236,6 +240,6 @@ class FilterParser {
   }
 
   private expected(what: string, found: FilterToken) {
-    return this.fail(`Expected ${what} at position ${found.pos}, found ${describeToken(found)}`);
+    return this.fail(`At position ${found.pos}: expected ${what}, found ${describeToken(found)}`);
   }
 }
