@@ -98,8 +98,11 @@ export async function runMemberBatches(
   target: ScimTarget,
   population: Population,
   sizes: readonly number[],
+  budgetMs: number,
 ): Promise<MemberBatchResult> {
   const log: ErrorLog = { count: 0, samples: [] };
+  const deadline = performance.now() + budgetMs;
+  const overBudget = `over the ${Math.round(budgetMs / 1000)} s budget of this phase`;
   const created = await sendText(target, 'POST', `${target.basePath}/Groups`, createGroupBody('bench-big-group'));
   let groupId = '';
   try {
@@ -120,7 +123,7 @@ export async function runMemberBatches(
     // Fill: batches of 100 until the group has `size` members; bounded by (size - filled) / 100.
     const fillStarted = performance.now();
     let fillBatches = 0;
-    while (filled < size && log.count < MAX_ERRORS) {
+    while (filled < size && log.count < MAX_ERRORS && performance.now() < deadline) {
       const end = Math.min(size, filled + BATCH_SIZE);
       const members: Member[] = [];
       for (let p = filled; p < end; p += 1) members.push(member(population, p));
@@ -134,6 +137,10 @@ export async function runMemberBatches(
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     if (log.count >= MAX_ERRORS) {
       return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${MAX_ERRORS} errors while filling to ${size}` };
+    }
+    if (filled < size) {
+      const reached = `${overBudget} while filling to ${size} (at ${filled} after ${fillSeconds.toFixed(0)} s)`;
+      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: reached };
     }
 
     // The timed batches: 50 adds of new members [size, size + 5000), then 50 removes of the same
@@ -158,6 +165,9 @@ export async function runMemberBatches(
     results.push({ members: size, fillSeconds, fillBatches, add, remove });
     if (log.count >= MAX_ERRORS) {
       return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${MAX_ERRORS} errors at ${size}` };
+    }
+    if (performance.now() > deadline && size !== sizes.at(-1)) {
+      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${overBudget} after ${size}` };
     }
   }
   return { groupId, sizes: results, errors: log.count, errorSamples: log.samples };

@@ -36,6 +36,8 @@ const LATENCY_CAPACITY = 1_000_000;
 /** A count-bounded phase (creates) that takes longer than this has a server problem; stop it. */
 const SAFETY_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
+/** The member batches stop (and say so) after this long, so a slow server cannot stall the run. */
+const MEMBER_BUDGET_MS = 5 * 60_000;
 
 /** The issue's throughput targets (issue 2, "Performance"). */
 const TARGETS = { create: 2_000, lookup: 6_000, get: 9_000, deactivate: 3_500 } as const;
@@ -214,7 +216,7 @@ async function benchmarkRoster(
     }
 
     progress(`member batches at ${sizes.join(', ')} members`);
-    result.memberBatches = await runMemberBatches(target, population, sizes);
+    result.memberBatches = await runMemberBatches(target, population, sizes, MEMBER_BUDGET_MS);
     const measured = result.memberBatches.sizes.at(-1);
     if (measured !== undefined && result.memberBatches.aborted === undefined) {
       progress(`group reads at ${measured.members} members`);

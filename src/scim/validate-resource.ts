@@ -1,4 +1,5 @@
-import { checkAttributeValue } from './check-attribute-value.ts';
+import { isPlainObject, normalizeAttributeValue, normalizeMultiValue } from './normalize-attribute-value.ts';
+import type { AttributeDef } from './schemas/attribute-def.ts';
 import { findAttribute, findExtension, type ResourceTypeDef } from './schemas/resource-types.ts';
 import { scimErrors } from './scim-error.ts';
 
@@ -17,8 +18,14 @@ export interface ValidatedResource {
   readonly members?: MemberInput[];
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** One attribute's value, checked and in canonical case; multi-valued `primary` at most once (RFC 7643 §2.4). */
+function checkValue(def: AttributeDef, value: unknown, label: string): unknown {
+  if (!def.multiValued) return normalizeAttributeValue(def, value, label);
+  const values = normalizeMultiValue(def, value, label);
+  if (values.filter((v) => isPlainObject(v) && v.primary === true).length > 1) {
+    throw scimErrors.invalidValue(`${label}: more than one element has "primary": true`);
+  }
+  return values;
 }
 
 /**
@@ -53,7 +60,7 @@ export function validateResource(type: ResourceTypeDef, body: unknown): Validate
         const def = ext.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
         if (!def) throw scimErrors.invalidSyntax(`"${name}" is not an attribute of ${ext.id}`);
         if (v === null || def.mutability === 'readOnly') continue;
-        out[def.name] = checkAttributeValue(def, v, `${ext.id}:${def.name}`);
+        out[def.name] = checkValue(def, v, `${ext.id}:${def.name}`);
       }
       if (Object.keys(out).length > 0) {
         resource[ext.id] = out;
@@ -69,7 +76,7 @@ export function validateResource(type: ResourceTypeDef, body: unknown): Validate
       members = checkMembers(value);
       continue;
     }
-    const checked = checkAttributeValue(def, value, def.name);
+    const checked = checkValue(def, value, def.name);
     if (def.mutability === 'writeOnly') {
       password = checked as string;
       continue;

@@ -3,7 +3,7 @@ import { matchesFilter } from '../filter/match-filter.ts';
 import type { AttributeDef } from '../schemas/attribute-def.ts';
 import { findSubAttribute, type ResourceTypeDef } from '../schemas/resource-types.ts';
 import { ScimError, scimErrors } from '../scim-error.ts';
-import { isPlainObject, jsonEqual, normalizeAttributeValue, normalizeMultiValue } from './normalize-attribute-value.ts';
+import { isPlainObject, jsonEqual, normalizeAttributeValue, normalizeMultiValue } from '../normalize-attribute-value.ts';
 import type { PatchOpName } from './parse-patch-request.ts';
 
 /** The resource being patched (already a private clone) and what the operations touched so far. */

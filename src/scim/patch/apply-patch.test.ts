@@ -3,7 +3,7 @@ import { groupResourceType, userResourceType, type ResourceTypeDef } from '../sc
 import { ScimError } from '../scim-error.ts';
 import { applyPatch } from './apply-patch.ts';
 import cases from './apply-patch.cases.json' with { type: 'json' };
-import { coerceBooleanString } from './normalize-attribute-value.ts';
+import { coerceBooleanString } from '../normalize-attribute-value.ts';
 import { createMemberDeltaBuilder, emptyMemberDelta, isEmptyMemberDelta, type MemberDelta } from './member-delta.ts';
 import { parsePatchRequest } from './parse-patch-request.ts';
 

@@ -6,7 +6,7 @@ import { findExtension, findSubAttribute, type ResourceTypeDef } from '../schema
 import { ScimError, scimErrors } from '../scim-error.ts';
 import { applyAttributeOperation, deleteKey, runWithLabel, type AttributeTarget, type PatchState } from './apply-attribute-operation.ts';
 import { createMemberDeltaBuilder, isEmptyMemberDelta, type MemberDelta, type MemberRef } from './member-delta.ts';
-import { isPlainObject, jsonEqual } from './normalize-attribute-value.ts';
+import { isPlainObject, jsonEqual } from '../normalize-attribute-value.ts';
 import type { PatchOpName, PatchOperation } from './parse-patch-request.ts';
 
 export interface ApplyPatchResult {

@@ -1,6 +1,6 @@
-import type { AttributeDef } from '../schemas/attribute-def.ts';
-import { findSubAttribute } from '../schemas/resource-types.ts';
-import { scimErrors } from '../scim-error.ts';
+import type { AttributeDef } from './schemas/attribute-def.ts';
+import { findSubAttribute } from './schemas/resource-types.ts';
+import { scimErrors } from './scim-error.ts';
 
 /**
  * Type-checks a PATCH value against its attribute definition (RFC 7643 §2.3) and returns it with
