@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | 'admin_key.not_found'
   | 'request.invalid';
 
-const STATUS: Record<DomainErrorCode, number> = {
+/** Every admin-side error code and its HTTP status; docs/errors.md lists each (a test checks). */
+export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'directory.not_found': 404,
   'directory.invalid': 400,
   'token.not_found': 404,
@@ -27,6 +28,6 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = 'DomainError';
-    this.status = STATUS[code];
+    this.status = DOMAIN_ERROR_STATUS[code];
   }
 }

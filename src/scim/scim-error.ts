@@ -18,6 +18,23 @@ export type ScimType =
   | 'expiredCursor'
   | 'invalidCount';
 
+/** Every scimType Roster can send; docs/errors.md describes each (a test checks). */
+export const SCIM_TYPES: readonly ScimType[] = [
+  'invalidFilter',
+  'tooMany',
+  'uniqueness',
+  'mutability',
+  'invalidSyntax',
+  'invalidPath',
+  'noTarget',
+  'invalidValue',
+  'invalidVers',
+  'sensitive',
+  'invalidCursor',
+  'expiredCursor',
+  'invalidCount',
+];
+
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export interface ScimErrorBody {
