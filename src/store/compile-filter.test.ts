@@ -209,14 +209,110 @@ describe('compileFilter: SQL text', () => {
     });
   });
 
-  it('compiles not, and/or lists and membership EXISTS', () => {
-    expect(compiled('not (active eq true) or members eq "u1" or displayName sw "A"', customUserType.name === 'User' ? groupResourceType : userResourceType).sql).toBe(
-      '(not (1 = 0) or exists (select 1 from "group_members" as scim_gm where "scim_gm"."group_id" = "groups"."id" and ("scim_gm"."member_id" = ?)) or "groups"."display_name_lower" like ? escape \'\\\')',
-    );
+  it('compiles not, flattened or-lists and membership EXISTS', () => {
+    expect(compiled('not (externalId pr) or members eq "u1" or displayName sw "A_"', groupResourceType)).toEqual({
+      sql: '(not (coalesce("groups"."external_id" not in (\'\'), 1 = 0)) or exists (select 1 from "group_members" as scim_gm where "scim_gm"."group_id" = "groups"."id" and ("scim_gm"."member_id" = ?)) or "groups"."display_name_lower" like ? escape \'\\\')',
+      parameters: ['u1', 'a\\_%'],
+    });
   });
 
   it('accepts both the ETag and the bare form of meta.version', () => {
     expect(compiled('meta.version eq "W/\\"12\\""')).toEqual({ sql: '"users"."version" = ?', parameters: [12] });
     expect(compiled('meta.version ge 12')).toEqual({ sql: '"users"."version" >= ?', parameters: [12] });
+  });
+});
+
+describe('compileFilter: every fixture filter against SQLite', () => {
+  const rows = cases.filters.map((c) => [`${c.type}: ${c.filter}`, c] as const);
+  it.each(rows)('%s', async (_, c) => {
+    const type = typeOf(c.type);
+    if ('error' in c && c.error) {
+      const [scimType, detail] = [c.error.slice(0, c.error.indexOf(':')), c.error.slice(c.error.indexOf(':') + 1)];
+      const error = errorOf(() => compileFilter(parseScimFilter(c.filter), { type, hooks: sqliteJsonHooks }));
+      expect(error.status).toBe(400);
+      expect(error.scimType).toBe(scimType);
+      expect(error.message).toContain(detail);
+      return;
+    }
+    expect(await selectIds(type, c.filter)).toEqual(c.ids);
+  });
+});
+
+describe('compileFilter: typed extension attributes', () => {
+  it('compares integers numerically', async () => {
+    expect(await selectIds(customUserType, `${CUSTOM}:level gt 5`)).toEqual(['u2']);
+    expect(await selectIds(customUserType, `${CUSTOM}:level le 3`)).toEqual(['u1']);
+    expect(await selectIds(customUserType, `${CUSTOM}:level pr`)).toEqual(['u1', 'u2']);
+  });
+
+  it('rejects a string for an integer attribute', () => {
+    const error = errorOf(() => compileFilter(parseScimFilter(`${CUSTOM}:level eq "3"`), { type: customUserType, hooks: sqliteJsonHooks }));
+    expect(error.scimType).toBe('invalidFilter');
+    expect(error.message).toContain('is an integer');
+  });
+
+  it('keeps caseExact sub-attributes case-sensitive, co included', async () => {
+    expect(await selectIds(customUserType, `${CUSTOM}:badges[code eq "AbC"]`)).toEqual(['u1']);
+    expect(await selectIds(customUserType, `${CUSTOM}:badges[code eq "abc"]`)).toEqual([]);
+    expect(await selectIds(customUserType, `${CUSTOM}:badges.code co "bC"`)).toEqual(['u1']);
+    expect(await selectIds(customUserType, `${CUSTOM}:badges.code co "bc"`)).toEqual([]);
+    expect(await selectIds(customUserType, `${CUSTOM}:badges[rank ge 2 and code sw "A"]`)).toEqual(['u1']);
+  });
+
+  it('treats GLOB metacharacters in caseExact values literally', async () => {
+    expect(await selectIds(userResourceType, 'externalId co "*"')).toEqual([]);
+    expect(await selectIds(userResourceType, 'externalId sw "00[a]"')).toEqual([]);
+    expect(await selectIds(userResourceType, 'externalId sw "00?a"')).toEqual([]);
+  });
+});
+
+describe('createSqliteJsonHooks', () => {
+  it('uses a registered Unicode lower function when named', async () => {
+    expect(await selectIds(userResourceType, 'displayName eq "ölaf ørsted"')).toEqual([]);
+    expect(await selectIds(userResourceType, 'displayName eq "ölaf ørsted"', createSqliteJsonHooks({ lowerFunction: 'scim_lower' }))).toEqual(['u7']);
+  });
+
+  it('validates its options when built', () => {
+    expect(() => createSqliteJsonHooks({ lowerFunction: 'lower); drop table users; --' })).toThrow('Invalid SQL function name');
+  });
+
+  it('checks the table matches the resource type', () => {
+    expect(() => compileFilter(parseScimFilter('title pr'), { type: userResourceType, hooks: sqliteJsonHooks, table: 'groups' })).toThrow(/not 'groups'/);
+  });
+});
+
+describe('compileSortKey', () => {
+  async function sorted(type: ResourceTypeDef, sortBy: string, descending = false): Promise<string[]> {
+    const key = compileSortKey(type, parseAttrPath(sortBy), { hooks: sqliteJsonHooks });
+    const table = type.name === 'Group' ? 'groups' : 'users';
+    const rows = await db.selectFrom(table as 'users').select('id').where('directory_id', '=', 'd1')
+      .orderBy(sql`${key} is null`).orderBy(sql`${key}`, descending ? 'desc' : 'asc').orderBy('seq').execute();
+    return rows.map((r) => r.id);
+  }
+
+  it('sorts userName case-insensitively through the lowercased column', async () => {
+    expect(await sorted(userResourceType, 'userName')).toEqual(['u1', 'u3', 'u6', 'u2', 'u8', 'u4', 'u5', 'u7']);
+    expect(await sorted(userResourceType, 'userName', true)).toEqual(['u7', 'u5', 'u4', 'u8', 'u2', 'u6', 'u3', 'u1']);
+  });
+
+  it('sorts by timestamps and JSON sub-attributes, missing values last', async () => {
+    expect(await sorted(userResourceType, 'meta.lastModified')).toEqual(['u6', 'u3', 'u8', 'u1', 'u2', 'u7', 'u4', 'u5']);
+    expect(await sorted(userResourceType, 'name.familyName')).toEqual(['u5', 'u1', 'u2', 'u4', 'u3', 'u6', 'u7', 'u8']);
+  });
+
+  it('sorts a multi-valued attribute by its primary value, else its first', async () => {
+    expect(await sorted(userResourceType, 'emails')).toEqual(['u1', 'u3', 'u2', 'u4', 'u5', 'u6', 'u7', 'u8']);
+    expect(await sorted(userResourceType, 'emails.type')).toEqual(['u3', 'u1', 'u2', 'u4', 'u5', 'u6', 'u7', 'u8']);
+  });
+
+  it('sorts groups by displayName and by first member', async () => {
+    expect(await sorted(groupResourceType, 'displayName')).toEqual(['g4', 'g5', 'g3', 'g2', 'g1']);
+    expect(await sorted(groupResourceType, 'members.value')).toEqual(['g1', 'g4', 'g2', 'g3', 'g5']);
+  });
+
+  it('rejects unknown and unsortable attributes with invalidFilter', () => {
+    for (const path of ['foo', 'name', 'password', 'groups.display']) {
+      expect(errorOf(() => compileSortKey(userResourceType, parseAttrPath(path), { hooks: sqliteJsonHooks })).scimType).toBe('invalidFilter');
+    }
   });
 });

@@ -50,6 +50,8 @@ export interface Queries {
   tokens: {
     insert(row: TokenRow): Promise<void>;
     findByHash(hash: string): Promise<TokenRow | undefined>;
+    /** The token and its directory in one query: the hot path of every SCIM request. */
+    findWithDirectory(hash: string): Promise<{ token: TokenRow; directory: DirectoryRow } | undefined>;
     get(id: string): Promise<TokenRow | undefined>;
     listForDirectory(directoryId: string): Promise<TokenRow[]>;
     update(id: string, patch: Partial<Pick<TokenRow, 'expires_at' | 'revoked_at' | 'last_used_at'>>): Promise<boolean>;

@@ -208,13 +208,12 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
     /** Resolves a presented bearer token to its directory. Reads only, except a throttled last_used_at. */
     async authenticate(presented: string): Promise<Authentication> {
       const hash = hashSecret(presented);
-      const row = await store.read((q) => q.tokens.findByHash(hash));
-      if (!row || !hashesEqual(row.token_hash, hash)) return { ok: false, reason: 'unknown' };
+      const found = await store.read((q) => q.tokens.findWithDirectory(hash));
+      if (!found || !hashesEqual(found.token.token_hash, hash)) return { ok: false, reason: 'unknown' };
+      const { token: row, directory } = found;
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       const at = now();
       if (row.expires_at && row.expires_at <= at.toISOString()) return { ok: false, reason: 'expired' };
-      const directory = await store.read((q) => q.directories.get(row.directory_id));
-      if (!directory) return { ok: false, reason: 'unknown' };
       const last = lastUsedWritten.get(row.id) ?? 0;
       if (at.getTime() - last >= lastUsedResolutionMs) {
         lastUsedWritten.set(row.id, at.getTime());

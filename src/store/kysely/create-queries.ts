@@ -46,6 +46,18 @@ export function createQueries(db: Executor, engine: EngineSql): Queries {
         await db.insertInto('tokens').values(row).execute();
       },
       findByHash: (hash) => db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst(),
+      async findWithDirectory(hash) {
+        const row = await db
+          .selectFrom('tokens as t')
+          .innerJoin('directories as d', 'd.id', 't.directory_id')
+          .selectAll('t')
+          .select(['d.name as d_name', 'd.idp as d_idp', 'd.status as d_status', 'd.created_at as d_created_at', 'd.updated_at as d_updated_at'])
+          .where('t.token_hash', '=', hash)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        const { d_name, d_idp, d_status, d_created_at, d_updated_at, ...token } = row;
+        return { token, directory: { id: token.directory_id, name: d_name, idp: d_idp, status: d_status, created_at: d_created_at, updated_at: d_updated_at } };
+      },
       get: (id) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
       listForDirectory: (directoryId) =>
         db.selectFrom('tokens').selectAll().where('directory_id', '=', directoryId).orderBy('created_at').orderBy('id').execute(),
