@@ -9,7 +9,8 @@ import { parseAttrPath, parseScimFilter } from '../scim/filter/parse-filter.ts';
 import { attr } from '../scim/schemas/attribute-def.ts';
 import { groupResourceType, userResourceType, type ResourceTypeDef } from '../scim/schemas/resource-types.ts';
 import { ScimError } from '../scim/scim-error.ts';
-import { compileFilter, compileSortKey, createSqliteJsonHooks, sqliteJsonHooks, type SqlJsonHooks } from './compile-filter.ts';
+import { compileFilter, compileSortKey, type SqlJsonHooks } from './compile-filter.ts';
+import { createSqliteJsonHooks, sqliteJsonHooks } from './sqlite/sqlite-json-hooks.ts';
 import type { Database } from './database.ts';
 import { up } from './migrations/001-initial.ts';
 

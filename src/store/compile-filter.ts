@@ -24,9 +24,7 @@ import type { Database } from './database.ts';
 export type JsonScalarKind = 'text' | 'number' | 'boolean';
 
 /** An element of a JSON array being iterated in a subquery; its shape belongs to the hooks. */
-export interface JsonElement {
-  readonly alias: string;
-}
+export interface JsonElement { readonly alias: string }
 
 /**
  * Everything engine-specific about reading JSON text columns. The compiler writes standard SQL
@@ -50,77 +48,20 @@ export interface SqlJsonHooks {
   caseExactMatch(expr: Expression<unknown>, op: 'co' | 'sw' | 'ew', value: string): Expression<SqlBool>;
 }
 
-export interface SqliteJsonHooksOptions {
-  /**
-   * SQL function used to lowercase. SQLite's built-in `lower()` folds ASCII only; register a Unicode
-   * one on the connection (`db.function('scim_lower', { deterministic: true }, (s) => ...)`) and name it here.
-   */
-  readonly lowerFunction?: string;
-}
-
-/** `$."name"."familyName"`: keys are quoted, so URN keys with `:` and `.` stay one label. */
-function sqliteJsonPath(keys: readonly string[]): string {
-  return `$${keys.map((k) => `.${JSON.stringify(k)}`).join('')}`;
-}
-
-/** Reads JSON true/false (json_extract gives 1/0) and Entra's stored "True"/"False" strings as 1/0. */
-function sqliteBoolean(value: Expression<unknown>): Expression<unknown> {
-  return sql`(case lower(${value}) when 'true' then 1 when '1' then 1 when 'false' then 0 when '0' then 0 end)`;
-}
-
-/** SQLite: json_extract / json_each (JSON1, built into SQLite since 3.38). */
-export function createSqliteJsonHooks(options: SqliteJsonHooksOptions = {}): SqlJsonHooks {
-  const lowerFunction = options.lowerFunction ?? 'lower';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(lowerFunction)) throw new Error(`Invalid SQL function name '${lowerFunction}'`);
-  const el = (e: JsonElement, column: string) => sql.ref(`${e.alias}.${column}`);
-  const typed = (value: Expression<unknown>, kind: JsonScalarKind) => (kind === 'boolean' ? sqliteBoolean(value) : value);
-  // typeof(key) = 'integer' keeps array elements only: json_each also walks objects and yields one row for a scalar.
-  const arrayRows = (source: Expression<unknown>, keys: readonly string[], e: JsonElement) =>
-    sql`json_each(${source}, ${sqliteJsonPath(keys)}) as ${sql.id(e.alias)} where typeof(${el(e, 'key')}) = 'integer'`;
-  const element: JsonElement = { alias: 'scim_el' };
-  return {
-    jsonScalar: (source, keys, kind) => typed(sql`json_extract(${source}, ${sqliteJsonPath(keys)})`, kind),
-    jsonArrayExists: (source, keys, predicate) =>
-      sql<SqlBool>`exists (select 1 from ${arrayRows(source, keys, element)} and (${predicate(element)}))`,
-    jsonArrayPick: (source, keys, value, orderBy) =>
-      sql`(select ${value(element)} from ${arrayRows(source, keys, element)} order by ${orderBy ? sql`${orderBy(element)}, ` : sql``}${el(element, 'key')} limit 1)`,
-    // The CASE guard matters: json_extract on a non-object element (a bare string) would raise "malformed JSON".
-    elementScalar: (e, key, kind) =>
-      typed(key === undefined ? el(e, 'value') : sql`(case when ${el(e, 'type')} = 'object' then json_extract(${el(e, 'value')}, ${sqliteJsonPath([key])}) end)`, kind),
-    lower: (expr) => sql`${sql.raw(lowerFunction)}(${expr})`,
-    // GLOB is SQLite's case-sensitive matcher; `*`, `?` and `[` in the value are made literal as `[*]`, `[?]`, `[[]`.
-    caseExactMatch: (expr, op, value) => {
-      const literal = value.replace(/[*?[]/g, (c) => `[${c}]`);
-      return sql<SqlBool>`${expr} glob ${op === 'sw' ? `${literal}*` : op === 'ew' ? `*${literal}` : `*${literal}*`}`;
-    },
-  };
-}
-
-export const sqliteJsonHooks: SqlJsonHooks = createSqliteJsonHooks();
 
 type Table = 'users' | 'groups';
 
-/** A value the compiler can compare: a SQL expression, or a constant known without reading the row. */
+/**
+ * A value to compare: a SQL expression, or a constant known without reading the row. `lowered`: the
+ * column holds the value lowercased (compared without `lower()`, so its index is used). `computed`
+ * (JSON, subquery): guarded with coalesce() rather than repeated in `is not null`. `exact`: compared
+ * case-sensitively whatever the schema says (member ids are resource ids, caseExact per RFC 7643 §3.1).
+ */
 type Operand =
-  | {
-      readonly expr: Expression<unknown>;
-      readonly nullable: boolean;
-      readonly lowered?: boolean;
-      readonly version?: boolean;
-      /** A computed value (JSON, subquery): guard with coalesce() instead of repeating it in `is not null`. */
-      readonly computed?: boolean;
-      /** Compare case-sensitively whatever the schema says: member ids are resource ids (caseExact, RFC 7643 §3.1). */
-      readonly exact?: boolean;
-    }
+  | { readonly expr: Expression<unknown>; readonly nullable: boolean; readonly lowered?: boolean; readonly version?: boolean; readonly computed?: boolean; readonly exact?: boolean }
   | { readonly constant: unknown };
 
-interface ColumnSpec {
-  readonly column: string;
-  readonly nullable?: boolean;
-  /** The column holds the value lowercased, so it is compared without `lower()` and its index is used. */
-  readonly lowered?: boolean;
-  readonly version?: boolean;
-}
+interface ColumnSpec { readonly column: string; readonly nullable?: boolean; readonly lowered?: boolean; readonly version?: boolean }
 
 const META_COLUMNS: Readonly<Record<string, ColumnSpec>> = {
   'meta.created': { column: 'created_at' },
@@ -220,7 +161,7 @@ class FilterCompiler {
 
   /** A single-valued attribute: its own column, a constant, or a JSON path into `resource`. */
   scalar(resolved: ResolvedAttrPath): Operand {
-    const path = resolved.canonical.subAttr ? `${resolved.canonical.attr}.${resolved.canonical.subAttr}` : resolved.canonical.attr;
+    const path = nameOf(resolved);
     const spec = resolved.extension === undefined ? COLUMNS[this.table][path] : undefined;
     if (spec) return { expr: this.ref(spec.column), nullable: spec.nullable ?? false, lowered: spec.lowered, version: spec.version };
     if (path === 'meta.resourceType') return { constant: this.type.name };
@@ -233,9 +174,7 @@ class FilterCompiler {
   /** A multi-valued attribute: membership rows for `groups`/`members`, else the JSON array in `resource`. */
   collection(resolved: ResolvedAttrPath): Collection {
     const name = resolved.def.name;
-    if (resolved.extension === undefined && ((this.table === 'users' && name === 'groups') || (this.table === 'groups' && name === 'members'))) {
-      return this.membership(name === 'groups');
-    }
+    if (isMembership(this.type, resolved)) return this.membership(name === 'groups');
     const keys = [...(resolved.extension ? [resolved.extension] : []), name];
     return {
       exists: (predicate) =>
@@ -323,6 +262,11 @@ class FilterCompiler {
   }
 }
 
+/** `groups` of a user and `members` of a group live in group_members, not in the JSON. */
+function isMembership(type: ResourceTypeDef, resolved: ResolvedAttrPath): boolean {
+  return resolved.extension === undefined && resolved.def.name === (type.name === 'User' ? 'groups' : 'members');
+}
+
 function kindOf(def: AttributeDef): JsonScalarKind {
   return def.type === 'boolean' ? 'boolean' : def.type === 'integer' || def.type === 'decimal' ? 'number' : 'text';
 }
@@ -373,7 +317,7 @@ export function compileSortKey(type: ResourceTypeDef, path: AttrPath, options: O
     return 'constant' in operand ? sql`${String(operand.constant)}` : fold(operand.expr, operand.lowered);
   }
   const name = resolved.def.name;
-  if (resolved.extension === undefined && ((type.name === 'User' && name === 'groups') || (type.name === 'Group' && name === 'members'))) {
+  if (isMembership(type, resolved)) {
     if (resolved.sub?.name !== 'value') throw scimErrors.invalidFilter(`Sorting by '${nameOf(resolved)}' is not supported`);
     const [own, other] = type.name === 'User' ? ['member_id', 'group_id'] : ['group_id', 'member_id'];
     return sql`(select ${sql.ref(`scim_gm.${other}`)} from ${sql.table('group_members')} as scim_gm where ${sql.ref(`scim_gm.${own}`)} = ${compiler.ref('id')} order by ${sql.ref('scim_gm.seq')} limit 1)`;
