@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly maxRequests: number;
   /** Preallocated storage for latencies in ms; shared between phases (summarize a run before the next). */
   readonly latencies: Float64Array;
+  /** CPU seconds the server process has used so far (NaN when unknown), to report its load. */
+  readonly serverCpuSeconds?: () => number;
 }
 
 export interface LoadResult {
@@ -32,6 +34,9 @@ export interface LoadResult {
   readonly latencies: Float64Array;
   /** The first few failures, for printing. */
   readonly errorSamples: readonly string[];
+  /** CPU time of this (client) process and of the server during the run; NaN when unknown. */
+  readonly clientCpuSeconds: number;
+  readonly serverCpuSeconds: number;
 }
 
 const MAX_ERROR_SAMPLES = 3;
@@ -43,6 +48,8 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   let next = 0;
   let completed = 0;
   let errors = 0;
+  const serverCpuBefore = options.serverCpuSeconds?.() ?? NaN;
+  const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
   let lastCompletion = started;
@@ -76,6 +83,8 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   const workers: Promise<void>[] = [];
   for (let w = 0; w < options.concurrency; w += 1) workers.push(worker());
   await Promise.all(workers);
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpuAfter = options.serverCpuSeconds?.() ?? NaN;
 
   return {
     requests: completed,
@@ -84,6 +93,8 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
     concurrency: options.concurrency,
     latencies: latencies.subarray(0, completed),
     errorSamples,
+    clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
+    serverCpuSeconds: serverCpuAfter - serverCpuBefore,
   };
 }
 
@@ -97,5 +108,23 @@ export function createRandom(seed: number): (bound: number) => number {
     state ^= state << 5;
     state >>>= 0;
     return state % bound;
+  };
+}
+
+/** Measures the CPU the server and this process use while `run` runs, in % of one core. */
+export async function measureCpu<T>(
+  serverCpuSeconds: () => number,
+  run: () => Promise<T>,
+): Promise<T & { serverCpuPct: number; clientCpuPct: number }> {
+  const serverBefore = serverCpuSeconds();
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  return {
+    ...result,
+    serverCpuPct: seconds > 0 ? ((serverCpuSeconds() - serverBefore) / seconds) * 100 : NaN,
+    clientCpuPct: seconds > 0 ? ((client.user + client.system) / 1e6 / seconds) * 100 : NaN,
   };
 }

@@ -1,9 +1,10 @@
 // Membership at scale, the way Okta pushes a big group: one group, members added 100 per PATCH (one
 // `add` op with 100 values) and removed 100 per PATCH (one `remove` op per member, addressed by
 // `members[value eq "…"]`), one request at a time. At each size the group is first filled (untimed per
-// request), then 50 add batches of new members and 50 remove batches of those same members (in another
-// order) are timed, so the group is back at the size when the next one starts.
-import { createRandom } from './load.ts';
+// request), then 50 add batches and 50 remove batches are timed, alternately, so the group stays
+// within 100 of the size: an add brings 100 users who were never members, a remove takes 100 members
+// picked at random from the whole group (old and new), so no remove simply undoes the add before it.
+import { createRandom, measureCpu } from './load.ts';
 import { summarizeLatencies, type LatencySummary } from './report.ts';
 import {
   addMembersBody,
@@ -29,6 +30,9 @@ export interface BatchTiming extends LatencySummary {
   readonly errors: number;
   /** Mean response body size: shows whether a PATCH answers 204, the group, or the group with members. */
   readonly meanResponseBytes: number;
+  /** CPU used while these requests ran, in % of one core. */
+  readonly serverCpuPct: number;
+  readonly clientCpuPct: number;
 }
 
 export interface MemberBatchSize {
@@ -62,31 +66,76 @@ function member(population: Population, position: number): Member {
   return { id: population.ids[position], display: userName(population.indexes[position]) };
 }
 
-/** Sends the bodies one at a time and times each; failures go to the log. */
-async function timeBatches(
+/** Latencies, errors and response sizes of one kind of batch (add or remove) at one size. */
+interface BatchRecorder {
+  readonly latencies: Float64Array;
+  count: number;
+  errors: number;
+  bytes: number;
+}
+
+function createRecorder(capacity: number): BatchRecorder {
+  return { latencies: new Float64Array(capacity), count: 0, errors: 0, bytes: 0 };
+}
+
+function finishRecorder(recorder: BatchRecorder, cpu: { serverCpuPct: number; clientCpuPct: number }): BatchTiming {
+  return {
+    batches: recorder.count,
+    errors: recorder.errors,
+    meanResponseBytes: recorder.count > 0 ? Math.round(recorder.bytes / recorder.count) : 0,
+    serverCpuPct: cpu.serverCpuPct,
+    clientCpuPct: cpu.clientCpuPct,
+    ...summarizeLatencies(recorder.latencies.subarray(0, recorder.count)),
+  };
+}
+
+/** Sends one PATCH, timing it into `recorder` (when given); a failure goes to the log. */
+async function sendBatch(
   target: ScimTarget,
   path: string,
-  bodies: readonly string[],
+  body: string,
   log: ErrorLog,
-): Promise<BatchTiming> {
-  const latencies = new Float64Array(bodies.length);
-  let errors = 0;
-  let bytes = 0;
-  for (let b = 0; b < bodies.length; b += 1) {
-    const t0 = performance.now();
-    const response = await sendText(target, 'PATCH', path, bodies[b]);
-    latencies[b] = performance.now() - t0;
-    bytes += Buffer.byteLength(response.text);
-    if (!isSuccess(response.statusCode)) {
-      errors += 1;
-      logError(log, `PATCH ${path} → ${response.statusCode} ${response.text.slice(0, 300)}`);
-    }
-  }
+  recorder?: BatchRecorder,
+): Promise<void> {
+  const t0 = performance.now();
+  const response = await sendText(target, 'PATCH', path, body);
+  const elapsed = performance.now() - t0;
+  const failed = !isSuccess(response.statusCode);
+  if (failed) logError(log, `PATCH ${path} → ${response.statusCode} ${response.text.slice(0, 300)}`);
+  if (recorder === undefined) return;
+  recorder.latencies[recorder.count] = elapsed;
+  recorder.count += 1;
+  recorder.bytes += Buffer.byteLength(response.text);
+  if (failed) recorder.errors += 1;
+}
+
+/**
+ * Which population positions are in the group, as the benchmark asked for it: an unordered list with
+ * O(1) add, remove and random pick.
+ */
+function createMembership(capacity: number) {
+  const list = new Int32Array(capacity);
+  const slot = new Int32Array(capacity).fill(-1);
+  let count = 0;
   return {
-    batches: bodies.length,
-    errors,
-    meanResponseBytes: bodies.length > 0 ? Math.round(bytes / bodies.length) : 0,
-    ...summarizeLatencies(latencies),
+    count: (): number => count,
+    has: (position: number): boolean => slot[position] >= 0,
+    add(position: number): void {
+      if (slot[position] >= 0) return;
+      slot[position] = count;
+      list[count] = position;
+      count += 1;
+    },
+    remove(position: number): void {
+      const at = slot[position];
+      if (at < 0) return;
+      count -= 1;
+      const last = list[count];
+      list[at] = last;
+      slot[last] = at;
+      slot[position] = -1;
+    },
+    at: (index: number): number => list[index],
   };
 }
 
@@ -99,6 +148,7 @@ export async function runMemberBatches(
   population: Population,
   sizes: readonly number[],
   budgetMs: number,
+  serverCpuSeconds: () => number,
 ): Promise<MemberBatchResult> {
   const log: ErrorLog = { count: 0, samples: [] };
   const deadline = performance.now() + budgetMs;
@@ -116,59 +166,76 @@ export async function runMemberBatches(
   }
   const path = `${target.basePath}/Groups/${groupId}`;
   const random = createRandom(0x5eed0005);
+  const available = population.ids.length;
+  const membership = createMembership(available);
   const results: MemberBatchSize[] = [];
-  let filled = 0; // the group holds population members [0, filled)
+  const stop = (aborted: string): MemberBatchResult => ({
+    groupId,
+    sizes: results,
+    errors: log.count,
+    errorSamples: log.samples,
+    aborted,
+  });
+  const idsOf = (positions: readonly number[]): string[] => positions.map((p) => population.ids[p]);
+  const membersOf = (positions: readonly number[]): Member[] => positions.map((p) => member(population, p));
 
   for (const size of sizes) {
-    // Fill: batches of 100 until the group has `size` members; bounded by (size - filled) / 100.
+    // Fill: the first non-members, 100 per PATCH, until the group has `size` members. Bounded: `scan`
+    // only grows, and every round adds at least one member or ends the loop.
     const fillStarted = performance.now();
     let fillBatches = 0;
-    while (filled < size && log.count < MAX_ERRORS && performance.now() < deadline) {
-      const end = Math.min(size, filled + BATCH_SIZE);
-      const members: Member[] = [];
-      for (let p = filled; p < end; p += 1) members.push(member(population, p));
-      const response = await sendText(target, 'PATCH', path, addMembersBody(members));
-      fillBatches += 1;
-      if (!isSuccess(response.statusCode)) {
-        logError(log, `PATCH ${path} (fill) → ${response.statusCode} ${response.text.slice(0, 300)}`);
+    let scan = 0;
+    while (membership.count() < size && log.count < MAX_ERRORS && performance.now() < deadline) {
+      const batch: number[] = [];
+      while (batch.length < BATCH_SIZE && membership.count() + batch.length < size && scan < available) {
+        if (!membership.has(scan)) batch.push(scan);
+        scan += 1;
       }
-      filled = end;
+      if (batch.length === 0) break;
+      await sendBatch(target, path, addMembersBody(membersOf(batch)), log);
+      for (const position of batch) membership.add(position);
+      fillBatches += 1;
     }
     const fillSeconds = (performance.now() - fillStarted) / 1000;
-    if (log.count >= MAX_ERRORS) {
-      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${MAX_ERRORS} errors while filling to ${size}` };
-    }
-    if (filled < size) {
-      const reached = `${overBudget} while filling to ${size} (at ${filled} after ${fillSeconds.toFixed(0)} s)`;
-      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: reached };
+    if (log.count >= MAX_ERRORS) return stop(`${MAX_ERRORS} errors while filling to ${size}`);
+    if (membership.count() < size) {
+      return stop(`${overBudget} while filling to ${size} (at ${membership.count()} after ${fillSeconds.toFixed(0)} s)`);
     }
 
-    // The timed batches: 50 adds of new members [size, size + 5000), then 50 removes of the same
-    // members, shuffled so a remove batch is not an add batch undone. Bodies are built beforehand.
-    const added: Member[] = [];
-    for (let p = size; p < size + EXTRA_MEMBERS; p += 1) added.push(member(population, p));
-    const addBodies: string[] = [];
-    for (let b = 0; b < TIMED_BATCHES; b += 1) {
-      addBodies.push(addMembersBody(added.slice(b * BATCH_SIZE, (b + 1) * BATCH_SIZE)));
-    }
-    const removeIds = added.map((m) => m.id);
-    for (let k = removeIds.length - 1; k > 0; k -= 1) {
-      const j = random(k + 1);
-      [removeIds[k], removeIds[j]] = [removeIds[j], removeIds[k]];
-    }
-    const removeBodies: string[] = [];
-    for (let b = 0; b < TIMED_BATCHES; b += 1) {
-      removeBodies.push(removeMembersBody(removeIds.slice(b * BATCH_SIZE, (b + 1) * BATCH_SIZE)));
-    }
-    const add = await timeBatches(target, path, addBodies, log);
-    const remove = await timeBatches(target, path, removeBodies, log);
-    results.push({ members: size, fillSeconds, fillBatches, add, remove });
-    if (log.count >= MAX_ERRORS) {
-      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${MAX_ERRORS} errors at ${size}` };
-    }
-    if (performance.now() > deadline && size !== sizes.at(-1)) {
-      return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, aborted: `${overBudget} after ${size}` };
-    }
+    // Timed: add 100 users who were never members (positions after the fill), then remove 100 random
+    // members; the bodies are built before the clock starts.
+    const adds = createRecorder(TIMED_BATCHES);
+    const removes = createRecorder(TIMED_BATCHES);
+    let cursor = scan;
+    const cpu = await measureCpu(serverCpuSeconds, async () => {
+      for (let b = 0; b < TIMED_BATCHES && log.count < MAX_ERRORS; b += 1) {
+        const added: number[] = [];
+        while (added.length < BATCH_SIZE && cursor < available) {
+          if (!membership.has(cursor)) added.push(cursor);
+          cursor += 1;
+        }
+        await sendBatch(target, path, addMembersBody(membersOf(added)), log, adds);
+        for (const position of added) membership.add(position);
+
+        const removed: number[] = [];
+        for (let k = 0; k < BATCH_SIZE && membership.count() > 0; k += 1) {
+          const position = membership.at(random(membership.count()));
+          membership.remove(position);
+          removed.push(position);
+        }
+        await sendBatch(target, path, removeMembersBody(idsOf(removed)), log, removes);
+      }
+      return {};
+    });
+    results.push({
+      members: size,
+      fillSeconds,
+      fillBatches,
+      add: finishRecorder(adds, cpu),
+      remove: finishRecorder(removes, cpu),
+    });
+    if (log.count >= MAX_ERRORS) return stop(`${MAX_ERRORS} errors at ${size}`);
+    if (performance.now() > deadline && size !== sizes.at(-1)) return stop(`${overBudget} after ${size}`);
   }
   return { groupId, sizes: results, errors: log.count, errorSamples: log.samples };
 }
@@ -176,6 +243,8 @@ export async function runMemberBatches(
 export interface GroupReadTiming extends LatencySummary {
   readonly requests: number;
   readonly seconds: number;
+  readonly serverCpuPct: number;
+  readonly clientCpuPct: number;
   readonly errors: number;
   readonly responseBytes: number;
 }
@@ -198,6 +267,7 @@ export async function runGroupGets(
   members: number,
   withoutCount: number,
   withCount: number,
+  serverCpuSeconds: () => number,
 ): Promise<GroupGetResult> {
   const log: ErrorLog = { count: 0, samples: [] };
   const path = `${target.basePath}/Groups/${groupId}`;
@@ -206,7 +276,7 @@ export async function runGroupGets(
     url: string,
     count: number,
     check: (text: string) => string | undefined,
-  ): Promise<GroupReadTiming> => {
+  ): Promise<GroupReadTiming> => measureCpu(serverCpuSeconds, async () => {
     const latencies = new Float64Array(count);
     let errors = 0;
     let bytes = 0;
@@ -233,7 +303,7 @@ export async function runGroupGets(
     }
     const seconds = (performance.now() - started) / 1000;
     return { requests: count, seconds, errors, responseBytes: bytes, ...summarizeLatencies(latencies) };
-  };
+  });
 
   const membersIn = (text: string): number => {
     const group = JSON.parse(text) as { members?: unknown };

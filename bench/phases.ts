@@ -23,6 +23,8 @@ export interface PhaseContext {
   readonly phaseMs: number;
   /** Time limit of a count-bounded phase (so a stalled server cannot hang the run). */
   readonly safetyMs: number;
+  /** CPU seconds the server has used so far. */
+  readonly serverCpuSeconds: () => number;
 }
 
 /** The users the server created: `indexes[k]` names them (userName, externalId), `ids[k]` is the SCIM id. */
@@ -78,6 +80,7 @@ export async function createUsers(
     durationMs: context.safetyMs,
     maxRequests: count,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
   for (let i = 0; i < count; i += 1) {
     const id = ids[i];
@@ -95,6 +98,7 @@ async function warmUp(context: PhaseContext, operation: Operation): Promise<void
     durationMs: WARMUP_MS,
     maxRequests: context.latencies.length,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
 }
 
@@ -143,6 +147,7 @@ export async function runLookups(
     durationMs: context.phaseMs,
     maxRequests,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
   return summarizeLoad(phase, result);
 }
@@ -170,6 +175,7 @@ export async function runGetById(context: PhaseContext, population: Population):
     durationMs: context.phaseMs,
     maxRequests: context.latencies.length,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
   return summarizeLoad('get user by id', result);
 }
@@ -293,6 +299,7 @@ export async function runDeactivate(context: PhaseContext, population: Populatio
     durationMs: context.phaseMs,
     maxRequests: size,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
   return summarizeLoad('deactivate (PATCH active=false)', result);
 }
@@ -317,6 +324,7 @@ export async function runCreateGroups(context: PhaseContext, count: number): Pro
     durationMs: context.safetyMs,
     maxRequests: count,
     latencies: context.latencies,
+    serverCpuSeconds: context.serverCpuSeconds,
   });
   return summarizeLoad(`create groups`, result);
 }

@@ -8,6 +8,7 @@ import {
   formatBytes,
   formatInt,
   formatMs,
+  formatPercent,
   formatTarget,
   markdownTable,
   phaseTable,
@@ -82,14 +83,15 @@ function renderMemberBatches(result: MemberBatchResult): string {
       ? ''
       : `${drift(size.add.p50Ms, base.add.p50Ms)} / ${drift(size.remove.p50Ms, base.remove.p50Ms)}`,
     formatBytes(size.add.meanResponseBytes),
+    formatPercent(size.add.serverCpuPct),
     formatInt(size.add.errors + size.remove.errors),
   ]);
   const table = markdownTable(
-    ['members', 'fill batches', 'add p50 ms', 'add p95 ms', 'remove p50 ms', 'remove p95 ms', 'p50 vs first', 'PATCH response', 'errors'],
+    ['members', 'fill batches', 'add p50 ms', 'add p95 ms', 'remove p50 ms', 'remove p95 ms', 'p50 vs first', 'PATCH response', 'server CPU', 'errors'],
     rows,
   );
   const lines = [
-    `member batches (one group, 100 members per PATCH, concurrency 1, 50 adds + 50 removes per size):`,
+    `member batches (one group, 100 members per PATCH, one client; 50 adds and 50 removes alternating at each size):`,
     '',
     table,
   ];

@@ -22,6 +22,9 @@ export interface PhaseRow extends LatencySummary {
   readonly seconds: number;
   readonly opsPerSec: number;
   readonly errorSamples: readonly string[];
+  /** CPU used during the phase, in % of one core (100 = one core busy); NaN when unknown. */
+  readonly clientCpuPct: number;
+  readonly serverCpuPct: number;
   readonly target?: Target;
 }
 
@@ -54,8 +57,18 @@ export function summarizeLoad(phase: string, result: LoadResult): PhaseRow {
     seconds,
     opsPerSec: seconds > 0 ? result.requests / seconds : 0,
     errorSamples: result.errorSamples,
+    clientCpuPct: cpuPercent(result.clientCpuSeconds, seconds),
+    serverCpuPct: cpuPercent(result.serverCpuSeconds, seconds),
     ...summarizeLatencies(result.latencies),
   };
+}
+
+export function cpuPercent(cpuSeconds: number, wallSeconds: number): number {
+  return wallSeconds > 0 ? (cpuSeconds / wallSeconds) * 100 : NaN;
+}
+
+export function formatPercent(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value)}%` : '–';
 }
 
 export function atLeast(value: number, minimum: number, unit: string): Target {
@@ -109,7 +122,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 
 export function phaseTable(rows: readonly PhaseRow[]): string {
   return markdownTable(
-    ['phase', 'conc.', 'requests', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'target'],
+    ['phase', 'conc.', 'requests', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU server / bench', 'target'],
     rows.map((row) => [
       row.phase,
       String(row.concurrency),
@@ -119,6 +132,7 @@ export function phaseTable(rows: readonly PhaseRow[]): string {
       formatMs(row.p95Ms),
       formatMs(row.p99Ms),
       formatInt(row.errors),
+      `${formatPercent(row.serverCpuPct)} / ${formatPercent(row.clientCpuPct)}`,
       formatTarget(row.target),
     ]),
   );

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { measureCpu } from './load.ts';
 import { EXTRA_MEMBERS, runGroupGets, runMemberBatches } from './member-batches.ts';
 import { readMachine, readOptions, type BenchOptions } from './options.ts';
 import {
@@ -21,9 +22,10 @@ import {
 } from './phases.ts';
 import { renderReport, type BenchResult } from './render.ts';
 import { atLeast, roundForJson, type PhaseRow } from './report.ts';
-import { createScimTarget } from './scim-client.ts';
+import { createScimTarget, type ScimTarget } from './scim-client.ts';
 import {
   pickFreePort,
+  readCpuSeconds,
   readMemoryUsage,
   runNodeCommand,
   startProcess,
@@ -43,6 +45,8 @@ const MEMBER_BUDGET_MS = 5 * 60_000;
 const TARGETS = { create: 2_000, lookup: 6_000, get: 9_000, deactivate: 3_500 } as const;
 
 const running = new Set<ServerProcess>();
+/** The data directory to delete if the run is interrupted. */
+let interruptedCleanup: string | undefined;
 
 /** `node <entry> …`, through tsx when the entry is TypeScript (bin/roster.js registers tsx itself). */
 function entryArgs(options: BenchOptions, ...args: string[]): string[] {
@@ -53,6 +57,17 @@ function entryArgs(options: BenchOptions, ...args: string[]): string[] {
 
 function withTarget(row: PhaseRow, minimumOpsPerSec: number): PhaseRow {
   return { ...row, target: atLeast(row.opsPerSec, minimumOpsPerSec, '/s') };
+}
+
+function phaseContext(options: BenchOptions, target: ScimTarget, latencies: Float64Array, serverPid: number): PhaseContext {
+  return {
+    target,
+    latencies,
+    concurrency: options.concurrency,
+    phaseMs: options.phaseMs,
+    safetyMs: SAFETY_MS,
+    serverCpuSeconds: () => readCpuSeconds(serverPid),
+  };
 }
 
 function createPool(origin: string, connections: number): Pool {
@@ -81,7 +96,7 @@ async function measureCeiling(options: BenchOptions, latencies: Float64Array): P
   try {
     const target = createScimTarget(pool, '/scim/v2/ceiling', 'ceiling');
     const population: Population = { indexes: Array.from({ length: 1_000 }, (_, i) => i), ids: [] };
-    const context: PhaseContext = { target, latencies, concurrency: options.concurrency, phaseMs: options.phaseMs, safetyMs: SAFETY_MS };
+    const context = phaseContext(options, target, latencies, server.pid);
     return await runLookups(context, 'ceiling (fixed JSON, node:http)', lookupOperation(target, population, 1, false), latencies.length);
   } finally {
     await pool.close();
@@ -154,7 +169,7 @@ async function benchmarkRoster(
   try {
     const directory = await createDirectory(options, env);
     const target = createScimTarget(pool, directory.basePath, directory.token);
-    const context: PhaseContext = { target, latencies, concurrency: options.concurrency, phaseMs: options.phaseMs, safetyMs: SAFETY_MS };
+    const context = phaseContext(options, target, latencies, server.pid);
     const population: Population = { indexes: [], ids: [] };
     const phases = result.phases;
     const progress = (text: string): void => {
@@ -177,9 +192,11 @@ async function benchmarkRoster(
     phases.push(withTarget(await runGetById(context, population), TARGETS.get));
 
     progress('list walk');
-    result.listWalk = await runListWalk(context, population.ids.length);
-    const walk = result.listWalk;
+    const walk = await measureCpu(context.serverCpuSeconds, () => runListWalk(context, population.ids.length));
+    result.listWalk = walk;
     phases.push({
+      serverCpuPct: walk.serverCpuPct,
+      clientCpuPct: walk.clientCpuPct,
       phase: 'list walk pages (count=100)',
       concurrency: 1,
       requests: walk.pages,
@@ -216,7 +233,7 @@ async function benchmarkRoster(
     }
 
     progress(`member batches at ${sizes.join(', ')} members`);
-    result.memberBatches = await runMemberBatches(target, population, sizes, MEMBER_BUDGET_MS);
+    result.memberBatches = await runMemberBatches(target, population, sizes, MEMBER_BUDGET_MS, context.serverCpuSeconds);
     const measured = result.memberBatches.sizes.at(-1);
     if (measured !== undefined && result.memberBatches.aborted === undefined) {
       progress(`group reads at ${measured.members} members`);
@@ -226,6 +243,7 @@ async function benchmarkRoster(
         measured.members,
         options.groupGetsWithoutMembers,
         options.groupGetsWithMembers,
+        context.serverCpuSeconds,
       );
       const gets = result.groupGets;
       for (const [label, timing] of [
@@ -233,6 +251,8 @@ async function benchmarkRoster(
         ['GET group with members', gets.withMembers],
       ] as const) {
         phases.push({
+          serverCpuPct: timing.serverCpuPct,
+          clientCpuPct: timing.clientCpuPct,
           phase: `${label} (${formatCount(gets.members)})`,
           concurrency: 1,
           requests: timing.requests,
@@ -267,6 +287,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const latencies = new Float64Array(LATENCY_CAPACITY);
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-'));
+  if (!options.keepData) interruptedCleanup = dataDir;
   const result: { -readonly [K in keyof BenchResult]: BenchResult[K] } = {
     machine: readMachine(),
     settings: {
@@ -308,9 +329,11 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-// Ctrl-C: stop the servers this run started, then leave.
+// Ctrl-C: stop the servers this run started, delete the data, then leave.
 process.once('SIGINT', () => {
-  void Promise.all([...running].map((server) => server.stop(5_000))).finally(() => process.exit(130));
+  void Promise.all([...running].map((server) => server.stop(5_000)))
+    .then(() => (interruptedCleanup === undefined ? undefined : rm(interruptedCleanup, { recursive: true, force: true })))
+    .finally(() => process.exit(130));
 });
 
 process.exitCode = await main();

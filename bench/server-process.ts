@@ -179,3 +179,20 @@ export function readMemoryUsage(pid: number): MemoryUsage | null {
   const rssBytes = Number(rss[1]) * 1024;
   return { rssBytes, peakRssBytes: peak === null ? rssBytes : Number(peak[1]) * 1024 };
 }
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process (all its threads) from /proc/<pid>/stat; NaN without /proc. */
+export function readCpuSeconds(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return NaN;
+  }
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}

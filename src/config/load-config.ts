@@ -31,6 +31,13 @@ const configSchema = z.object({
     })
     .default({} as never),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  postgres: z
+    .object({
+      poolSize: z.coerce.number().int().positive().default(10),
+      statementTimeoutMs: z.coerce.number().int().positive().default(15_000),
+      connectTimeoutMs: z.coerce.number().int().positive().default(5_000),
+    })
+    .default({} as never),
 });
 
 export type RosterConfig = Readonly<z.infer<typeof configSchema>> & { readonly databasePath: string };
@@ -60,6 +67,9 @@ const ENV_KEYS: Record<string, string> = {
   ROSTER_BULK_MAX_OPERATIONS: 'limits.bulkMaxOperations',
   ROSTER_BULK_MAX_PAYLOAD_BYTES: 'limits.bulkMaxPayloadBytes',
   ROSTER_PATCH_MAX_OPERATIONS: 'limits.patchMaxOperations',
+  ROSTER_PG_POOL_SIZE: 'postgres.poolSize',
+  ROSTER_PG_STATEMENT_TIMEOUT_MS: 'postgres.statementTimeoutMs',
+  ROSTER_PG_CONNECT_TIMEOUT_MS: 'postgres.connectTimeoutMs',
 };
 
 export const CONFIG_ENV_KEYS = Object.freeze({ ...ENV_KEYS });
@@ -69,20 +79,21 @@ export const CONFIG_ENV_KEYS = Object.freeze({ ...ENV_KEYS });
  * once, and returns a frozen object. Every problem is listed, not just the first.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): RosterConfig {
-  const raw: Record<string, any> = { limits: {} };
+  const raw: Record<string, any> = { limits: {}, postgres: {} };
   const problems: string[] = [];
   if (env.ROSTER_CONFIG) {
     try {
       const file = JSON.parse(readFileSync(env.ROSTER_CONFIG, 'utf8'));
-      Object.assign(raw, file, { limits: { ...(file.limits ?? {}) } });
+      Object.assign(raw, file, { limits: { ...(file.limits ?? {}) }, postgres: { ...(file.postgres ?? {}) } });
     } catch (error) {
       problems.push(`ROSTER_CONFIG (${env.ROSTER_CONFIG}): ${(error as Error).message}`);
     }
   }
-  for (const [name, key] of Object.entries(ENV_KEYS)) {
-    const value = env[name];
+  for (const [envName, key] of Object.entries(ENV_KEYS)) {
+    const value = env[envName];
     if (value === undefined || value === '') continue;
-    if (key.startsWith('limits.')) raw.limits[key.slice(7)] = value;
+    const [group, name] = key.split('.');
+    if (name !== undefined) raw[group!][name] = value;
     else raw[key] = value;
   }
   Object.assign(raw, overrides);
@@ -100,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     throw new ConfigError([`DATABASE_URL: must be a postgres:// URL (SQLite is the default when it is unset)`]);
   }
   const databasePath = path.resolve(config.dataDir, 'roster.db');
-  return deepFreeze({ ...config, limits: { ...config.limits }, databasePath });
+  return deepFreeze({ ...config, limits: { ...config.limits }, postgres: { ...config.postgres }, databasePath });
 }
 
 function deepFreeze<T extends object>(value: T): T {

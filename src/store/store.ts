@@ -65,6 +65,8 @@ export interface Queries {
   users: {
     insert(row: NewUserRow): Promise<void>;
     get(directoryId: string, id: string): Promise<StoredUser | undefined>;
+    /** Reads a user about to be updated in this transaction, locking its row where the engine needs it. */
+    lock(directoryId: string, id: string): Promise<StoredUser | undefined>;
     /** Writes a new version only if the stored one is still `expectedVersion` (atomic ETag check). */
     update(row: NewUserRow, expectedVersion: number): Promise<boolean>;
     delete(directoryId: string, id: string): Promise<boolean>;
@@ -75,6 +77,7 @@ export interface Queries {
   groups: {
     insert(row: NewGroupRow): Promise<void>;
     get(directoryId: string, id: string): Promise<StoredGroup | undefined>;
+    lock(directoryId: string, id: string): Promise<StoredGroup | undefined>;
     update(row: NewGroupRow, expectedVersion: number): Promise<boolean>;
     delete(directoryId: string, id: string): Promise<boolean>;
     list(options: ListOptions): Promise<StoredGroup[]>;

@@ -60,8 +60,8 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
     );
   }
 
-  async function mustGet(ctx: ProvisioningContext, q: Queries, id: string): Promise<StoredGroup> {
-    const row = await q.groups.get(ctx.directoryId, id);
+  async function mustGet(ctx: ProvisioningContext, q: Queries, id: string, forUpdate = false): Promise<StoredGroup> {
+    const row = forUpdate ? await q.groups.lock(ctx.directoryId, id) : await q.groups.get(ctx.directoryId, id);
     if (!row) throw scimErrors.notFound(`Group ${id} not found`);
     return row;
   }
@@ -181,7 +181,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
         () =>
           withRetry(() =>
             store.write(async (q) => {
-              const current = await mustGet(ctx, q, id);
+              const current = await mustGet(ctx, q, id, true);
               checkIfMatch(current, conditions);
               // PUT replaces the whole group, members included (RFC 7644 §3.5.1); a PUT without
               // `members` empties the group.
@@ -204,7 +204,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
         () =>
           withRetry(() =>
             store.write(async (q) => {
-              const current = await mustGet(ctx, q, id);
+              const current = await mustGet(ctx, q, id, true);
               checkIfMatch(current, conditions);
               const result = applyPatch(groupResourceType, JSON.parse(current.resource), operations);
               if (!result.changed) return current;
@@ -221,7 +221,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
 
     async remove(ctx: ProvisioningContext, id: string, conditions: WriteConditions) {
       await store.write(async (q) => {
-        const current = await mustGet(ctx, q, id);
+        const current = await mustGet(ctx, q, id, true);
         checkIfMatch(current, conditions);
         const at = now().toISOString();
         // The group may itself be a member of other groups: it leaves them in the same transaction.

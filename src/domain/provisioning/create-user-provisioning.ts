@@ -96,8 +96,8 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     return { ...row, seq: current.seq };
   }
 
-  async function mustGet(ctx: ProvisioningContext, q: Queries, id: string): Promise<StoredUser> {
-    const row = await q.users.get(ctx.directoryId, id);
+  async function mustGet(ctx: ProvisioningContext, q: Queries, id: string, forUpdate = false): Promise<StoredUser> {
+    const row = forUpdate ? await q.users.lock(ctx.directoryId, id) : await q.users.get(ctx.directoryId, id);
     if (!row) throw scimErrors.notFound(`User ${id} not found`);
     return row;
   }
@@ -138,7 +138,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
       const row = await taken(resource.userName, () =>
         withRetry(() =>
           store.write(async (q) => {
-            const current = await mustGet(ctx, q, id);
+            const current = await mustGet(ctx, q, id, true);
             checkIfMatch(current, conditions);
             return writeVersion(ctx, q, current, resource, now().toISOString());
           }),
@@ -156,7 +156,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
       const row = await taken(() => userName, () =>
         withRetry(() =>
         store.write(async (q) => {
-          const current = await mustGet(ctx, q, id);
+          const current = await mustGet(ctx, q, id, true);
           checkIfMatch(current, conditions);
           const result = applyPatch(userResourceType, JSON.parse(current.resource), operations);
           // The password is write-only: accepted, never stored in the resource (issue: password sync).
@@ -178,7 +178,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
 
     async remove(ctx: ProvisioningContext, id: string, conditions: WriteConditions) {
       await store.write(async (q) => {
-        const current = await mustGet(ctx, q, id);
+        const current = await mustGet(ctx, q, id, true);
         checkIfMatch(current, conditions);
         const at = now().toISOString();
         // A deleted user leaves every group in the same transaction.

@@ -14,9 +14,18 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+export interface QueryOptions {
+  /**
+   * Lock rows read for an update (`for update`). PostgreSQL needs it so writers on several nodes
+   * queue on the row; SQLite's `begin immediate` already serialises writers.
+   */
+  readonly lockRows?: boolean;
+}
+
 /** Builds every query over one executor (the pool, or a transaction). */
-export function createQueries(db: Executor, engine: EngineSql): Queries {
+export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions = {}): Queries {
   const lists = createListQueries(db, engine);
+  const lockRows = options.lockRows ?? false;
   return {
     directories: {
       async insert(row) {
@@ -82,6 +91,10 @@ export function createQueries(db: Executor, engine: EngineSql): Queries {
         await db.insertInto('users').values(row).execute();
       },
       get: (directoryId, id) => db.selectFrom('users').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
+      lock(directoryId, id) {
+        const q = db.selectFrom('users').selectAll().where('id', '=', id).where('directory_id', '=', directoryId);
+        return (lockRows ? q.forUpdate() : q).executeTakeFirst();
+      },
       async update(row, expectedVersion) {
         const { id, directory_id, created_at, ...rest } = row;
         const r = await db
@@ -113,6 +126,10 @@ export function createQueries(db: Executor, engine: EngineSql): Queries {
         await db.insertInto('groups').values(row).execute();
       },
       get: (directoryId, id) => db.selectFrom('groups').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
+      lock(directoryId, id) {
+        const q = db.selectFrom('groups').selectAll().where('id', '=', id).where('directory_id', '=', directoryId);
+        return (lockRows ? q.forUpdate() : q).executeTakeFirst();
+      },
       async update(row, expectedVersion) {
         const { id, directory_id, created_at, ...rest } = row;
         const r = await db

@@ -6,6 +6,9 @@ import type { MigrationContext } from './migration.ts';
  * Every column a filter Okta or Entra sends touches is indexed per directory.
  */
 export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
+  // PostgreSQL keeps JSON in `json` columns: its operators work on them, and unlike jsonb the text
+  // is kept exactly as written (key order included), which is what an IdP reads back.
+  const json = sql.raw(ctx.engine === 'postgres' ? 'json' : 'text');
   const seq = (t: string) => (ctx.engine === 'postgres' ? sql.raw(`${t} bigserial primary key`) : sql.raw(`${t} integer primary key autoincrement`));
 
   await db.schema
@@ -52,7 +55,7 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     external_id text,
     display_name text,
     active integer,
-    resource text not null,
+    resource ${json} not null,
     version integer not null,
     created_at text not null,
     updated_at text not null
@@ -69,7 +72,7 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     display_name text not null,
     display_name_lower text not null,
     external_id text,
-    resource text not null,
+    resource ${json} not null,
     member_count integer not null,
     version integer not null,
     created_at text not null,
@@ -96,7 +99,7 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     type text not null,
     resource_type text not null,
     resource_id text not null,
-    data text not null,
+    data ${json} not null,
     created_at text not null
   )`.execute(db);
   await db.schema.createIndex('events_directory_seq').on('events').columns(['directory_id', 'seq']).execute();

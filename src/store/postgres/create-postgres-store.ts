@@ -1,0 +1,75 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../database.ts';
+import { createQueries } from '../kysely/create-queries.ts';
+import { migrateToLatest } from '../migrations/index.ts';
+import type { Store } from '../store.ts';
+import { postgresJsonHooks } from './postgres-json-hooks.ts';
+import { isRetryable, translatePostgresError } from './translate-postgres-error.ts';
+
+export interface PostgresOptions {
+  readonly connectionString: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly connectTimeoutMs?: number;
+  /** Called when an idle pooled connection fails (the server restarted); the pool replaces it. */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+// Counts come back as int8; Roster's counts and seqs fit a double by far.
+const INT8 = 20;
+// `json` columns stay text: the resource is handed on exactly as stored.
+const JSON_OID = 114;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (v: string) => Number(v);
+    if (oid === JSON_OID) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** How many times a transaction that hit a serialization failure or deadlock is run again. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The store for several Roster nodes on one PostgreSQL database. Sslmode and the rest come from
+ * the connection string (`?sslmode=require`); the pool size and statement timeout from config.
+ */
+export function createPostgresStore(options: PostgresOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    types,
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
+  // queue on the row instead of losing a race and retrying.
+  const pooled = createQueries(db, postgresJsonHooks, { lockRows: true });
+
+  const rethrow = (error: unknown): never => {
+    throw translatePostgresError(error);
+  };
+
+  return {
+    engine: 'postgres',
+    read: (fn) => fn(pooled).catch(rethrow),
+    async write(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => fn(createQueries(trx, postgresJsonHooks, { lockRows: true })));
+        } catch (error) {
+          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          rethrow(error);
+        }
+      }
+    },
+    migrate: () => migrateToLatest(db, 'postgres').catch(rethrow),
+    async ping() {
+      await pool.query('select 1').catch(rethrow);
+    },
+    close: () => db.destroy(),
+  };
+}
