@@ -7,6 +7,7 @@ import { loadConfig, type RosterConfig } from '../../src/config/load-config.ts';
 import { createServices, type Services } from '../../src/domain/create-services.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { createTestDatabase, type EngineName } from './engines.ts';
 
 export interface ScimResponse<T = any> {
   readonly status: number;
@@ -57,12 +58,14 @@ export function groupBody(displayName: string, extra: Record<string, unknown> = 
 }
 
 /**
- * A real Roster: the real SQLite file in a fresh temp directory, the real HTTP server on a port
- * chosen by the OS (port 0, bound before any request is sent).
+ * A real Roster: the real SQLite file in a fresh temp directory (or a fresh PostgreSQL database
+ * cloned from the migrated template), the real HTTP server on a port chosen by the OS (port 0,
+ * bound before any request is sent).
  */
-export async function startRoster(env: Record<string, string> = {}): Promise<RosterUnderTest> {
+export async function startRoster(env: Record<string, string> = {}, engine: EngineName = 'sqlite'): Promise<RosterUnderTest> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
-  const config = loadConfig({ ROSTER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...env });
+  const database = engine === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig({ ROSTER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...(database ? { DATABASE_URL: database.url } : {}), ...env });
   const store = openStore(config);
   await store.migrate();
   const services = createServices(config, store);
@@ -119,6 +122,7 @@ export async function startRoster(env: Record<string, string> = {}): Promise<Ros
     async close() {
       await app.close();
       await store.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../helpers/engines.ts';
 import { startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
 
-describe('directories, tokens and the admin API', () => {
+describeEachEngine('directories, tokens and the admin API', (engine) => {
   let roster: RosterUnderTest;
   let adminKey: string;
   const api = async (method: string, path: string, body?: unknown, key = adminKey) => {
@@ -15,7 +16,7 @@ describe('directories, tokens and the admin API', () => {
   };
 
   beforeAll(async () => {
-    roster = await startRoster();
+    roster = await startRoster({}, engine);
     adminKey = (await roster.services.adminKeys.create('test')).key;
   });
   afterAll(() => roster.close());

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../helpers/engines.ts';
 import { startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
 
-describe('a directory over HTTP', () => {
+describeEachEngine('a directory over HTTP', (engine) => {
   let roster: RosterUnderTest;
   beforeAll(async () => {
-    roster = await startRoster();
+    roster = await startRoster({}, engine);
   });
   afterAll(() => roster.close());
 
