@@ -1,7 +1,30 @@
-import { loadConfig } from '../config/load-config.ts';
+import { pino, type Logger } from 'pino';
+import { loadConfig, type RosterConfig } from '../config/load-config.ts';
 import { createServices } from '../domain/create-services.ts';
 import { createApp } from '../http/create-app.ts';
 import { openStore } from '../store/open-store.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Applies migrations, waiting for the database with capped exponential backoff: a node started
+ * before its database (or during a failover) says so clearly and keeps trying instead of
+ * crash-looping.
+ */
+async function migrateWhenReachable(store: Store, config: RosterConfig, log: Logger): Promise<void> {
+  for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
+    try {
+      const applied = await store.migrate();
+      if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+      return;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      const where = config.databaseUrl ? new URL(config.databaseUrl).host : config.databasePath;
+      log.warn({ database: where, retryInMs: delayMs, reason: (error.cause as Error)?.message }, 'database unreachable; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
 
 /**
  * `roster serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting, let in-flight requests
@@ -9,8 +32,9 @@ import { openStore } from '../store/open-store.ts';
  */
 export async function serve(): Promise<void> {
   const config = loadConfig();
-  const store = openStore(config);
-  await store.migrate();
+  const log = pino({ level: config.logLevel });
+  const store = openStore(config, (error) => log.warn({ reason: error.message }, 'a database connection failed; the pool replaces it'));
+  await migrateWhenReachable(store, config, log);
   const services = createServices(config, store);
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });

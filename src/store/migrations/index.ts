@@ -21,6 +21,6 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
     },
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
-  if (error) throw new Error(`Migration failed: ${(error as Error).message}`, { cause: error });
+  if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
