@@ -1,5 +1,5 @@
 // The benchmark's settings, from the command line and the environment, validated once.
-import { cpus, totalmem, platform, arch } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -29,6 +29,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly platform: string;
   readonly date: string;
+  /** The 1-minute load average when the run started: above ~0.5 the machine was not idle. */
+  readonly loadAverageAtStart: number;
 }
 
 const MAX_USERS = 1_000_000;
@@ -89,5 +91,6 @@ export function readMachine(): MachineInfo {
     node: process.version,
     platform: `${platform()} ${arch()}`,
     date: new Date().toISOString(),
+    loadAverageAtStart: loadavg()[0] ?? NaN,
   };
 }

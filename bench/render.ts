@@ -150,7 +150,7 @@ export function renderReport(result: BenchResult): string {
     `## Roster benchmark${settings.quick ? ' (quick)' : ''}`,
     '',
     `machine: ${machine.cpuModel} × ${machine.cpuCount}, ${formatBytes(machine.totalMemoryBytes)} RAM, ` +
-      `Node ${machine.node} (${machine.platform}), ${machine.date}`,
+      `Node ${machine.node} (${machine.platform}), ${machine.date}, load average ${machine.loadAverageAtStart.toFixed(2)} at start`,
     `server: node ${settings.server} serve, data in ${settings.dataDir}; ${formatInt(settings.users)} users, ` +
       `concurrency ${settings.concurrency}, ${settings.phaseSeconds} s per timed phase`,
     '',

@@ -24,8 +24,8 @@ export function describeEachEngine(name: string, suite: (engine: EngineName) => 
   }
 }
 
-/** A fresh PostgreSQL database cloned from the migrated template; `drop` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh PostgreSQL database cloned from the migrated template (or empty); `drop` removes it. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = inject('pgTemplate');
   if (!template) throw new Error(`PostgreSQL is not available: ${inject('pgSkipReason')}`);
   const adminUrl = inject('pgAdminUrl');
@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${template}`);
+    await admin.query(`create database ${name} template ${options.empty ? 'template0' : template}`);
   } finally {
     await admin.end();
   }
