@@ -23,7 +23,7 @@ export const TIMED_BATCHES = 50;
 /** Users the timed add batches need beyond the group's size. */
 export const EXTRA_MEMBERS = BATCH_SIZE * TIMED_BATCHES;
 /** Give up on the member phase after this many failed requests rather than pile up errors. */
-const MAX_ERRORS = 20;
+export const MAX_ERRORS = 20;
 
 export interface BatchTiming extends LatencySummary {
   readonly batches: number;
@@ -48,6 +48,8 @@ export interface MemberBatchResult {
   readonly sizes: MemberBatchSize[];
   readonly errors: number;
   readonly errorSamples: string[];
+  /** How many members the group has at the end (as far as the benchmark's requests succeeded). */
+  readonly finalMembers: number;
   /** Set when the phase stopped early. */
   readonly aborted?: string;
 }
@@ -162,7 +164,7 @@ export async function runMemberBatches(
   }
   if (!isSuccess(created.statusCode) || groupId === '') {
     logError(log, `POST /Groups → ${created.statusCode} ${created.text.slice(0, 300)}`);
-    return { groupId, sizes: [], errors: log.count, errorSamples: log.samples, aborted: 'could not create the group' };
+    return { groupId, sizes: [], errors: log.count, errorSamples: log.samples, finalMembers: 0, aborted: 'could not create the group' };
   }
   const path = `${target.basePath}/Groups/${groupId}`;
   const random = createRandom(0x5eed0005);
@@ -174,6 +176,7 @@ export async function runMemberBatches(
     sizes: results,
     errors: log.count,
     errorSamples: log.samples,
+    finalMembers: membership.count(),
     aborted,
   });
   const idsOf = (positions: readonly number[]): string[] => positions.map((p) => population.ids[p]);
@@ -237,7 +240,7 @@ export async function runMemberBatches(
     if (log.count >= MAX_ERRORS) return stop(`${MAX_ERRORS} errors at ${size}`);
     if (performance.now() > deadline && size !== sizes.at(-1)) return stop(`${overBudget} after ${size}`);
   }
-  return { groupId, sizes: results, errors: log.count, errorSamples: log.samples };
+  return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, finalMembers: membership.count() };
 }
 
 export interface GroupReadTiming extends LatencySummary {

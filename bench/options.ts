@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly maxLookups: number;
   readonly groupGetsWithoutMembers: number;
   readonly groupGetsWithMembers: number;
+  /** The member batches stop (and say so) after this long, so a slow server cannot stall the run. */
+  readonly memberBudgetMs: number;
   /** The server's entry script, relative to the repository root (BENCH_SERVER). */
   readonly serverEntry: string;
   readonly keepData: boolean;
@@ -53,6 +55,7 @@ export function readOptions(argv: readonly string[]): BenchOptions {
   const users = readInteger('BENCH_USERS', quick ? 2_000 : 20_000, 100, MAX_USERS);
   const seconds = readInteger('BENCH_SECONDS', quick ? 1 : 5, 1, 120);
   const concurrency = readInteger('BENCH_CONCURRENCY', 16, 1, 256);
+  const memberBudgetSeconds = readInteger('BENCH_MEMBER_BUDGET_SECONDS', 300, 1, 3_600);
   const notes: string[] = [];
 
   // Sizes: 1,000, 10,000 and 100,000 (or BENCH_USERS when that is smaller); none above BENCH_USERS.
@@ -76,6 +79,7 @@ export function readOptions(argv: readonly string[]): BenchOptions {
     maxLookups: 20_000,
     groupGetsWithoutMembers: 200,
     groupGetsWithMembers: 20,
+    memberBudgetMs: memberBudgetSeconds * 1000,
     serverEntry: process.env.BENCH_SERVER ?? 'bin/roster.js',
     keepData: process.env.BENCH_KEEP_DATA === '1',
     notes,

@@ -84,8 +84,15 @@ function serve(): void {
     return tokens.get(token);
   };
 
+  // STAND_IN_FAIL_EVERY=n answers every n-th SCIM request with a 500, to test the error reporting.
+  const failEvery = Number(process.env.STAND_IN_FAIL_EVERY ?? '0');
+  let requests = 0;
+
   const handle = (request: IncomingMessage, response: ServerResponse, raw: string): void => {
     const url = new URL(request.url ?? '/', 'http://x');
+    if (failEvery > 0 && url.pathname.startsWith('/scim/') && ++requests % failEvery === 0) {
+      return error(response, 500, `stand-in failure #${requests / failEvery}`);
+    }
     if (url.pathname === '/readyz' || url.pathname === '/healthz') return send(response, 200, { status: 'ok' });
     const match = /^\/scim\/v2\/([^/]+)\/(Users|Groups)(?:\/([^/]+))?$/.exec(url.pathname);
     if (match === null) return error(response, 404, 'not found');
@@ -134,6 +141,9 @@ function serve(): void {
     const group = id === undefined ? undefined : groups.get(id);
     if (group === undefined) return error(response, 404, 'no such group');
     if (method === 'PATCH') {
+      // STAND_IN_PATCH_DELAY_MS slows group PATCHes down, to test the member phase's time budget.
+      const delay = Number(process.env.STAND_IN_PATCH_DELAY_MS ?? '0');
+      if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
       for (const operation of body.Operations as { op: string; path?: string; value?: { value: string; display?: string }[] }[]) {
         if (operation.op === 'add') for (const m of operation.value ?? []) group.members.set(m.value, m.display ?? '');
         const removed = /^members\[value eq "(.*)"\]$/.exec(operation.path ?? '');

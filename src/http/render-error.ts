@@ -32,9 +32,15 @@ function classify(error: unknown): { status: number; scimType?: ScimError['scimT
 }
 
 /** SCIM routes: RFC 7644 §3.12 error bodies. */
+function logFailure(request: FastifyRequest, error: unknown, status: number): void {
+  // 503 is the database being away, which the operator learns from the warning; 500 is a bug.
+  if (status === 503) request.log.warn({ reason: ((error as Error).cause as Error)?.message }, 'database unavailable');
+  else if (status >= 500) request.log.error({ err: error }, 'request failed');
+}
+
 export function renderScimError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const c = classify(error);
-  if (c.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (c.status >= 500) logFailure(request, error, c.status);
   else request.log.info({ status: c.status, scimType: c.scimType, detail: c.message }, 'request rejected');
   if (c.retryAfter) reply.header('retry-after', String(c.retryAfter));
   const body: Record<string, unknown> = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(c.status) };
@@ -46,7 +52,7 @@ export function renderScimError(error: unknown, request: FastifyRequest, reply: 
 /** Admin API: `{ "error": { "code", "message" } }`. */
 export function renderApiError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const c = classify(error);
-  if (c.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (c.status >= 500) logFailure(request, error, c.status);
   if (c.retryAfter) reply.header('retry-after', String(c.retryAfter));
   return reply.code(c.status).send({ error: { code: c.code, message: c.message } });
 }

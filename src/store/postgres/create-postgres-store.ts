@@ -44,6 +44,10 @@ export function createPostgresStore(options: PostgresOptions): Store {
     types,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server
+  // goes away; unheard, that event would crash the process. The query in flight fails on its own,
+  // and the pool drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
   // queue on the row instead of losing a race and retrying.
