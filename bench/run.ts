@@ -21,7 +21,7 @@ import {
   type Population,
 } from './phases.ts';
 import { renderReport, type BenchResult } from './render.ts';
-import { atLeast, roundForJson, type PhaseRow } from './report.ts';
+import { atLeast, roundForJson, type LatencySummary, type PhaseRow } from './report.ts';
 import { createScimTarget, type ScimTarget } from './scim-client.ts';
 import {
   pickFreePort,
@@ -53,6 +53,34 @@ function entryArgs(options: BenchOptions, ...args: string[]): string[] {
   return options.serverEntry.endsWith('.ts')
     ? ['--import', 'tsx', options.serverEntry, ...args]
     : [options.serverEntry, ...args];
+}
+
+/** A table row for a one-client phase (its error bodies are printed from its own result). */
+function oneClientRow(
+  phase: string,
+  timing: LatencySummary & {
+    readonly requests: number;
+    readonly errors: number;
+    readonly seconds: number;
+    readonly serverCpuPct: number;
+    readonly clientCpuPct: number;
+  },
+): PhaseRow {
+  return {
+    phase,
+    concurrency: 1,
+    requests: timing.requests,
+    errors: timing.errors,
+    seconds: timing.seconds,
+    opsPerSec: timing.seconds > 0 ? timing.requests / timing.seconds : 0,
+    errorSamples: [],
+    serverCpuPct: timing.serverCpuPct,
+    clientCpuPct: timing.clientCpuPct,
+    p50Ms: timing.p50Ms,
+    p95Ms: timing.p95Ms,
+    p99Ms: timing.p99Ms,
+    maxMs: timing.maxMs,
+  };
 }
 
 function withTarget(row: PhaseRow, minimumOpsPerSec: number): PhaseRow {
@@ -174,40 +202,26 @@ async function runMemberPhases(
 
   progress(`member batches at ${sizes.join(', ')} members`);
   result.memberBatches = await runMemberBatches(target, population, sizes, options.memberBudgetMs, context.serverCpuSeconds);
-    // The group reads run at the size the group has, also when the member batches stopped early.
-    const batches = result.memberBatches;
-    if (batches.groupId !== '' && batches.errors < MAX_ERRORS) {
-      progress(`group reads at ${batches.finalMembers} members`);
-      result.groupGets = await runGroupGets(
-        target,
-        batches.groupId,
-        batches.finalMembers,
-        options.groupGetsWithoutMembers,
-        options.groupGetsWithMembers,
-        context.serverCpuSeconds,
-      );
-      const gets = result.groupGets;
-      for (const [label, timing] of [
-        ['GET group excludedAttributes=members', gets.withoutMembers],
-        ['GET group with members', gets.withMembers],
-      ] as const) {
-        phases.push({
-          serverCpuPct: timing.serverCpuPct,
-          clientCpuPct: timing.clientCpuPct,
-          phase: `${label} (${formatCount(gets.members)})`,
-          concurrency: 1,
-          requests: timing.requests,
-          errors: timing.errors,
-          seconds: timing.seconds,
-          opsPerSec: timing.seconds > 0 ? timing.requests / timing.seconds : 0,
-          errorSamples: [],
-          p50Ms: timing.p50Ms,
-          p95Ms: timing.p95Ms,
-          p99Ms: timing.p99Ms,
-          maxMs: timing.maxMs,
-        });
-      }
+  // The group reads run at the size the group has, also when the member batches stopped early.
+  const batches = result.memberBatches;
+  if (batches.groupId !== '' && batches.errors < MAX_ERRORS) {
+    progress(`group reads at ${batches.finalMembers} members`);
+    result.groupGets = await runGroupGets(
+      target,
+      batches.groupId,
+      batches.finalMembers,
+      options.groupGetsWithoutMembers,
+      options.groupGetsWithMembers,
+      context.serverCpuSeconds,
+    );
+    const gets = result.groupGets;
+    for (const [label, timing] of [
+      ['GET group excludedAttributes=members', gets.withoutMembers],
+      ['GET group with members', gets.withMembers],
+    ] as const) {
+      phases.push(oneClientRow(`${label} (${formatCount(gets.members)})`, timing));
     }
+  }
 }
 
 async function benchmarkRoster(
@@ -263,21 +277,7 @@ async function benchmarkRoster(
     progress('list walk');
     const walk = await measureCpu(context.serverCpuSeconds, () => runListWalk(context, population.ids.length));
     result.listWalk = walk;
-    phases.push({
-      serverCpuPct: walk.serverCpuPct,
-      clientCpuPct: walk.clientCpuPct,
-      phase: 'list walk pages (count=100)',
-      concurrency: 1,
-      requests: walk.pages,
-      errors: walk.errors,
-      seconds: walk.seconds,
-      opsPerSec: walk.seconds > 0 ? walk.pages / walk.seconds : 0,
-      errorSamples: [],
-      p50Ms: walk.p50Ms,
-      p95Ms: walk.p95Ms,
-      p99Ms: walk.p99Ms,
-      maxMs: walk.maxMs,
-    });
+    phases.push(oneClientRow('list walk pages (count=100)', { ...walk, requests: walk.pages }));
 
     progress('deactivate');
     phases.push(withTarget(await runDeactivate(context, population), TARGETS.deactivate));

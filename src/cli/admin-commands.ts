@@ -46,6 +46,18 @@ export function registerMigrateCommand(program: Command) {
     );
 }
 
+export function registerBackupCommand(program: Command) {
+  program
+    .command('backup <file>')
+    .description('copy the SQLite database to <file> while Roster runs (PostgreSQL: use pg_dump)')
+    .action((file: string) =>
+      withServices(async (s) => {
+        await s.store.backup(file);
+        out(`backup written to ${file}`);
+      }),
+    );
+}
+
 export function registerDirectoryCommands(program: Command) {
   const dir = program.command('directory').description('manage directories (one per IdP connection)');
 

@@ -114,5 +114,7 @@ export interface Store {
   write<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
+  /** A consistent copy of the database in one file, taken while it serves (SQLite only). */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }

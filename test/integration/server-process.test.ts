@@ -52,8 +52,16 @@ describe('roster as a process', () => {
       expect(res.status).toBe(201);
       users.push(res.body.id);
     }
+    // A backup taken while the server runs holds every acknowledged user.
+    const backupDir = dataDir();
+    expect(runCli(['backup', path.join(backupDir, 'roster.db')], env).status).toBe(0);
     server.child.kill('SIGKILL');
     await server.exited;
+    const restored = await spawnServer({ ...env, ROSTER_DATA_DIR: backupDir, PORT: String(await freePort()) });
+    const fromBackup = await scim(`${restored.origin}/scim/v2/${created.id}`, created.token, 'GET', '/Users?count=0');
+    expect(fromBackup.body.totalResults).toBe(20);
+    restored.child.kill('SIGTERM');
+    await restored.exited;
 
     const again = await spawnServer(env);
     const listed = await scim(created.scimBaseUrl, created.token, 'GET', '/Users?count=100');

@@ -74,6 +74,9 @@ export function createPostgresStore(options: PostgresOptions): Store {
     async ping() {
       await pool.query('select 1').catch(rethrow);
     },
+    async backup() {
+      throw new Error('back up PostgreSQL with pg_dump (see docs/operations.md)');
+    },
     close: () => db.destroy(),
   };
 }

@@ -33,6 +33,10 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
     async ping() {
       raw.prepare('select 1').get();
     },
+    // SQLite's online backup API copies pages while writers continue; the copy is one consistent state.
+    backup: async (destination) => {
+      await raw.backup(destination);
+    },
     close: () => db.destroy(),
   };
 }
