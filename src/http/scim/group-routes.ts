@@ -9,7 +9,8 @@ import type { StoredGroup } from '../../store/store.ts';
 import { toListRequest } from './list-request.ts';
 import { scimContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
-import { ifMatch, notModified, sendResource, sendStream, streamWithMembers, wantsMinimal } from './send-scim.ts';
+import { formatEtag } from '../../scim/etag.ts';
+import { ifMatch, notModified, sendResource, sendStream, streamWithMembers, wantsRepresentation } from './send-scim.ts';
 
 type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Querystring: Record<string, string> }>;
 
@@ -75,11 +76,17 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ScimDeps) {
     return send(reply, ctx, 200, projection, updated);
   });
 
+  /**
+   * A group PATCH answers 204 (RFC 7644 §3.5.2 allows it; Entra expects it, Okta accepts it) unless
+   * the client asks for the group: returning every member of a 100,000-member group after each
+   * 100-member delta would make a delta cost O(group size). `attributes`/`excludedAttributes` or
+   * `Prefer: return=representation` asks for the body.
+   */
   app.patch('/Groups/:id', async (request: IdRequest, reply) => {
     const ctx = scimContext(config, request);
     const projection = projectionOf(request.query);
     const updated = await groups.patch(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) });
-    if (wantsMinimal(request)) return reply.code(204).header('etag', `W/"${updated.version}"`).send();
+    if (!wantsRepresentation(request)) return reply.code(204).header('etag', formatEtag(updated.version)).send();
     return send(reply, ctx, 200, projection, updated);
   });
 

@@ -30,6 +30,14 @@ export function wantsMinimal(request: FastifyRequest): boolean {
   return typeof prefer === 'string' && /\breturn=minimal\b/i.test(prefer);
 }
 
+/** The client asked for the resource after a write: `Prefer: return=representation`, or an attribute list. */
+export function wantsRepresentation(request: FastifyRequest<{ Querystring: Record<string, string> }>): boolean {
+  const prefer = request.headers.prefer;
+  if (typeof prefer === 'string' && /\breturn=representation\b/i.test(prefer)) return true;
+  const q = request.query ?? {};
+  return Object.keys(q).some((k) => /^(attributes|excludedattributes)$/i.test(k));
+}
+
 /** Chunks of roughly this many characters are written to the socket while streaming members. */
 const CHUNK_CHARS = 64 * 1024;
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listPage } from '../../domain/provisioning/list-page.ts';
+import { formatEtag } from '../../scim/etag.ts';
 import { listResponse, parseListParams, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
 import { createProjection } from '../../scim/project-resource.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
@@ -65,7 +66,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
     const projection = projectionOf(request.query);
     const minimal = wantsMinimal(request);
     const updated = await users.patch(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
-    if (minimal) return reply.code(204).header('etag', `W/"${updated.version}"`).send();
+    if (minimal) return reply.code(204).header('etag', formatEtag(updated.version)).send();
     return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
   });
 
