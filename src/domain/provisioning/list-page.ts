@@ -35,8 +35,9 @@ export async function listPage<R extends StoredUser | StoredGroup>(
     count: (o: typeof base) => store.read((q) => q[kind].count(o)),
     list: (o: ListOptions) => store.read((q): Promise<(StoredUser | StoredGroup)[]> => q[kind].list(o)),
   };
-  const totalResults = await table.count(base);
-  if (request.count === 0) return { totalResults, rows: [], startIndex: request.cursor === undefined ? request.startIndex : undefined };
+  if (request.count === 0) {
+    return { totalResults: await table.count(base), rows: [], startIndex: request.cursor === undefined ? request.startIndex : undefined };
+  }
 
   if (request.cursor !== undefined) {
     const afterSeq = request.cursor === '' ? 0 : decodeCursor(request.cursor);
@@ -45,16 +46,13 @@ export async function listPage<R extends StoredUser | StoredGroup>(
     const more = rows.length > request.count;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
-    return { totalResults, rows, nextCursor: more && last ? encodeCursor(last.seq) : undefined };
+    return { totalResults: await table.count(base), rows, nextCursor: more && last ? encodeCursor(last.seq) : undefined };
   }
 
-  if (request.startIndex > totalResults) return { totalResults, rows: [], startIndex: request.startIndex };
-  const rows = (await table.list({
-    ...base,
-    sortBy: request.sortBy,
-    descending: request.descending,
-    offset: request.startIndex - 1,
-    limit: request.count,
-  })) as R[];
+  const offset = request.startIndex - 1;
+  const rows = (await table.list({ ...base, sortBy: request.sortBy, descending: request.descending, offset, limit: request.count })) as R[];
+  // A short page that starts a list, or that ends one, already tells the total: Okta's and Entra's
+  // lookups (`userName eq …`, one match or none) then cost one query, not two.
+  const totalResults = rows.length < request.count && (offset === 0 || rows.length > 0) ? offset + rows.length : await table.count(base);
   return { totalResults, rows, startIndex: request.startIndex };
 }
