@@ -117,6 +117,23 @@ export function registerDirectoryCommands(program: Command) {
   }
 
   dir
+    .command('update <id>')
+    .description("change a directory's name, IdP, password sync or IP allow-list")
+    .option('--name <name>')
+    .option('--idp <idp>')
+    .option('--password-mode <mode>', 'ignore (drop synced passwords) or store (keep a scrypt hash)')
+    .option('--ip-allowlist <cidrs>', 'comma-separated CIDR ranges the IdP calls from, or "any"')
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { name?: string; idp?: string; passwordMode?: string; ipAllowlist?: string; json?: boolean }) =>
+      withServices(async (s) => {
+        const ipAllowlist = opts.ipAllowlist === undefined ? undefined : opts.ipAllowlist === 'any' ? null : opts.ipAllowlist.split(',').map((c) => c.trim());
+        const d = await s.directories.update(id, { name: opts.name, idp: opts.idp, passwordMode: opts.passwordMode, ipAllowlist });
+        if (opts.json) return json(d);
+        out(`directory ${id} updated: idp ${d.idp}, passwords ${d.passwordMode}, allow-list ${d.ipAllowlist?.join(', ') ?? 'any address'}`);
+      }),
+    );
+
+  dir
     .command('delete <id>')
     .description("delete a directory and all of its users, groups and memberships")
     .option('--yes', 'do not ask for confirmation')
@@ -131,6 +148,39 @@ export function registerDirectoryCommands(program: Command) {
         out(`directory ${id} deleted`);
       }),
     );
+}
+
+export function registerAttributeCommands(program: Command) {
+  const attribute = program.command('attribute').description("manage a directory's custom User attributes (shown in its /Schemas)");
+  attribute
+    .command('add <directoryId>')
+    .requiredOption('--name <name>', 'attribute name, e.g. costCenterCode')
+    .option('--type <type>', 'string | boolean | integer | decimal | dateTime | reference', 'string')
+    .option('--multi-valued', 'an array of values')
+    .option('--case-exact', 'compare values case-sensitively in filters')
+    .option('--description <text>', 'shown to the IdP admin', '')
+    .action((directoryId: string, opts: { name: string; type: string; multiValued?: boolean; caseExact?: boolean; description: string }) =>
+      withServices(async (s) => {
+        const a = await s.directories.addAttribute(directoryId, { name: opts.name, type: opts.type, multiValued: !!opts.multiValued, caseExact: !!opts.caseExact, description: opts.description });
+        out(`attribute ${a.name} (${a.type}${a.multiValued ? ', multi-valued' : ''}) added`);
+      }),
+    );
+  attribute
+    .command('list <directoryId>')
+    .option('--json', 'print JSON')
+    .action((directoryId: string, opts: { json?: boolean }) =>
+      withServices(async (s) => {
+        const list = (await s.directories.get(directoryId)).customAttributes;
+        if (opts.json) return json(list);
+        table(list.map((a) => ({ name: a.name, type: a.type, multiValued: a.multiValued, caseExact: a.caseExact, description: a.description })));
+      }),
+    );
+  attribute.command('remove <directoryId> <name>').action((directoryId: string, name: string) =>
+    withServices(async (s) => {
+      await s.directories.removeAttribute(directoryId, name);
+      out(`attribute ${name} removed`);
+    }),
+  );
 }
 
 export function registerTokenCommands(program: Command) {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { DomainError } from '../domain/domain-error.ts';
-import { registerAdminKeyCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
+import { registerAdminKeyCommands, registerAttributeCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
 import { serve } from './serve.ts';
 
 /** The `roster` command line: the composition root for everything but the HTTP server. */
@@ -16,6 +16,7 @@ registerMigrateCommand(program);
 registerBackupCommand(program);
 registerDirectoryCommands(program);
 registerTokenCommands(program);
+registerAttributeCommands(program);
 registerAdminKeyCommands(program);
 
 

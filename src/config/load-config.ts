@@ -16,6 +16,11 @@ const configSchema = z.object({
     .url()
     .optional()
     .transform((u) => u?.replace(/\/+$/, '')),
+  /** Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default. */
+  trustedProxies: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
   limits: z
@@ -57,6 +62,7 @@ const ENV_KEYS: Record<string, string> = {
   DATABASE_URL: 'databaseUrl',
   ROSTER_PUBLIC_URL: 'publicUrl',
   LOG_LEVEL: 'logLevel',
+  ROSTER_TRUSTED_PROXIES: 'trustedProxies',
   ROSTER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   ROSTER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   ROSTER_BODY_LIMIT_BYTES: 'limits.bodyLimitBytes',
@@ -111,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     throw new ConfigError([`DATABASE_URL: must be a postgres:// URL (SQLite is the default when it is unset)`]);
   }
   const databasePath = path.resolve(config.dataDir, 'roster.db');
-  return deepFreeze({ ...config, limits: { ...config.limits }, postgres: { ...config.postgres }, databasePath });
+  return deepFreeze({ ...config, trustedProxies: [...config.trustedProxies], limits: { ...config.limits }, postgres: { ...config.postgres }, databasePath });
 }
 
 function deepFreeze<T extends object>(value: T): T {

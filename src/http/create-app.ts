@@ -30,6 +30,8 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: 'idle',
+    // X-Forwarded-For is believed only from the proxies the operator names (IP allow-lists rely on it).
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 

@@ -13,6 +13,12 @@ export interface DirectoryRow {
   status: 'active' | 'paused' | 'deleted';
   created_at: string;
   updated_at: string;
+  /** `ignore`: a `password` the IdP sends is dropped; `store`: kept as a scrypt hash. */
+  password_mode: 'ignore' | 'store';
+  /** JSON array of CIDRs the IdP may call from; null: anywhere. */
+  ip_allowlist: string | null;
+  /** JSON array of the directory's custom attribute declarations; null: none. */
+  custom_attributes: string | null;
 }
 
 export interface TokenRow {
@@ -96,12 +102,28 @@ export interface EventRow {
 /** The database assigns `seq` on insert. */
 type WithSeq<T extends { seq: number }> = Omit<T, 'seq'> & { seq: Generated<number> };
 
+export interface UserPasswordRow {
+  user_id: string;
+  directory_id: string;
+  /** `scrypt$N$r$p$salt$key`, base64 parts. */
+  hash: string;
+  updated_at: string;
+}
+
+/** Settings columns have defaults, so an insert may leave them out. */
+type DirectoryTable = Omit<DirectoryRow, 'password_mode' | 'ip_allowlist' | 'custom_attributes'> & {
+  password_mode: Generated<DirectoryRow['password_mode']>;
+  ip_allowlist: Generated<string | null>;
+  custom_attributes: Generated<string | null>;
+};
+
 export interface Database {
-  directories: DirectoryRow;
+  directories: DirectoryTable;
   tokens: TokenRow;
   admin_keys: AdminKeyRow;
   users: WithSeq<UserRow>;
   groups: WithSeq<GroupRow>;
   group_members: WithSeq<GroupMemberRow>;
   events: WithSeq<EventRow>;
+  user_passwords: UserPasswordRow;
 }

@@ -43,7 +43,7 @@ export interface Queries {
     insert(row: DirectoryRow): Promise<void>;
     get(id: string): Promise<DirectoryRow | undefined>;
     list(): Promise<DirectoryRow[]>;
-    update(id: string, patch: Partial<Pick<DirectoryRow, 'name' | 'idp' | 'status' | 'updated_at'>>): Promise<boolean>;
+    update(id: string, patch: Partial<Omit<DirectoryRow, 'id' | 'created_at'>>): Promise<boolean>;
     counts(id: string): Promise<{ users: number; groups: number }>;
     purgeData(id: string): Promise<void>;
   };
@@ -99,6 +99,12 @@ export interface Queries {
     page(groupId: string, afterSeq: number, limit: number): Promise<GroupMemberRow[]>;
     /** Removes a member from every group; returns the affected group ids. */
     removeEverywhere(memberId: string): Promise<string[]>;
+  };
+  passwords: {
+    /** Stores (or replaces) a user's password hash. */
+    set(directoryId: string, userId: string, hash: string, at: string): Promise<void>;
+    /** The hash and `active` of the user with this userName (lowercased), if any. */
+    findByUserName(directoryId: string, userNameLower: string): Promise<{ hash: string | null; active: number | null } | undefined>;
   };
   events: {
     append(event: DomainEventInput): Promise<void>;

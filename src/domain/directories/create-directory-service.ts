@@ -4,6 +4,9 @@ import type { Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { IDP_NAMES, isIdpName } from './idp-names.ts';
 import { generateSecret, hashesEqual, hashSecret, TOKEN_PREFIX } from './secrets.ts';
+import type { CustomAttribute } from '../../scim/schemas/custom-schema.ts';
+import { verifyPassword } from '../provisioning/password-hash.ts';
+import { checkAllowlist, checkCustomAttribute, parseCustomAttributes } from './directory-settings.ts';
 
 export interface DirectoryView {
   readonly id: string;
@@ -12,6 +15,9 @@ export interface DirectoryView {
   readonly status: DirectoryRow['status'];
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly passwordMode: DirectoryRow['password_mode'];
+  readonly ipAllowlist: string[] | null;
+  readonly customAttributes: CustomAttribute[];
 }
 
 export interface TokenView {
@@ -33,7 +39,7 @@ export interface IssuedToken {
 }
 
 export type Authentication =
-  | { readonly ok: true; readonly directory: DirectoryView; readonly tokenId: string }
+  | { readonly ok: true; readonly directory: DirectoryView; readonly row: DirectoryRow; readonly tokenId: string }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' };
 
 export interface DirectoryServiceOptions {
@@ -45,7 +51,17 @@ export interface DirectoryServiceOptions {
 const NAME_MAX = 200;
 
 export function toDirectoryView(row: DirectoryRow): DirectoryView {
-  return { id: row.id, name: row.name, idp: row.idp, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    idp: row.idp,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    passwordMode: row.password_mode,
+    ipAllowlist: row.ip_allowlist ? JSON.parse(row.ip_allowlist) : null,
+    customAttributes: parseCustomAttributes(row.custom_attributes),
+  };
 }
 
 function toTokenView(row: TokenRow, now: Date): TokenView {
@@ -120,7 +136,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const name = checkName(input.name);
       const idp = checkIdp(input.idp ?? 'generic');
       const at = now().toISOString();
-      const row: DirectoryRow = { id: randomUUID(), name, idp, status: 'active', created_at: at, updated_at: at };
+      const row: DirectoryRow = { id: randomUUID(), name, idp, status: 'active', created_at: at, updated_at: at, password_mode: 'ignore', ip_allowlist: null, custom_attributes: null };
       const { token, row: tokenRow } = newTokenRow(row.id, 'initial', null);
       await store.write(async (q) => {
         await q.directories.insert(row);
@@ -138,18 +154,27 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       return { ...toDirectoryView(row), ...counts };
     },
 
-    async update(id: string, input: { name?: unknown; idp?: unknown; status?: unknown }): Promise<DirectoryView> {
+    async update(id: string, input: { name?: unknown; idp?: unknown; status?: unknown; passwordMode?: unknown; ipAllowlist?: unknown }): Promise<DirectoryView> {
       const row = await mustGet(id);
       const patch: Partial<DirectoryRow> = { updated_at: now().toISOString() };
       if (input.name !== undefined) patch.name = checkName(input.name);
       if (input.idp !== undefined) patch.idp = checkIdp(input.idp);
+      if (input.passwordMode !== undefined) {
+        if (input.passwordMode !== 'ignore' && input.passwordMode !== 'store') throw new DomainError('directory.invalid', 'passwordMode must be ignore or store');
+        patch.password_mode = input.passwordMode;
+      }
+      if (input.ipAllowlist !== undefined) {
+        const list = checkAllowlist(input.ipAllowlist);
+        patch.ip_allowlist = list === null ? null : JSON.stringify(list);
+      }
       if (input.status !== undefined) {
         if (input.status !== 'active' && input.status !== 'paused') throw new DomainError('directory.invalid', 'status must be active or paused');
         patch.status = input.status;
       }
       await store.write(async (q) => {
         await q.directories.update(id, patch);
-        await q.events.append({ directoryId: id, type: 'directory.updated', resourceType: 'Directory', resourceId: id, data: input, at: patch.updated_at! });
+        const { ipAllowlist, ...rest } = input;
+        await q.events.append({ directoryId: id, type: 'directory.updated', resourceType: 'Directory', resourceId: id, data: { ...rest, ...(ipAllowlist !== undefined ? { ipAllowlist: patch.ip_allowlist ? JSON.parse(patch.ip_allowlist) : null } : {}) }, at: patch.updated_at! });
       });
       return toDirectoryView({ ...row, ...patch });
     },
@@ -163,6 +188,45 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
         await q.directories.update(id, { status: 'deleted', updated_at: at });
         await q.events.append({ directoryId: id, type: 'directory.deleted', resourceType: 'Directory', resourceId: id, data: {}, at });
       });
+    },
+
+    /** Declares a custom attribute; it appears in the directory's /Schemas at once. */
+    async addAttribute(id: string, input: Record<string, unknown>): Promise<CustomAttribute> {
+      const row = await mustGet(id);
+      const existing = parseCustomAttributes(row.custom_attributes);
+      const attribute = checkCustomAttribute(input, existing);
+      const at = now().toISOString();
+      await store.write(async (q) => {
+        await q.directories.update(id, { custom_attributes: JSON.stringify([...existing, attribute]), updated_at: at });
+        await q.events.append({ directoryId: id, type: 'directory.attribute_added', resourceType: 'Directory', resourceId: id, data: attribute, at });
+      });
+      return attribute;
+    },
+
+    /** Removes a declaration. Values already stored stay in the resources (an IdP reads back what it wrote). */
+    async removeAttribute(id: string, name: string): Promise<void> {
+      const row = await mustGet(id);
+      const existing = parseCustomAttributes(row.custom_attributes);
+      const kept = existing.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
+      if (kept.length === existing.length) throw new DomainError('directory.not_found', `the directory has no attribute "${name}"`);
+      const at = now().toISOString();
+      await store.write(async (q) => {
+        await q.directories.update(id, { custom_attributes: kept.length > 0 ? JSON.stringify(kept) : null, updated_at: at });
+        await q.events.append({ directoryId: id, type: 'directory.attribute_removed', resourceType: 'Directory', resourceId: id, data: { name }, at });
+      });
+    },
+
+    /**
+     * Checks a userName/password pair against the hash the IdP synced, for apps that authenticate
+     * locally. False for unknown, inactive or password-less users; the time taken does not tell which.
+     */
+    async verifyPassword(id: string, input: { userName?: unknown; password?: unknown }): Promise<boolean> {
+      const row = await mustGet(id);
+      if (typeof input.userName !== 'string' || typeof input.password !== 'string') throw new DomainError('request.invalid', 'send {"userName": "…", "password": "…"}');
+      if (row.password_mode !== 'store') throw new DomainError('directory.invalid', 'this directory does not store passwords (set passwordMode to store)');
+      const found = await store.read((q) => q.passwords.findByUserName(id, input.userName!.toString().toLowerCase()));
+      const valid = await verifyPassword(input.password, found?.hash ?? null);
+      return valid && found?.active !== 0;
     },
 
     async createToken(directoryId: string, input: { label?: string | null; expiresAt?: string | null } = {}): Promise<IssuedToken> {
@@ -219,7 +283,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
         lastUsedWritten.set(row.id, at.getTime());
         await store.write((q) => q.tokens.update(row.id, { last_used_at: at.toISOString() }));
       }
-      return { ok: true, directory: toDirectoryView(directory), tokenId: row.id };
+      return { ok: true, directory: toDirectoryView(directory), row: directory, tokenId: row.id };
     },
   };
 }

@@ -3,12 +3,31 @@ import { etagMatches } from '../../scim/etag.ts';
 import { parsePatchRequest } from '../../scim/patch/parse-patch-request.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { renderResource } from '../../scim/render-resource.ts';
+import type { PatchOperation } from '../../scim/patch/parse-patch-request.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import { scimErrors } from '../../scim/scim-error.ts';
 import { validateResource } from '../../scim/validate-resource.ts';
 import type { NewUserRow, Queries, StoredUser } from '../../store/store.ts';
 import { ConcurrentUpdate, withRetry, type ProvisioningContext, type ProvisioningDeps, type WriteConditions } from './provisioning-context.ts';
+import { hashPassword } from './password-hash.ts';
 import { mapUniqueViolation } from './unique-violation.ts';
+
+/**
+ * The password a PATCH sets, found before the transaction so the slow hash is not computed while
+ * the write lock is held. The PATCH engine still applies (and type-checks) the operation itself.
+ */
+function passwordInPatch(operations: readonly PatchOperation[]): string | undefined {
+  let found: string | undefined;
+  for (const op of operations) {
+    if (op.op === 'remove') continue;
+    const value = op.value as Record<string, unknown> | undefined;
+    if (op.pathText?.toLowerCase() === 'password' && typeof op.value === 'string') found = op.value;
+    else if (op.path === undefined && value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (k.toLowerCase() === 'password' && typeof v === 'string') found = v;
+    }
+  }
+  return found;
+}
 
 export interface UserReadOptions {
   /** Whether to compute the read-only `groups` attribute (skipped when the projection drops it). */
@@ -78,6 +97,17 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     };
   }
 
+  /** Hashes a synced password when the directory keeps them; never logged, never returned. */
+  async function passwordHash(ctx: ProvisioningContext, password: string | undefined): Promise<string | undefined> {
+    return ctx.passwordMode === 'store' && password !== undefined ? hashPassword(password) : undefined;
+  }
+
+  async function storePassword(ctx: ProvisioningContext, q: Queries, userId: string, hash: string | undefined, at: string) {
+    if (hash === undefined) return;
+    await q.passwords.set(ctx.directoryId, userId, hash, at);
+    await q.events.append({ directoryId: ctx.directoryId, type: 'user.password_changed', resourceType: 'User', resourceId: userId, data: { id: userId }, at });
+  }
+
   /** Writes a new version of a user whose resource has been validated. */
   async function writeVersion(ctx: ProvisioningContext, q: Queries, current: StoredUser, resource: Record<string, unknown>, at: string) {
     const before = JSON.parse(current.resource);
@@ -104,7 +134,8 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
 
   return {
     async create(ctx: ProvisioningContext, body: unknown, options: UserReadOptions) {
-      const { resource } = validateResource(userResourceType, body);
+      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body);
+      const hash = await passwordHash(ctx, password);
       const at = now().toISOString();
       const row: NewUserRow = {
         id: randomUUID(),
@@ -119,6 +150,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
         store.write(async (q) => {
           await q.users.insert(row);
           await q.events.append(event(ctx, 'user.created', row, at));
+          await storePassword(ctx, q, row.id, hash, at);
         }),
       );
       const extra = options.withGroups ? { groups: [] } : undefined;
@@ -134,13 +166,17 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     },
 
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions, options: UserReadOptions) {
-      const { resource } = validateResource(userResourceType, body);
+      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body);
+      const hash = await passwordHash(ctx, password);
       const row = await taken(resource.userName, () =>
         withRetry(() =>
           store.write(async (q) => {
             const current = await mustGet(ctx, q, id, true);
             checkIfMatch(current, conditions);
-            return writeVersion(ctx, q, current, resource, now().toISOString());
+            const at = now().toISOString();
+            await storePassword(ctx, q, id, hash, at);
+            if (current.resource === JSON.stringify(resource)) return current;
+            return writeVersion(ctx, q, current, resource, at);
           }),
         ),
       );
@@ -152,19 +188,23 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
       if (deps.maxPatchOperations !== undefined && operations.length > deps.maxPatchOperations) {
         throw scimErrors.tooMany(`a PATCH may carry at most ${deps.maxPatchOperations} operations`);
       }
+      const hash = await passwordHash(ctx, passwordInPatch(operations));
       let userName: unknown;
       const row = await taken(() => userName, () =>
         withRetry(() =>
         store.write(async (q) => {
           const current = await mustGet(ctx, q, id, true);
           checkIfMatch(current, conditions);
-          const result = applyPatch(userResourceType, JSON.parse(current.resource), operations);
-          // The password is write-only: accepted, never stored in the resource (issue: password sync).
+          const result = applyPatch(ctx.userType ?? userResourceType, JSON.parse(current.resource), operations);
+          // The password is write-only: never stored in the resource; kept as a hash if the directory says so.
+          const setsPassword = typeof result.resource.password === 'string';
           delete result.resource.password;
-          if (!result.changed) return current;
+          const at = now().toISOString();
+          if (setsPassword) await storePassword(ctx, q, id, hash, at);
+          if (!result.changed || current.resource === JSON.stringify(result.resource)) return current;
           userName = result.resource.userName;
           if (typeof userName !== 'string' || userName === '') throw scimErrors.invalidValue('"userName" is required and cannot be removed');
-          return writeVersion(ctx, q, current, result.resource, now().toISOString());
+          return writeVersion(ctx, q, current, result.resource, at);
         }),
         ),
       );

@@ -1,3 +1,4 @@
+import type { ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
 import type { Store } from '../../store/store.ts';
 
 /** What every provisioning call knows about where it runs. */
@@ -5,6 +6,10 @@ export interface ProvisioningContext {
   readonly directoryId: string;
   /** `https://roster.example.com/scim/v2/<directoryId>`: the base of `meta.location`. */
   readonly baseUrl: string;
+  /** The directory's User type: the core one plus its custom attributes, if it declared any. */
+  readonly userType?: ResourceTypeDef;
+  /** What to do with a `password` the IdP sends: drop it (default) or keep a hash. */
+  readonly passwordMode?: 'ignore' | 'store';
 }
 
 export interface WriteConditions {

@@ -48,6 +48,15 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
         return reply.code(204).send();
       });
 
+      api.get('/directories/:id/attributes', async (request: WithId) => ({ attributes: (await directories.get(request.params.id)).customAttributes }));
+      api.post('/directories/:id/attributes', async (request: WithId, reply) => reply.code(201).send(await directories.addAttribute(request.params.id, body(request))));
+      api.delete('/directories/:id/attributes/:name', async (request: FastifyRequest<{ Params: { id: string; name: string } }>, reply) => {
+        await directories.removeAttribute(request.params.id, request.params.name);
+        return reply.code(204).send();
+      });
+      // For apps that authenticate users locally against the passwords their IdP syncs.
+      api.post('/directories/:id/verify-password', async (request: WithId) => ({ valid: await directories.verifyPassword(request.params.id, body(request)) }));
+
       api.get('/directories/:id/tokens', async (request: WithId) => ({ tokens: await directories.listTokens(request.params.id) }));
       api.post('/directories/:id/tokens', async (request: WithId, reply) => {
         const b = body(request);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryService, DirectoryView } from '../../domain/directories/create-directory-service.ts';
+import { ipAllowed } from '../../domain/directories/directory-settings.ts';
 import { ScimError } from '../../scim/scim-error.ts';
 
 declare module 'fastify' {
@@ -41,6 +42,10 @@ export function createScimAuthHook(directories: DirectoryService) {
     if (!auth.ok) {
       request.log.warn({ reason: auth.reason, directoryId: request.params.directoryId }, 'SCIM authentication failed');
       throw unauthorized(reply, auth.reason === 'expired' ? 'the token has expired' : auth.reason === 'revoked' ? 'the token was revoked' : 'the token is not valid');
+    }
+    if (!ipAllowed(auth.row.ip_allowlist, request.ip)) {
+      request.log.warn({ directoryId: auth.directory.id, ip: request.ip }, 'SCIM request rejected by the directory IP allow-list');
+      throw new ScimError(403, undefined, `requests from ${request.ip} are not allowed for this directory`);
     }
     if (auth.directory.id !== request.params.directoryId) {
       request.log.warn({ directoryId: request.params.directoryId }, 'SCIM token used for another directory');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resourceTypeDoc, resourceTypeDocs, schemaDoc, schemaDocs, serviceProviderConfig } from '../../scim/discovery.ts';
+import { groupResourceType } from '../../scim/schemas/resource-types.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
 import { scimContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
@@ -8,6 +9,9 @@ import type { ScimDeps } from './scim-deps.ts';
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: ScimDeps) {
   const { config } = deps;
   const base = (request: FastifyRequest) => scimContext(config, request).baseUrl;
+  // A directory's custom attributes are an extension schema of its own User type.
+  const typesOf = (request: FastifyRequest) => [scimContext(config, request).userType, groupResourceType];
+  const schemasOf = (request: FastifyRequest) => [...new Set(typesOf(request).flatMap((t) => [t.schema, ...t.extensions.map((e) => e.schema)]))];
 
   app.get('/ServiceProviderConfig', async (request, reply) =>
     reply.type(SCIM_CONTENT_TYPE).send(
@@ -24,12 +28,12 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: ScimDeps) {
       }),
     ),
   );
-  app.get('/ResourceTypes', async (request, reply) => reply.type(SCIM_CONTENT_TYPE).send(resourceTypeDocs(base(request))));
+  app.get('/ResourceTypes', async (request, reply) => reply.type(SCIM_CONTENT_TYPE).send(resourceTypeDocs(base(request), typesOf(request))));
   app.get('/ResourceTypes/:name', async (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
-    reply.type(SCIM_CONTENT_TYPE).send(resourceTypeDoc(base(request), request.params.name)),
+    reply.type(SCIM_CONTENT_TYPE).send(resourceTypeDoc(base(request), request.params.name, typesOf(request))),
   );
-  app.get('/Schemas', async (request, reply) => reply.type(SCIM_CONTENT_TYPE).send(schemaDocs(base(request))));
+  app.get('/Schemas', async (request, reply) => reply.type(SCIM_CONTENT_TYPE).send(schemaDocs(base(request), schemasOf(request))));
   app.get('/Schemas/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) =>
-    reply.type(SCIM_CONTENT_TYPE).send(schemaDoc(base(request), request.params.id)),
+    reply.type(SCIM_CONTENT_TYPE).send(schemaDoc(base(request), request.params.id, schemasOf(request))),
   );
 }

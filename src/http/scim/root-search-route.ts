@@ -3,7 +3,7 @@ import { streamMembers } from '../../domain/provisioning/create-group-provisioni
 import { listPage, type ListRequest } from '../../domain/provisioning/list-page.ts';
 import { LIST_RESPONSE_SCHEMA, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
 import { createProjection } from '../../scim/project-resource.ts';
-import { groupResourceType, userResourceType, type ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
+import { groupResourceType, type ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
 import { ScimError, scimErrors } from '../../scim/scim-error.ts';
 import type { StoredGroup, StoredUser } from '../../store/store.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
@@ -36,11 +36,11 @@ export function registerRootSearchRoute(app: FastifyInstance, deps: ScimDeps) {
     const params = parseSearchRequest(request.body, limits);
     if (params.cursor !== undefined) throw scimErrors.invalidValue('cursor paging is available on /Users/.search and /Groups/.search');
     const ctx = scimContext(config, request);
-    const u = forType(deps, userResourceType, params);
+    const u = forType(deps, ctx.userType, params);
     const g = forType(deps, groupResourceType, params);
-    if (!u && !g) toListRequest(config, userResourceType, params); // neither type knows the filter: report the users error
+    if (!u && !g) toListRequest(config, ctx.userType, params); // neither type knows the filter: report the users error
 
-    const userPage = u ? await listPage<StoredUser>(store, 'users', ctx.directoryId, userResourceType, u.request) : { totalResults: 0, rows: [] };
+    const userPage = u ? await listPage<StoredUser>(store, 'users', ctx.directoryId, ctx.userType, u.request) : { totalResults: 0, rows: [] };
     const remaining = params.count - userPage.rows.length;
     const groupStart = Math.max(1, params.startIndex - userPage.totalResults);
     const groupPage = g ? await listPage<StoredGroup>(store, 'groups', ctx.directoryId, groupResourceType, { ...g.request, startIndex: groupStart, count: remaining }) : { totalResults: 0, rows: [] };

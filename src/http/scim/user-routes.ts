@@ -3,7 +3,6 @@ import { listPage } from '../../domain/provisioning/list-page.ts';
 import { formatEtag } from '../../scim/etag.ts';
 import { listResponse, parseListParams, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
 import { createProjection } from '../../scim/project-resource.ts';
-import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import type { StoredUser } from '../../store/store.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
 import { toListRequest } from './list-request.ts';
@@ -17,19 +16,12 @@ type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Q
 export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
   const { config, users, store } = deps;
   const limits = { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize };
-  const projectionOf = (q: { attributes?: string; excludedAttributes?: string }) => createProjection(userResourceType, q);
+  const projectionOf = (request: FastifyRequest, q: { attributes?: string; excludedAttributes?: string }) => createProjection(scimContext(config, request).userType, q);
 
   async function list(request: FastifyRequest, reply: FastifyReply, params: ListParams) {
-    const projection = projectionOf(params);
-    const listRequest = toListRequest(config, userResourceType, params);
     const ctx = scimContext(config, request);
-    const page = await listPage<StoredUser>(
-      store,
-      'users',
-      ctx.directoryId,
-      userResourceType,
-      listRequest,
-    );
+    const projection = createProjection(ctx.userType, params);
+    const page = await listPage<StoredUser>(store, 'users', ctx.directoryId, ctx.userType, toListRequest(config, ctx.userType, params));
     const resources = page.rows.length > 0 ? await store.read((q) => users.render(ctx, q, page.rows, { withGroups: projection.includes('groups') })) : [];
     const body = listResponse(
       resources.map((r) => projection.apply(r)),
@@ -42,7 +34,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
   app.post('/Users/.search', (request, reply) => list(request, reply, parseSearchRequest(request.body, limits)));
 
   app.post('/Users', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-    const projection = projectionOf(request.query);
+    const projection = projectionOf(request, request.query);
     const ctx = scimContext(config, request);
     const created = await users.create(ctx, request.body, { withGroups: projection.includes('groups') });
     reply.header('location', created.resource.meta && (created.resource.meta as { location: string }).location);
@@ -50,20 +42,20 @@ export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
   });
 
   app.get('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request.query);
+    const projection = projectionOf(request, request.query);
     const found = await users.get(scimContext(config, request), request.params.id, { withGroups: projection.includes('groups') });
     if (notModified(request, reply, found.version)) return reply;
     return sendResource(reply, 200, projection.apply(found.resource), found.version);
   });
 
   app.put('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request.query);
+    const projection = projectionOf(request, request.query);
     const updated = await users.replace(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: projection.includes('groups') });
     return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
   });
 
   app.patch('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request.query);
+    const projection = projectionOf(request, request.query);
     const minimal = wantsMinimal(request);
     const updated = await users.patch(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
     if (minimal) return reply.code(204).header('etag', formatEtag(updated.version)).send();

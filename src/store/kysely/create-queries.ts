@@ -60,12 +60,34 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
           .selectFrom('tokens as t')
           .innerJoin('directories as d', 'd.id', 't.directory_id')
           .selectAll('t')
-          .select(['d.name as d_name', 'd.idp as d_idp', 'd.status as d_status', 'd.created_at as d_created_at', 'd.updated_at as d_updated_at'])
+          .select([
+            'd.name as d_name',
+            'd.idp as d_idp',
+            'd.status as d_status',
+            'd.created_at as d_created_at',
+            'd.updated_at as d_updated_at',
+            'd.password_mode as d_password_mode',
+            'd.ip_allowlist as d_ip_allowlist',
+            'd.custom_attributes as d_custom_attributes',
+          ])
           .where('t.token_hash', '=', hash)
           .executeTakeFirst();
         if (!row) return undefined;
-        const { d_name, d_idp, d_status, d_created_at, d_updated_at, ...token } = row;
-        return { token, directory: { id: token.directory_id, name: d_name, idp: d_idp, status: d_status, created_at: d_created_at, updated_at: d_updated_at } };
+        const { d_name, d_idp, d_status, d_created_at, d_updated_at, d_password_mode, d_ip_allowlist, d_custom_attributes, ...token } = row;
+        return {
+          token,
+          directory: {
+            id: token.directory_id,
+            name: d_name,
+            idp: d_idp,
+            status: d_status,
+            created_at: d_created_at,
+            updated_at: d_updated_at,
+            password_mode: d_password_mode,
+            ip_allowlist: d_ip_allowlist,
+            custom_attributes: d_custom_attributes,
+          },
+        };
       },
       get: (id) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
       listForDirectory: (directoryId) =>
@@ -231,6 +253,23 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
         const rows = await db.deleteFrom('group_members').where('member_id', '=', memberId).returning('group_id').execute();
         return rows.map((r) => r.group_id);
       },
+    },
+    passwords: {
+      async set(directoryId, userId, hash, at) {
+        await db
+          .insertInto('user_passwords')
+          .values({ user_id: userId, directory_id: directoryId, hash, updated_at: at })
+          .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash, updated_at: at }))
+          .execute();
+      },
+      findByUserName: (directoryId, userNameLower) =>
+        db
+          .selectFrom('users as u')
+          .leftJoin('user_passwords as p', 'p.user_id', 'u.id')
+          .select(['p.hash', 'u.active'])
+          .where('u.directory_id', '=', directoryId)
+          .where('u.user_name_lower', '=', userNameLower)
+          .executeTakeFirst(),
     },
     events: {
       async append(e) {

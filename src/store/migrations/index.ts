@@ -1,9 +1,13 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import * as initial from './001-initial.ts';
+import * as directorySettings from './002-directory-settings.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
-export const migrations: readonly Migration[] = [{ name: '001-initial', up: initial.up }];
+export const migrations: readonly Migration[] = [
+  { name: '001-initial', up: initial.up },
+  { name: '002-directory-settings', up: directorySettings.up },
+];
 
 /**
  * Applies pending migrations. Kysely's migrator takes a lock (a lock table row, and on PostgreSQL an
