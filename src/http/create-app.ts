@@ -35,8 +35,14 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 
-  // SCIM clients send application/scim+json (RFC 7644 §3.1); some send no type or text/plain.
-  app.addContentTypeParser(['application/scim+json', 'text/plain'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // SCIM clients send application/scim+json (RFC 7644 §3.1); some send text/plain. An empty body
+  // is no body (clients put a content type on DELETE and GET too); routes that need one say so.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/scim+json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    return parseJson(request, body, done);
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

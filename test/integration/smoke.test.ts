@@ -18,4 +18,14 @@ describeEachEngine('a directory over HTTP', (engine) => {
     expect(found.body.totalResults).toBe(1);
     expect(found.body.Resources[0].id).toBe(created.body.id);
   });
+
+  it('accepts a DELETE that carries a JSON content type and no body', async () => {
+    const scim = await roster.directory();
+    const created = await scim.post('/Users', userBody('leaver@example.com'));
+    const deleted = await scim.request('DELETE', `/Users/${created.body.id}`, undefined, { 'content-type': 'application/scim+json' });
+    expect(deleted.status).toBe(204);
+    const empty = await scim.request('POST', '/Users', '', { 'content-type': 'application/scim+json' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.scimType).toBe('invalidSyntax');
+  });
 });
