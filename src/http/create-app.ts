@@ -5,6 +5,7 @@ import { registerAdmin } from './admin/register-admin.ts';
 import { registerHealth } from './register-health.ts';
 import { renderApiError } from './render-error.ts';
 import { registerScim } from './scim/register-scim.ts';
+import { registerScimV1 } from './scim-v1/register-scim-v1.ts';
 
 export interface AppOptions {
   readonly config: RosterConfig;
@@ -41,7 +42,7 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', 'application/scim+json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    return parseJson(request, body, done);
+    return parseJson(request, body as string, done);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -50,6 +51,7 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
 
   registerHealth(app, services);
   await registerScim(app, { config, ...services });
+  await registerScimV1(app, { config, ...services });
   await registerAdmin(app, { config, ...services });
   return app;
 }

@@ -21,6 +21,9 @@ export interface ValidatedResource {
 /** One attribute's value, checked and in canonical case; multi-valued `primary` at most once (RFC 7643 §2.4). */
 function checkValue(def: AttributeDef, value: unknown, label: string): unknown {
   if (!def.multiValued) return normalizeAttributeValue(def, value, label);
+  // A whole resource states multi-valued attributes as arrays (RFC 7643 §2.4); only a PATCH `add`
+  // may name one value alone.
+  if (!Array.isArray(value)) throw scimErrors.invalidValue(`${label}: "${def.name}" is multi-valued and must be an array`);
   const values = normalizeMultiValue(def, value, label);
   if (values.filter((v) => isPlainObject(v) && v.primary === true).length > 1) {
     throw scimErrors.invalidValue(`${label}: more than one element has "primary": true`);

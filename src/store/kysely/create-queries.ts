@@ -1,18 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Queries } from '../store.ts';
+import { chunks } from './chunks.ts';
 import { createListQueries, type EngineSql } from './list-queries.ts';
+import { createResourceQueries } from './resource-queries.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** SQLite caps bound parameters per statement; Roster chunks IN lists well below every engine's cap. */
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 export interface QueryOptions {
   /**
@@ -26,6 +20,8 @@ export interface QueryOptions {
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions = {}): Queries {
   const lists = createListQueries(db, engine);
   const lockRows = options.lockRows ?? false;
+  const users = createResourceQueries(db, 'users', lockRows);
+  const groups = createResourceQueries(db, 'groups', lockRows);
   return {
     directories: {
       async insert(row) {
@@ -109,76 +105,19 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
       },
     },
     users: {
-      async insert(row) {
-        await db.insertInto('users').values(row).execute();
-      },
-      get: (directoryId, id) => db.selectFrom('users').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
-      lock(directoryId, id) {
-        const q = db.selectFrom('users').selectAll().where('id', '=', id).where('directory_id', '=', directoryId);
-        return (lockRows ? q.forUpdate() : q).executeTakeFirst();
-      },
-      async update(row, expectedVersion) {
-        const { id, directory_id, created_at, ...rest } = row;
-        const r = await db
-          .updateTable('users')
-          .set(rest)
-          .where('id', '=', id)
-          .where('directory_id', '=', directory_id)
-          .where('version', '=', expectedVersion)
-          .executeTakeFirst();
-        return r.numUpdatedRows > 0n;
-      },
-      async delete(directoryId, id) {
-        const r = await db.deleteFrom('users').where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst();
-        return r.numDeletedRows > 0n;
-      },
+      ...users,
+      delete: users.deleteRow,
       list: (options) => lists.listUsers(options),
       count: (options) => lists.countUsers(options),
-      async existingIds(directoryId, ids) {
-        const found = new Set<string>();
-        for (const part of chunks(ids)) {
-          const rows = await db.selectFrom('users').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
-          for (const r of rows) found.add(r.id);
-        }
-        return found;
-      },
     },
     groups: {
-      async insert(row) {
-        await db.insertInto('groups').values(row).execute();
-      },
-      get: (directoryId, id) => db.selectFrom('groups').selectAll().where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst(),
-      lock(directoryId, id) {
-        const q = db.selectFrom('groups').selectAll().where('id', '=', id).where('directory_id', '=', directoryId);
-        return (lockRows ? q.forUpdate() : q).executeTakeFirst();
-      },
-      async update(row, expectedVersion) {
-        const { id, directory_id, created_at, ...rest } = row;
-        const r = await db
-          .updateTable('groups')
-          .set(rest)
-          .where('id', '=', id)
-          .where('directory_id', '=', directory_id)
-          .where('version', '=', expectedVersion)
-          .executeTakeFirst();
-        return r.numUpdatedRows > 0n;
-      },
+      ...groups,
       async delete(directoryId, id) {
         await db.deleteFrom('group_members').where('group_id', '=', id).execute();
-        // A group may itself be a member of other groups.
-        const r = await db.deleteFrom('groups').where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst();
-        return r.numDeletedRows > 0n;
+        return groups.deleteRow(directoryId, id);
       },
       list: (options) => lists.listGroups(options),
       count: (options) => lists.countGroups(options),
-      async existingIds(directoryId, ids) {
-        const found = new Set<string>();
-        for (const part of chunks(ids)) {
-          const rows = await db.selectFrom('groups').select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
-          for (const r of rows) found.add(r.id);
-        }
-        return found;
-      },
       async touch(groupIds, countDelta, at) {
         for (const part of chunks(groupIds)) {
           await db
