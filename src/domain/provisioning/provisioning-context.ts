@@ -8,6 +8,11 @@ export interface ProvisioningContext {
   readonly baseUrl: string;
   /** The directory's User type: the core one plus its custom attributes, if it declared any. */
   readonly userType?: ResourceTypeDef;
+  /**
+   * The Group type: the core one unless the protocol edge accepts more. SCIM 1.1 adds Okta's
+   * `urn:okta:custom:group:1.0` extension so the group `description` Okta sends is stored.
+   */
+  readonly groupType?: ResourceTypeDef;
   /** What to do with a `password` the IdP sends: drop it (default) or keep a hash. */
   readonly passwordMode?: 'ignore' | 'store';
 }

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { MemberResource } from '../../domain/provisioning/create-group-provisioning.ts';
 import { etagMatches, formatEtag } from '../../scim/etag.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
 
@@ -45,7 +44,7 @@ const CHUNK_CHARS = 64 * 1024;
  * Serialises `resource` with `members` streamed into it just before `meta`, so a group with
  * 100,000 members is never held in memory as one array or one string.
  */
-export async function* streamWithMembers(resource: Record<string, unknown>, members: () => AsyncIterable<MemberResource>): AsyncGenerator<string> {
+export async function* streamWithMembers(resource: Record<string, unknown>, members: () => AsyncIterable<object>): AsyncGenerator<string> {
   const { meta, ...head } = resource;
   const open = JSON.stringify(head);
   let chunk = (open === '{}' ? '{' : open.slice(0, -1) + ',') + '"members":[';
