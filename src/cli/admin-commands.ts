@@ -65,7 +65,7 @@ export function registerDirectoryCommands(program: Command) {
     .command('create')
     .description('create a directory and print its SCIM base URL and first token (shown once)')
     .requiredOption('--name <name>', 'a name admins recognise, e.g. "Okta users"')
-    .option('--idp <idp>', 'okta | entra | onelogin | jumpcloud | generic', 'generic')
+    .option('--idp <idp>', 'okta | entra | onelogin | jumpcloud | pingone | generic', 'generic')
     .option('--json', 'print {"id","name","idp","scimBaseUrl","token"} as JSON')
     .action((opts: { name: string; idp: string; json?: boolean }) =>
       withServices(async (s, config) => {

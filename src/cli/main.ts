@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load-config.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { registerAdminKeyCommands, registerAttributeCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
 import { serve } from './serve.ts';
+import { registerSimulateCommand } from './simulate.ts';
 
 /** The `roster` command line: the composition root for everything but the HTTP server. */
 const program = new Command('roster').description('Roster: user and group provisioning over SCIM').showHelpAfterError();
@@ -18,6 +19,7 @@ registerDirectoryCommands(program);
 registerTokenCommands(program);
 registerAttributeCommands(program);
 registerAdminKeyCommands(program);
+registerSimulateCommand(program);
 
 
 try {

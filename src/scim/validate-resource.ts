@@ -84,6 +84,13 @@ export function validateResource(type: ResourceTypeDef, body: unknown): Validate
       password = checked as string;
       continue;
     }
+    if (found.extension) {
+      // An extension attribute named without its URN (`department`) is stored under its extension.
+      const ext = (resource[found.extension] ??= {}) as Record<string, unknown>;
+      ext[def.name] = checked;
+      usedExtensions.add(found.extension);
+      continue;
+    }
     resource[def.name] = checked;
   }
 

@@ -19,6 +19,18 @@ describeEachEngine('a directory over HTTP', (engine) => {
     expect(found.body.Resources[0].id).toBe(created.body.id);
   });
 
+  it('stores an enterprise attribute sent without its URN under the enterprise extension', async () => {
+    const scim = await roster.directory();
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const created = await scim.post('/Users', userBody('short.names@example.com', { department: 'Sales', manager: { value: 'm-1' } }));
+    expect(created.status).toBe(201);
+    expect(created.body[ENT]).toEqual({ department: 'Sales', manager: { value: 'm-1' } });
+    expect(created.body.department).toBeUndefined();
+    expect(created.body.schemas).toContain(ENT);
+    const found = await scim.get(`/Users?filter=${encodeURIComponent(`${ENT}:department eq "sales"`)}`);
+    expect(found.body.totalResults).toBe(1);
+  });
+
   it('accepts a DELETE that carries a JSON content type and no body', async () => {
     const scim = await roster.directory();
     const created = await scim.post('/Users', userBody('leaver@example.com'));

@@ -5,6 +5,7 @@ import { registerBulkRoute } from './bulk-route.ts';
 import { registerDiscoveryRoutes } from './discovery-routes.ts';
 import { registerGroupRoutes } from './group-routes.ts';
 import { registerRootSearchRoute } from './root-search-route.ts';
+import { normalizeScimRequest } from './normalize-request.ts';
 import type { ScimDeps } from './scim-deps.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -15,6 +16,7 @@ export async function registerScim(app: FastifyInstance, deps: ScimDeps) {
       scim.setErrorHandler(renderScimError);
       scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM endpoint ${request.method} ${request.url}`), { statusCode: 404 }), request, reply));
       scim.addHook('onRequest', createScimAuthHook(deps.directories));
+      scim.addHook('preHandler', normalizeScimRequest);
       registerDiscoveryRoutes(scim, deps);
       registerUserRoutes(scim, deps);
       registerGroupRoutes(scim, deps);
