@@ -125,7 +125,11 @@ describeEachEngine('directories, tokens and the admin API', (engine) => {
     const issued = await api('POST', `/directories/${scim.directoryId}/tokens`, { expiresAt: soon, label: 'short' });
     expect(issued.status).toBe(201);
     const client = roster.client(scim.baseUrl, issued.body.token);
-    expect((await client.get('/Users')).status).toBe(200);
+    const early = await client.get('/Users');
+    expect(early.status).toBe(200);
+    expect(early.headers.get('warning')).toMatch(/expires at .*rotate/);
+    expect(roster.logs()).toContain('SCIM token expires soon');
+    expect((await scim.get('/Users')).headers.get('warning')).toBeNull();
     await new Promise((r) => setTimeout(r, 1600));
     const expired = await client.get('/Users');
     expect(expired.status).toBe(401);

@@ -39,7 +39,14 @@ export interface IssuedToken {
 }
 
 export type Authentication =
-  | { readonly ok: true; readonly directory: DirectoryView; readonly row: DirectoryRow; readonly tokenId: string }
+  | {
+      readonly ok: true;
+      readonly directory: DirectoryView;
+      readonly row: DirectoryRow;
+      readonly tokenId: string;
+      /** Set when the token expires within EXPIRY_WARNING_MS: time to rotate it. */
+      readonly expiresAt?: string;
+    }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' };
 
 export interface DirectoryServiceOptions {
@@ -49,6 +56,9 @@ export interface DirectoryServiceOptions {
 }
 
 const NAME_MAX = 200;
+
+/** A token this close to its expiry is announced on every use, so the admin rotates it in time. */
+export const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;
 
 export function toDirectoryView(row: DirectoryRow): DirectoryView {
   return {
@@ -283,7 +293,8 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
         lastUsedWritten.set(row.id, at.getTime());
         await store.write((q) => q.tokens.update(row.id, { last_used_at: at.toISOString() }));
       }
-      return { ok: true, directory: toDirectoryView(directory), row: directory, tokenId: row.id };
+      const expiresSoon = row.expires_at !== null && new Date(row.expires_at).getTime() - at.getTime() < EXPIRY_WARNING_MS;
+      return { ok: true, directory: toDirectoryView(directory), row: directory, tokenId: row.id, expiresAt: expiresSoon ? row.expires_at! : undefined };
     },
   };
 }

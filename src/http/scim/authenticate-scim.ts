@@ -53,6 +53,11 @@ export function createScimAuthHook(directories: DirectoryService) {
     }
     if (auth.directory.status === 'deleted') throw new ScimError(404, undefined, 'this directory has been deleted');
     if (auth.directory.status === 'paused') throw new ScimError(403, undefined, 'this directory is paused; an administrator must resume it');
+    if (auth.expiresAt) {
+      // Tell both the IdP's logs and the operator's: the token stops working soon.
+      reply.header('warning', `299 roster "the token expires at ${auth.expiresAt}; rotate it"`);
+      request.log.warn({ directoryId: auth.directory.id, tokenId: auth.tokenId, expiresAt: auth.expiresAt }, 'SCIM token expires soon; rotate it');
+    }
     request.directory = auth.directory;
   };
 }
