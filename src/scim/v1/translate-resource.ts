@@ -61,10 +61,11 @@ function rejectOperations(name: string, elements: unknown[]): void {
 }
 
 /**
- * The enterprise extension object with `manager.managerId` as 2.0's `manager.value`. The manager's
- * `displayName` is read-only in both versions (derived from the manager's user), so it is dropped.
+ * The enterprise extension with its `manager` sub-attributes renamed (`from` → `to`) and one dropped:
+ * 1.1's `managerId` is 2.0's `value`; the manager's `displayName` (read-only, derived) is not taken
+ * in, and 2.0's `$ref` has no 1.1 counterpart.
  */
-export function managerToV2(extension: Record<string, unknown>): Record<string, unknown> {
+function mapManager(extension: Record<string, unknown>, from: string, to: string, drop: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(extension)) {
     if (key.toLowerCase() !== 'manager' || !isPlainObject(value)) {
@@ -74,31 +75,16 @@ export function managerToV2(extension: Record<string, unknown>): Record<string, 
     const manager: Record<string, unknown> = {};
     for (const [sub, subValue] of Object.entries(value)) {
       const lower = sub.toLowerCase();
-      if (lower === 'managerid') manager.value = subValue;
-      else if (lower !== 'displayname') manager[sub] = subValue;
+      if (lower === from) manager[to] = subValue;
+      else if (lower !== drop) manager[sub] = subValue;
     }
     out[key] = manager;
   }
   return out;
 }
 
-function managerToV1(extension: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(extension)) {
-    if (key.toLowerCase() !== 'manager' || !isPlainObject(value)) {
-      out[key] = value;
-      continue;
-    }
-    const manager: Record<string, unknown> = {};
-    for (const [sub, subValue] of Object.entries(value)) {
-      const lower = sub.toLowerCase();
-      if (lower === 'value') manager.managerId = subValue;
-      else if (lower !== '$ref') manager[sub] = subValue;
-    }
-    out[key] = manager;
-  }
-  return out;
-}
+export const managerToV2 = (extension: Record<string, unknown>) => mapManager(extension, 'managerid', 'value', 'displayname');
+const managerToV1 = (extension: Record<string, unknown>) => mapManager(extension, 'value', 'managerId', '$ref');
 
 /** A member (or a user's group) as 1.1 shows it: without 2.0's `$ref`. */
 export function referenceToV1<T extends object>(element: T): Omit<T, '$ref'> {
