@@ -33,8 +33,11 @@ export function createResourceQueries<T extends 'users' | 'groups'>(db: Executor
     async existingIds(directoryId: string, ids: readonly string[]): Promise<Set<string>> {
       const found = new Set<string>();
       for (const part of chunks(ids)) {
-        const rows = await db.selectFrom(t).select('id').where('directory_id', '=', directoryId).where('id', 'in', part).execute();
-        for (const r of rows) found.add(r.id);
+        // By id alone, then the directory checked here: given `directory_id = ? and id in (…)`,
+        // SQLite's planner chose the (directory_id, seq) index and scanned the whole directory
+        // (38 ms for 100 ids among 100,000 users) instead of 100 unique-index probes.
+        const rows = await db.selectFrom(t).select(['id', 'directory_id']).where('id', 'in', part).execute();
+        for (const r of rows) if (r.directory_id === directoryId) found.add(r.id);
       }
       return found;
     },
