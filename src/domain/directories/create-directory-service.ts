@@ -57,6 +57,9 @@ export interface DirectoryServiceOptions {
 
 const NAME_MAX = 200;
 
+/** How long a token lookup is reused (see authCache). */
+export const AUTH_CACHE_MS = 1000;
+
 /** A token this close to its expiry is announced on every use, so the admin rotates it in time. */
 export const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;
 
@@ -95,6 +98,22 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
   const now = options.now ?? (() => new Date());
   const lastUsedResolutionMs = options.lastUsedResolutionMs ?? 60_000;
   const lastUsedWritten = new Map<string, number>();
+
+  /**
+   * Token lookups, kept for AUTH_CACHE_MS: every SCIM request authenticates, and this saves a
+   * database round trip per request. Any change made through this process clears it at once; a
+   * change made by another node or the CLI is seen within AUTH_CACHE_MS.
+   */
+  const authCache = new Map<string, { found: Awaited<ReturnType<typeof lookUp>>; at: number }>();
+  const lookUp = (hash: string) => store.read((q) => q.tokens.findWithDirectory(hash));
+  const write: Store['write'] = async (fn) => {
+    authCache.clear();
+    try {
+      return await store.write(fn);
+    } finally {
+      authCache.clear();
+    }
+  };
 
   function checkName(name: unknown): string {
     if (typeof name !== 'string' || name.trim() === '' || name.length > NAME_MAX) {
@@ -148,7 +167,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const at = now().toISOString();
       const row: DirectoryRow = { id: randomUUID(), name, idp, status: 'active', created_at: at, updated_at: at, password_mode: 'ignore', ip_allowlist: null, custom_attributes: null };
       const { token, row: tokenRow } = newTokenRow(row.id, 'initial', null);
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.directories.insert(row);
         await q.tokens.insert(tokenRow);
         await q.events.append({ directoryId: row.id, type: 'directory.created', resourceType: 'Directory', resourceId: row.id, data: { name, idp }, at });
@@ -181,7 +200,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
         if (input.status !== 'active' && input.status !== 'paused') throw new DomainError('directory.invalid', 'status must be active or paused');
         patch.status = input.status;
       }
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.directories.update(id, patch);
         const { ipAllowlist, ...rest } = input;
         await q.events.append({ directoryId: id, type: 'directory.updated', resourceType: 'Directory', resourceId: id, data: { ...rest, ...(ipAllowlist !== undefined ? { ipAllowlist: patch.ip_allowlist ? JSON.parse(patch.ip_allowlist) : null } : {}) }, at: patch.updated_at! });
@@ -193,7 +212,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
     async remove(id: string): Promise<void> {
       await mustGet(id);
       const at = now().toISOString();
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.directories.purgeData(id);
         await q.directories.update(id, { status: 'deleted', updated_at: at });
         await q.events.append({ directoryId: id, type: 'directory.deleted', resourceType: 'Directory', resourceId: id, data: {}, at });
@@ -206,7 +225,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const existing = parseCustomAttributes(row.custom_attributes);
       const attribute = checkCustomAttribute(input, existing);
       const at = now().toISOString();
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.directories.update(id, { custom_attributes: JSON.stringify([...existing, attribute]), updated_at: at });
         await q.events.append({ directoryId: id, type: 'directory.attribute_added', resourceType: 'Directory', resourceId: id, data: attribute, at });
       });
@@ -220,7 +239,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const kept = existing.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
       if (kept.length === existing.length) throw new DomainError('directory.not_found', `the directory has no attribute "${name}"`);
       const at = now().toISOString();
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.directories.update(id, { custom_attributes: kept.length > 0 ? JSON.stringify(kept) : null, updated_at: at });
         await q.events.append({ directoryId: id, type: 'directory.attribute_removed', resourceType: 'Directory', resourceId: id, data: { name }, at });
       });
@@ -242,7 +261,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
     async createToken(directoryId: string, input: { label?: string | null; expiresAt?: string | null } = {}): Promise<IssuedToken> {
       await mustGet(directoryId);
       const { token, row } = newTokenRow(directoryId, input.label ?? null, checkExpiry(input.expiresAt));
-      await store.write((q) => q.tokens.insert(row));
+      await write((q) => q.tokens.insert(row));
       return { token, view: toTokenView(row, now()) };
     },
 
@@ -264,7 +283,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const graceEnd = new Date(now().getTime() + graceSeconds * 1000).toISOString();
       const expiresAt = old.expires_at && old.expires_at < graceEnd ? old.expires_at : graceEnd;
       const { token, row } = newTokenRow(old.directory_id, old.label, null);
-      await store.write(async (q) => {
+      await write(async (q) => {
         await q.tokens.insert(row);
         await q.tokens.update(old.id, { expires_at: expiresAt });
       });
@@ -275,14 +294,23 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const row = await store.read((q) => q.tokens.get(tokenId));
       if (!row) throw new DomainError('token.not_found', `no token ${tokenId}`);
       const revoked = { ...row, revoked_at: row.revoked_at ?? now().toISOString() };
-      await store.write((q) => q.tokens.update(tokenId, { revoked_at: revoked.revoked_at }));
+      await write((q) => q.tokens.update(tokenId, { revoked_at: revoked.revoked_at }));
       return toTokenView(revoked, now());
     },
 
     /** Resolves a presented bearer token to its directory. Reads only, except a throttled last_used_at. */
     async authenticate(presented: string): Promise<Authentication> {
       const hash = hashSecret(presented);
-      const found = await store.read((q) => q.tokens.findWithDirectory(hash));
+      const cached = authCache.get(hash);
+      let found = cached && Date.now() - cached.at < AUTH_CACHE_MS ? cached.found : undefined;
+      if (!found) {
+        found = await lookUp(hash);
+        // Only real tokens are kept, so a flood of wrong ones cannot grow the cache.
+        if (found) {
+          if (authCache.size >= 10_000) authCache.clear();
+          authCache.set(hash, { found, at: Date.now() });
+        }
+      }
       if (!found || !hashesEqual(found.token.token_hash, hash)) return { ok: false, reason: 'unknown' };
       const { token: row, directory } = found;
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
