@@ -12,6 +12,54 @@ export type Outcome = true | string;
 /** Sends request number `index` (0-based, unique within a run) and reports how it went. */
 export type Operation = (index: number) => Promise<Outcome>;
 
+/** Cumulative CPU seconds of the processes a phase involves, read before and after it. */
+export interface CpuTimes {
+  /** Each Roster node (one, or two in the two-node phase). */
+  readonly servers: readonly number[];
+  /** The PostgreSQL processes serving the bench database (its backends and the shared background
+   * writers); NaN on SQLite, which runs inside the server. */
+  readonly database: number;
+  /** Busy time of the whole machine, all cores together (/proc/stat); NaN without /proc. */
+  readonly machine: number;
+}
+
+export type CpuReader = () => CpuTimes;
+
+/** CPU during a phase, each in % of one core (100 = one core busy; the machine has cores × 100). */
+export interface CpuUsage {
+  /** All Roster nodes together. */
+  readonly serverCpuPct: number;
+  /** Each node, in the order of CpuTimes.servers. */
+  readonly nodeCpuPcts: readonly number[];
+  readonly dbCpuPct: number;
+  /** This process: the load generator. */
+  readonly clientCpuPct: number;
+  /** The whole machine. */
+  readonly machineCpuPct: number;
+  /** Machine minus server(s), database and bench: other processes (other people's tests, say). */
+  readonly otherCpuPct: number;
+}
+
+const NO_CPU_TIMES: CpuTimes = { servers: [], database: NaN, machine: NaN };
+
+export function cpuUsageBetween(before: CpuTimes, after: CpuTimes, clientSeconds: number, wallSeconds: number): CpuUsage {
+  const pct = (seconds: number): number => (wallSeconds > 0 ? (seconds / wallSeconds) * 100 : NaN);
+  const nodeCpuPcts = after.servers.map((value, i) => pct(value - (before.servers[i] ?? NaN)));
+  const serverCpuPct = nodeCpuPcts.length === 0 ? NaN : nodeCpuPcts.reduce((sum, value) => sum + value, 0);
+  const dbCpuPct = pct(after.database - before.database);
+  const clientCpuPct = pct(clientSeconds);
+  const machineCpuPct = pct(after.machine - before.machine);
+  const ours = serverCpuPct + (Number.isFinite(dbCpuPct) ? dbCpuPct : 0) + clientCpuPct;
+  return {
+    serverCpuPct,
+    nodeCpuPcts,
+    dbCpuPct,
+    clientCpuPct,
+    machineCpuPct,
+    otherCpuPct: Math.max(0, machineCpuPct - ours),
+  };
+}
+
 export interface LoadOptions {
   readonly concurrency: number;
   /** Stop starting new requests after this long; Infinity for count-bounded phases. */
@@ -20,8 +68,8 @@ export interface LoadOptions {
   readonly maxRequests: number;
   /** Preallocated storage for latencies in ms; shared between phases (summarize a run before the next). */
   readonly latencies: Float64Array;
-  /** CPU seconds the server process has used so far (NaN when unknown), to report its load. */
-  readonly serverCpuSeconds?: () => number;
+  /** CPU seconds the server(s), the database and the machine have used so far, to report their load. */
+  readonly cpu?: CpuReader;
 }
 
 export interface LoadResult {
@@ -34,9 +82,8 @@ export interface LoadResult {
   readonly latencies: Float64Array;
   /** The first few failures, for printing. */
   readonly errorSamples: readonly string[];
-  /** CPU time of this (client) process and of the server during the run; NaN when unknown. */
-  readonly clientCpuSeconds: number;
-  readonly serverCpuSeconds: number;
+  /** CPU used during the run by this (client) process, the server(s), the database and the machine. */
+  readonly cpu: CpuUsage;
 }
 
 const MAX_ERROR_SAMPLES = 3;
@@ -48,7 +95,7 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   let next = 0;
   let completed = 0;
   let errors = 0;
-  const serverCpuBefore = options.serverCpuSeconds?.() ?? NaN;
+  const cpuBefore = options.cpu?.() ?? NO_CPU_TIMES;
   const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
@@ -84,17 +131,17 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   for (let w = 0; w < options.concurrency; w += 1) workers.push(worker());
   await Promise.all(workers);
   const clientCpu = process.cpuUsage(clientCpuBefore);
-  const serverCpuAfter = options.serverCpuSeconds?.() ?? NaN;
+  const cpuAfter = options.cpu?.() ?? NO_CPU_TIMES;
+  const elapsedMs = lastCompletion - started;
 
   return {
     requests: completed,
     errors,
-    elapsedMs: lastCompletion - started,
+    elapsedMs,
     concurrency: options.concurrency,
     latencies: latencies.subarray(0, completed),
     errorSamples,
-    clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
-    serverCpuSeconds: serverCpuAfter - serverCpuBefore,
+    cpu: cpuUsageBetween(cpuBefore, cpuAfter, (clientCpu.user + clientCpu.system) / 1e6, elapsedMs / 1000),
   };
 }
 
@@ -111,20 +158,13 @@ export function createRandom(seed: number): (bound: number) => number {
   };
 }
 
-/** Measures the CPU the server and this process use while `run` runs, in % of one core. */
-export async function measureCpu<T>(
-  serverCpuSeconds: () => number,
-  run: () => Promise<T>,
-): Promise<T & { serverCpuPct: number; clientCpuPct: number }> {
-  const serverBefore = serverCpuSeconds();
+/** Measures the CPU the server(s), the database, the machine and this process use while `run` runs. */
+export async function measureCpu<T>(cpu: CpuReader, run: () => Promise<T>): Promise<T & CpuUsage> {
+  const before = cpu();
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const result = await run();
   const seconds = (performance.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
-  return {
-    ...result,
-    serverCpuPct: seconds > 0 ? ((serverCpuSeconds() - serverBefore) / seconds) * 100 : NaN,
-    clientCpuPct: seconds > 0 ? ((client.user + client.system) / 1e6 / seconds) * 100 : NaN,
-  };
+  return { ...result, ...cpuUsageBetween(before, cpu(), (client.user + client.system) / 1e6, seconds) };
 }

@@ -4,7 +4,7 @@
 // request), then 50 add batches and 50 remove batches are timed, alternately, so the group stays
 // within 100 of the size: an add brings 100 users who were never members, a remove takes 100 members
 // picked at random from the whole group (old and new), so no remove simply undoes the add before it.
-import { createRandom, measureCpu } from './load.ts';
+import { createRandom, measureCpu, type CpuReader, type CpuUsage } from './load.ts';
 import { summarizeLatencies, type LatencySummary } from './report.ts';
 import {
   addMembersBody,
@@ -25,14 +25,13 @@ export const EXTRA_MEMBERS = BATCH_SIZE * TIMED_BATCHES;
 /** Give up on the member phase after this many failed requests rather than pile up errors. */
 export const MAX_ERRORS = 20;
 
-export interface BatchTiming extends LatencySummary {
+export interface BatchTiming extends LatencySummary, CpuUsage {
   readonly batches: number;
+  /** Sum of the batches' latencies: `batches / totalSeconds` is the one-client rate. */
+  readonly totalSeconds: number;
   readonly errors: number;
   /** Mean response body size: shows whether a PATCH answers 204, the group, or the group with members. */
   readonly meanResponseBytes: number;
-  /** CPU used while these requests ran, in % of one core. */
-  readonly serverCpuPct: number;
-  readonly clientCpuPct: number;
 }
 
 export interface MemberBatchSize {
@@ -80,14 +79,22 @@ function createRecorder(capacity: number): BatchRecorder {
   return { latencies: new Float64Array(capacity), count: 0, errors: 0, bytes: 0 };
 }
 
-function finishRecorder(recorder: BatchRecorder, cpu: { serverCpuPct: number; clientCpuPct: number }): BatchTiming {
+/** Finishes one kind of batch; `cpu` covers the adds and removes together (they alternate). */
+function finishRecorder(recorder: BatchRecorder, cpu: CpuUsage): BatchTiming {
+  const latencies = recorder.latencies.subarray(0, recorder.count);
+  const totalSeconds = latencies.reduce((sum, value) => sum + value, 0) / 1000;
   return {
     batches: recorder.count,
+    totalSeconds,
     errors: recorder.errors,
     meanResponseBytes: recorder.count > 0 ? Math.round(recorder.bytes / recorder.count) : 0,
     serverCpuPct: cpu.serverCpuPct,
+    nodeCpuPcts: cpu.nodeCpuPcts,
+    dbCpuPct: cpu.dbCpuPct,
     clientCpuPct: cpu.clientCpuPct,
-    ...summarizeLatencies(recorder.latencies.subarray(0, recorder.count)),
+    machineCpuPct: cpu.machineCpuPct,
+    otherCpuPct: cpu.otherCpuPct,
+    ...summarizeLatencies(latencies),
   };
 }
 
@@ -150,7 +157,7 @@ export async function runMemberBatches(
   population: Population,
   sizes: readonly number[],
   budgetMs: number,
-  serverCpuSeconds: () => number,
+  cpuReader: CpuReader,
 ): Promise<MemberBatchResult> {
   const log: ErrorLog = { count: 0, samples: [] };
   const deadline = performance.now() + budgetMs;
@@ -210,7 +217,7 @@ export async function runMemberBatches(
     const adds = createRecorder(TIMED_BATCHES);
     const removes = createRecorder(TIMED_BATCHES);
     let cursor = scan;
-    const cpu = await measureCpu(serverCpuSeconds, async () => {
+    const cpu = await measureCpu(cpuReader, async () => {
       for (let b = 0; b < TIMED_BATCHES && log.count < MAX_ERRORS; b += 1) {
         const added: number[] = [];
         while (added.length < BATCH_SIZE && cursor < available) {
@@ -243,11 +250,9 @@ export async function runMemberBatches(
   return { groupId, sizes: results, errors: log.count, errorSamples: log.samples, finalMembers: membership.count() };
 }
 
-export interface GroupReadTiming extends LatencySummary {
+export interface GroupReadTiming extends LatencySummary, CpuUsage {
   readonly requests: number;
   readonly seconds: number;
-  readonly serverCpuPct: number;
-  readonly clientCpuPct: number;
   readonly errors: number;
   readonly responseBytes: number;
 }
@@ -270,7 +275,7 @@ export async function runGroupGets(
   members: number,
   withoutCount: number,
   withCount: number,
-  serverCpuSeconds: () => number,
+  cpuReader: CpuReader,
 ): Promise<GroupGetResult> {
   const log: ErrorLog = { count: 0, samples: [] };
   const path = `${target.basePath}/Groups/${groupId}`;
@@ -279,7 +284,7 @@ export async function runGroupGets(
     url: string,
     count: number,
     check: (text: string) => string | undefined,
-  ): Promise<GroupReadTiming> => measureCpu(serverCpuSeconds, async () => {
+  ): Promise<GroupReadTiming> => measureCpu(cpuReader, async () => {
     const latencies = new Float64Array(count);
     let errors = 0;
     let bytes = 0;

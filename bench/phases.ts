@@ -1,6 +1,6 @@
 // The user and group phases, in the order Okta drives a SCIM app: create, look up, read, import
 // (list walk), deactivate, push groups. Each phase returns its row for the report.
-import { createRandom, runLoad, type Operation } from './load.ts';
+import { createRandom, runLoad, type CpuReader, type Operation } from './load.ts';
 import { summarizeLatencies, summarizeLoad, type LatencySummary, type PhaseRow } from './report.ts';
 import {
   DEACTIVATE_BODY,
@@ -23,8 +23,8 @@ export interface PhaseContext {
   readonly phaseMs: number;
   /** Time limit of a count-bounded phase (so a stalled server cannot hang the run). */
   readonly safetyMs: number;
-  /** CPU seconds the server has used so far. */
-  readonly serverCpuSeconds: () => number;
+  /** CPU seconds the server(s), the database and the machine have used so far. */
+  readonly cpu: CpuReader;
 }
 
 /** The users the server created: `indexes[k]` names them (userName, externalId), `ids[k]` is the SCIM id. */
@@ -80,7 +80,7 @@ export async function createUsers(
     durationMs: context.safetyMs,
     maxRequests: count,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
   for (let i = 0; i < count; i += 1) {
     const id = ids[i];
@@ -98,7 +98,7 @@ async function warmUp(context: PhaseContext, operation: Operation): Promise<void
     durationMs: WARMUP_MS,
     maxRequests: context.latencies.length,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
 }
 
@@ -147,7 +147,7 @@ export async function runLookups(
     durationMs: context.phaseMs,
     maxRequests,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
   return summarizeLoad(phase, result);
 }
@@ -175,7 +175,7 @@ export async function runGetById(context: PhaseContext, population: Population):
     durationMs: context.phaseMs,
     maxRequests: context.latencies.length,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
   return summarizeLoad('get user by id', result);
 }
@@ -299,7 +299,7 @@ export async function runDeactivate(context: PhaseContext, population: Populatio
     durationMs: context.phaseMs,
     maxRequests: size,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
   return summarizeLoad('deactivate (PATCH active=false)', result);
 }
@@ -324,7 +324,7 @@ export async function runCreateGroups(context: PhaseContext, count: number): Pro
     durationMs: context.safetyMs,
     maxRequests: count,
     latencies: context.latencies,
-    serverCpuSeconds: context.serverCpuSeconds,
+    cpu: context.cpu,
   });
   return summarizeLoad(`create groups`, result);
 }

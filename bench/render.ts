@@ -1,7 +1,9 @@
-// The benchmark's printed report: machine, the phase table, the list walk, member batches, group
-// reads, memory, notes and the first error bodies of each phase.
+// The benchmark's printed report: machine and settings, the engines side by side, the member batches
+// at scale on both engines, the two-node phase, then each engine in detail (its phase table with issue
+// 2's targets, the list walk, member batches, group reads, memory), notes and the first error bodies.
+import { WITHIN_TWO, type ComparisonRow } from './compare.ts';
 import type { GroupGetResult, MemberBatchResult } from './member-batches.ts';
-import type { MachineInfo } from './options.ts';
+import type { Engine, MachineInfo } from './options.ts';
 import type { ListWalkResult } from './phases.ts';
 import {
   atMost,
@@ -15,25 +17,25 @@ import {
   type PhaseRow,
 } from './report.ts';
 import type { MemoryUsage, StopResult } from './server-process.ts';
+import { TWO_NODE_TARGET, type TwoNodeResult } from './two-nodes.ts';
 
 export interface MemorySample {
   readonly users: number;
   readonly usage: MemoryUsage | null;
 }
 
-export interface BenchResult {
-  readonly machine: MachineInfo;
-  readonly settings: {
-    readonly quick: boolean;
-    readonly users: number;
-    readonly phaseSeconds: number;
-    readonly concurrency: number;
-    readonly memberSizes: readonly number[];
-    readonly server: string;
-    readonly dataDir: string;
-  };
+/** Everything measured on one engine (one server, one growing data set). */
+export interface EngineResult {
+  readonly engine: Engine;
+  readonly label: string;
+  /** The data directory (SQLite) or `host:port/database (version)` (PostgreSQL). */
+  readonly where: string;
+  readonly databaseSettings?: Readonly<Record<string, string>>;
+  readonly loadAverageAtStart: number;
+  readonly loadAverageAtEnd?: number;
   readonly phases: PhaseRow[];
   readonly listWalk?: ListWalkResult;
+  readonly topUp?: { readonly users: number; readonly seconds: number; readonly opsPerSec: number; readonly errors: number };
   readonly memberBatches?: MemberBatchResult;
   readonly groupGets?: GroupGetResult;
   readonly memory: { afterCreate?: MemorySample; atEnd?: MemorySample };
@@ -41,6 +43,36 @@ export interface BenchResult {
   readonly notes: string[];
   readonly failure?: string;
   readonly durationSeconds: number;
+}
+
+export interface BenchResult {
+  readonly machine: MachineInfo;
+  readonly settings: {
+    readonly quick: boolean;
+    readonly engines: readonly Engine[];
+    readonly users: number;
+    readonly phaseSeconds: number;
+    readonly concurrency: number;
+    readonly memberSizes: readonly number[];
+    readonly groupGetsWithMembers: number;
+    readonly twoNodes: boolean;
+    readonly twoNodeUsersPerMode: number;
+    readonly twoNodeLookupSecondsPerMode: number;
+    readonly server: string;
+    /** The admin URL the PostgreSQL database is created through (password hidden). */
+    readonly postgres: string;
+  };
+  readonly ceiling?: PhaseRow;
+  readonly engines: EngineResult[];
+  /** Set when PostgreSQL was wanted but could not be reached (the run then reports SQLite only). */
+  readonly postgresUnavailable?: string;
+  readonly comparison: ComparisonRow[];
+  readonly twoNodes?: TwoNodeResult;
+  readonly twoNodeFailure?: string;
+  readonly notes: string[];
+  readonly failure?: string;
+  readonly durationSeconds: number;
+  readonly loadAverageAtEnd: number;
 }
 
 /** The issue's bar for a 100-member batch, and how far larger groups may drift from the smallest. */
@@ -70,7 +102,22 @@ function renderListWalk(walk: ListWalkResult): string {
   return line + target;
 }
 
-function renderMemberBatches(result: MemberBatchResult): string {
+/** The worst p50 of any batch, and the largest drift of a p50 from the smallest size's (absolute). */
+export function memberDrift(result: MemberBatchResult): { worstP50Ms: number; maxDrift: number } {
+  const base = result.sizes[0];
+  if (base === undefined) return { worstP50Ms: NaN, maxDrift: NaN };
+  return {
+    worstP50Ms: Math.max(...result.sizes.flatMap((size) => [size.add.p50Ms, size.remove.p50Ms])),
+    maxDrift: Math.max(
+      ...result.sizes.flatMap((size) => [
+        Math.abs(size.add.p50Ms - base.add.p50Ms) / base.add.p50Ms,
+        Math.abs(size.remove.p50Ms - base.remove.p50Ms) / base.remove.p50Ms,
+      ]),
+    ),
+  };
+}
+
+function renderMemberBatches(result: MemberBatchResult, withDatabase: boolean): string {
   const base = result.sizes[0];
   const rows = result.sizes.map((size) => [
     formatInt(size.members),
@@ -83,11 +130,24 @@ function renderMemberBatches(result: MemberBatchResult): string {
       ? ''
       : `${drift(size.add.p50Ms, base.add.p50Ms)} / ${drift(size.remove.p50Ms, base.remove.p50Ms)}`,
     formatBytes(size.add.meanResponseBytes),
-    formatPercent(size.add.serverCpuPct),
+    withDatabase
+      ? `${formatPercent(size.add.serverCpuPct)} / ${formatPercent(size.add.dbCpuPct)}`
+      : formatPercent(size.add.serverCpuPct),
     formatInt(size.add.errors + size.remove.errors),
   ]);
   const table = markdownTable(
-    ['members', 'fill batches', 'add p50 ms', 'add p95 ms', 'remove p50 ms', 'remove p95 ms', 'p50 vs first', 'PATCH response', 'server CPU', 'errors'],
+    [
+      'members',
+      'fill batches',
+      'add p50 ms',
+      'add p95 ms',
+      'remove p50 ms',
+      'remove p95 ms',
+      'p50 vs first',
+      'PATCH response',
+      withDatabase ? 'CPU server / PG' : 'server CPU',
+      'errors',
+    ],
     rows,
   );
   const lines = [
@@ -96,16 +156,10 @@ function renderMemberBatches(result: MemberBatchResult): string {
     table,
   ];
   if (result.sizes.length > 0) {
-    const worst = Math.max(...result.sizes.flatMap((size) => [size.add.p50Ms, size.remove.p50Ms]));
-    const maxDrift = Math.max(
-      ...result.sizes.flatMap((size) => [
-        Math.abs(size.add.p50Ms - (base?.add.p50Ms ?? 0)) / (base?.add.p50Ms ?? 1),
-        Math.abs(size.remove.p50Ms - (base?.remove.p50Ms ?? 0)) / (base?.remove.p50Ms ?? 1),
-      ]),
-    );
+    const { worstP50Ms, maxDrift } = memberDrift(result);
     lines.push(
       '',
-      `batch targets: p50 ${formatTarget(atMost(worst, BATCH_P50_MS, ' ms'))} (worst ${formatMs(worst)} ms); ` +
+      `batch targets: p50 ${formatTarget(atMost(worstP50Ms, BATCH_P50_MS, ' ms'))} (worst ${formatMs(worstP50Ms)} ms); ` +
         `same within 25 % across sizes ${maxDrift <= BATCH_DRIFT ? '✓' : '✗'} (largest drift ${Math.round(maxDrift * 100)}%)`,
     );
   }
@@ -126,7 +180,7 @@ function renderGroupGets(gets: GroupGetResult): string {
   ].join('\n');
 }
 
-function renderMemory(memory: BenchResult['memory']): string {
+function renderMemory(memory: EngineResult['memory']): string {
   const describe = (sample: MemorySample | undefined): string => {
     if (sample === undefined) return 'not measured';
     if (sample.usage === null) return 'unknown (no /proc)';
@@ -144,40 +198,242 @@ function renderMemory(memory: BenchResult['memory']): string {
   );
 }
 
-export function renderReport(result: BenchResult): string {
-  const { machine, settings } = result;
-  const out: string[] = [
-    `## Roster benchmark${settings.quick ? ' (quick)' : ''}`,
-    '',
-    `machine: ${machine.cpuModel} × ${machine.cpuCount}, ${formatBytes(machine.totalMemoryBytes)} RAM, ` +
-      `Node ${machine.node} (${machine.platform}), ${machine.date}, load average ${machine.loadAverageAtStart.toFixed(2)} at start`,
-    `server: node ${settings.server} serve, data in ${settings.dataDir}; ${formatInt(settings.users)} users, ` +
-      `concurrency ${settings.concurrency}, ${settings.phaseSeconds} s per timed phase`,
-    '',
-    phaseTable(result.phases),
-  ];
-  const ceiling = result.phases.find((row) => row.phase.startsWith('ceiling'));
-  if (ceiling !== undefined) {
-    out.push('', `(ceiling: a bare node:http server with a fixed JSON body under the same load, on the same cores)`);
+
+function formatRatio(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(2)}×`;
+}
+
+/** Mean CPU of other processes during an engine's concurrent phases, weighted by their length. */
+function backgroundLoad(phases: readonly PhaseRow[]): number {
+  const concurrent = phases.filter((row) => row.concurrency > 1 && Number.isFinite(row.otherCpuPct));
+  const seconds = concurrent.reduce((sum, row) => sum + row.seconds, 0);
+  return seconds > 0 ? concurrent.reduce((sum, row) => sum + row.otherCpuPct * row.seconds, 0) / seconds : NaN;
+}
+
+function renderComparison(
+  rows: readonly ComparisonRow[],
+  labels: { sqlite: boolean; postgres: boolean },
+  engines: readonly EngineResult[],
+): string {
+  const both = labels.sqlite && labels.postgres;
+  const header = ['phase', 'conc.'];
+  if (labels.sqlite) header.push('SQLite ops/s', 'SQLite p50 ms');
+  if (labels.postgres) header.push('PostgreSQL ops/s', 'PostgreSQL p50 ms');
+  if (both) header.push('PG/SQLite', 'within 2×');
+  const table = markdownTable(
+    header,
+    rows.map((row) => {
+      const cells = [row.phase, String(row.concurrency)];
+      if (labels.sqlite) cells.push(row.sqlite === undefined ? '–' : formatInt(row.sqlite.opsPerSec), row.sqlite === undefined ? '–' : formatMs(row.sqlite.p50Ms));
+      if (labels.postgres) {
+        cells.push(row.postgres === undefined ? '–' : formatInt(row.postgres.opsPerSec), row.postgres === undefined ? '–' : formatMs(row.postgres.p50Ms));
+      }
+      if (both) cells.push(formatRatio(row.ratio), row.withinTwo === undefined ? '' : row.withinTwo ? '✓' : '✗');
+      return cells;
+    }),
+  );
+  const lines = both
+    ? [
+        `### SQLite and PostgreSQL side by side`,
+        '',
+        'Same phases, same sizes, same load (16 in flight; one client where conc. is 1), each engine on a fresh data set. ' +
+          `"within 2×" is issue 3's bar: PostgreSQL's ops/s at least ${WITHIN_TWO} × SQLite's. ` +
+          'Member rows: batches per second of one client (1 / mean latency).',
+        '',
+        table,
+      ]
+    : [`### ${labels.sqlite ? 'SQLite' : 'PostgreSQL'} only (no engine comparison in this run)`, '', table];
+  const background = engines
+    .map((engine) => ({ engine, other: backgroundLoad(engine.phases) }))
+    .filter(({ other }) => Number.isFinite(other));
+  if (background.length > 0) {
+    lines.push(
+      '',
+      `CPU taken by other processes on the machine during the concurrent phases (mean, % of one core): ` +
+        background.map(({ engine, other }) => `${engine.label} ${formatPercent(other)}`).join(', ') +
+        (background.some(({ other }) => other >= 25)
+          ? ' — the machine was shared; an engine measured under more background load is understated'
+          : ''),
+    );
   }
-  if (result.listWalk !== undefined) out.push('', renderListWalk(result.listWalk));
-  if (result.memberBatches !== undefined) out.push('', renderMemberBatches(result.memberBatches));
-  if (result.groupGets !== undefined) out.push('', renderGroupGets(result.groupGets));
-  out.push('', renderMemory(result.memory));
-  if (result.serverStop !== undefined && !result.serverStop.graceful) {
+  const judged = rows.filter((row) => row.withinTwo !== undefined);
+  if (judged.length > 0) {
+    const missed = judged.filter((row) => row.withinTwo === false);
+    lines.push(
+      '',
+      `PostgreSQL within 2× of SQLite: ${judged.length - missed.length} of ${judged.length} phases ${missed.length === 0 ? '✓' : '✗'}` +
+        (missed.length > 0 ? ` — missed: ${missed.map((row) => `${row.phase} (${formatRatio(row.ratio)})`).join('; ')}` : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderMemberScaling(engines: readonly EngineResult[]): string | undefined {
+  const measured = engines.filter((engine) => (engine.memberBatches?.sizes.length ?? 0) > 0);
+  if (measured.length === 0) return undefined;
+  const sizes = [...new Set(measured.flatMap((engine) => engine.memberBatches!.sizes.map((size) => size.members)))].sort((a, b) => a - b);
+  const header = ['members'];
+  for (const engine of measured) header.push(`${engine.label} add p50 ms`, `${engine.label} remove p50 ms`, `${engine.label} vs first`);
+  const rows = sizes.map((members) => {
+    const cells = [formatInt(members)];
+    for (const engine of measured) {
+      const all = engine.memberBatches!.sizes;
+      const size = all.find((entry) => entry.members === members);
+      const base = all[0];
+      if (size === undefined) {
+        cells.push('–', '–', '');
+        continue;
+      }
+      cells.push(
+        formatMs(size.add.p50Ms),
+        formatMs(size.remove.p50Ms),
+        size === base ? '' : `${drift(size.add.p50Ms, base.add.p50Ms)} / ${drift(size.remove.p50Ms, base.remove.p50Ms)}`,
+      );
+    }
+    return cells;
+  });
+  const verdicts = measured.map((engine) => {
+    const batches = engine.memberBatches!;
+    const { worstP50Ms, maxDrift } = memberDrift(batches);
+    const largest = batches.sizes.at(-1)!.members;
+    return (
+      `${engine.label}: p50 within 25 % from ${formatInt(batches.sizes[0].members)} to ${formatInt(largest)} members ` +
+      `${maxDrift <= BATCH_DRIFT ? '✓' : '✗'} (largest drift ${Math.round(maxDrift * 100)} %), worst p50 ${formatMs(worstP50Ms)} ms` +
+      (batches.aborted !== undefined ? ` — stopped early: ${batches.aborted}` : '')
+    );
+  });
+  return [
+    `### Member deltas at scale on each engine (O(k): a 100-member PATCH must cost the same at any group size)`,
+    '',
+    markdownTable(header, rows),
+    '',
+    ...verdicts,
+  ].join('\n');
+}
+
+function renderTwoNodes(result: BenchResult): string | undefined {
+  const two = result.twoNodes;
+  if (two === undefined) {
+    return result.twoNodeFailure === undefined ? undefined : `### Two nodes on one PostgreSQL\n\nTWO-NODE PHASE FAILED: ${result.twoNodeFailure}`;
+  }
+  const rows = two.comparisons.flatMap((c) =>
+    [c.one, c.two].map((mode) => [
+      c.phase,
+      String(mode.nodes),
+      formatInt(mode.requests),
+      formatInt(mode.opsPerSec),
+      formatMs(mode.p50Ms),
+      formatMs(mode.p95Ms),
+      formatInt(mode.errors),
+      formatPercent(mode.nodeCpuPcts[0] ?? NaN),
+      formatPercent(mode.nodeCpuPcts[1] ?? NaN),
+      formatPercent(mode.dbCpuPct),
+      formatPercent(mode.clientCpuPct),
+      formatPercent(mode.otherCpuPct),
+      formatPercent(mode.machineCpuPct),
+    ]),
+  );
+  const lines = [
+    `### Two nodes on one PostgreSQL database`,
+    '',
+    `Two Roster processes on the same database; with 2 nodes the load generator sends request n to node n mod 2 ` +
+      `(16 in flight in all, ~8 per node). Per mode ${formatInt(two.usersPerMode)} creates and ${two.lookupSecondsPerMode} s of lookups, ` +
+      `run 1-2-2-1 in halves. CPU in % of one core (the machine has ${result.machine.cpuCount * 100} %): each node, PostgreSQL ` +
+      `(this database's backends + its background writers), the load generator, everything else on the machine, and the machine in all.`,
+    '',
+    markdownTable(
+      ['phase', 'nodes', 'requests', 'ops/s', 'p50 ms', 'p95 ms', 'errors', 'CPU node 1', 'CPU node 2', 'CPU PG', 'CPU bench', 'CPU other', 'machine busy'],
+      rows,
+    ),
+    '',
+    ...two.comparisons.map(
+      (c) =>
+        `${c.phase}: two nodes ${formatRatio(c.ratio)} one node — target ≥ ${TWO_NODE_TARGET}× ${c.target.met ? '✓' : '✗'} ` +
+        `(the CPU left on this machine allows ≈ ${formatRatio(c.cpuLimit)})`,
+    ),
+    '',
+    ...two.explanation.map((line) => `- ${line}`),
+  ];
+  return lines.join('\n');
+}
+
+function renderEngine(engine: EngineResult, settings: BenchResult['settings']): string {
+  const withDatabase = engine.engine === 'postgres';
+  const out: string[] = [
+    `### ${engine.label} in detail`,
+    '',
+    `server: node ${settings.server} serve on ${engine.where}; load average ${engine.loadAverageAtStart.toFixed(2)} at its start, ` +
+      `${(engine.loadAverageAtEnd ?? NaN).toFixed(2)} at its end; ${engine.durationSeconds.toFixed(0)} s` +
+      (engine.databaseSettings === undefined
+        ? ''
+        : `; ${Object.entries(engine.databaseSettings)
+            .map(([name, value]) => `${name} ${value}`)
+            .join(', ')}`),
+    '',
+  ];
+  if (engine.phases.length > 0) out.push(phaseTable(engine.phases, withDatabase));
+  if (engine.listWalk !== undefined) out.push('', renderListWalk(engine.listWalk));
+  if (engine.memberBatches !== undefined) out.push('', renderMemberBatches(engine.memberBatches, withDatabase));
+  if (engine.groupGets !== undefined) out.push('', renderGroupGets(engine.groupGets));
+  out.push('', renderMemory(engine.memory));
+  if (engine.serverStop !== undefined && !engine.serverStop.graceful) {
     out.push('', `server did not stop within 15 s of SIGTERM and was killed`);
   }
-  if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
+  if (engine.notes.length > 0) out.push('', ...engine.notes.map((note) => `note: ${note}`));
 
   const errorBlocks: string[] = [];
   const addErrors = (phase: string, samples: readonly string[]): void => {
     if (samples.length > 0) errorBlocks.push(`- ${phase}:`, ...samples.map((sample) => `    ${sample}`));
   };
-  for (const row of result.phases) addErrors(row.phase, row.errorSamples);
-  if (result.listWalk !== undefined) addErrors('list walk', result.listWalk.errorSamples);
-  if (result.memberBatches !== undefined) addErrors('member batches', result.memberBatches.errorSamples);
-  if (result.groupGets !== undefined) addErrors('group reads', result.groupGets.errorSamples);
+  for (const row of engine.phases) addErrors(row.phase, row.errorSamples);
+  if (engine.listWalk !== undefined) addErrors('list walk', engine.listWalk.errorSamples);
+  if (engine.memberBatches !== undefined) addErrors('member batches', engine.memberBatches.errorSamples);
+  if (engine.groupGets !== undefined) addErrors('group reads', engine.groupGets.errorSamples);
   if (errorBlocks.length > 0) out.push('', 'first errors (up to 3 per phase):', ...errorBlocks);
+  if (engine.failure !== undefined) out.push('', `${engine.label.toUpperCase()} RUN FAILED: ${engine.failure}`);
+  return out.join('\n');
+}
+
+export function renderReport(result: BenchResult): string {
+  const { machine, settings } = result;
+  const ran = { sqlite: result.engines.some((e) => e.engine === 'sqlite'), postgres: result.engines.some((e) => e.engine === 'postgres') };
+  const engineNames = result.engines.map((engine) => engine.label).join(' and ') || 'nothing measured';
+  const out: string[] = [
+    `## Roster benchmark${settings.quick ? ' (quick)' : ''}: ${engineNames}`,
+    '',
+    `machine: ${machine.cpuModel} × ${machine.cpuCount}, ${formatBytes(machine.totalMemoryBytes)} RAM, ` +
+      `Node ${machine.node} (${machine.platform}), ${machine.date}; load average ${machine.loadAverageAtStart.toFixed(2)} at start, ` +
+      `${result.loadAverageAtEnd.toFixed(2)} at the end (above ~0.5 before the run, other processes were busy; see "other" CPU below)`,
+    `settings: ${formatInt(settings.users)} users, concurrency ${settings.concurrency}, ${settings.phaseSeconds} s per timed phase, ` +
+      `member batches at ${settings.memberSizes.map(formatInt).join(' / ')} members, ${settings.groupGetsWithMembers} with-members group reads`,
+  ];
+  if (result.postgresUnavailable !== undefined) {
+    out.push('', `**PostgreSQL not measured: ${result.postgresUnavailable}.**`);
+  }
+  const ceiling = result.ceiling;
+  if (ceiling !== undefined) {
+    out.push(
+      '',
+      `ceiling (a bare node:http server answering fixed JSON, same load, same cores): ${formatInt(ceiling.opsPerSec)} ops/s, ` +
+        `p50 ${formatMs(ceiling.p50Ms)} ms, CPU server ${formatPercent(ceiling.serverCpuPct)} / bench ${formatPercent(ceiling.clientCpuPct)} ` +
+        `— the most this load generator can drive here`,
+    );
+  }
+  if (ran.sqlite || ran.postgres) out.push('', renderComparison(result.comparison, ran, result.engines));
+  const scaling = renderMemberScaling(result.engines);
+  if (scaling !== undefined) out.push('', scaling);
+  const twoNodes = renderTwoNodes(result);
+  if (twoNodes !== undefined) out.push('', twoNodes);
+  for (const engine of result.engines) out.push('', renderEngine(engine, settings));
+  if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
+  if (result.twoNodes !== undefined) {
+    const blocks = result.twoNodes.comparisons.flatMap((c) =>
+      [c.one, c.two]
+        .filter((mode) => mode.errorSamples.length > 0)
+        .flatMap((mode) => [`- two nodes, ${c.phase}, ${mode.nodes} node(s):`, ...mode.errorSamples.map((sample) => `    ${sample}`)]),
+    );
+    if (blocks.length > 0) out.push('', 'first errors of the two-node phase:', ...blocks);
+  }
   if (result.failure !== undefined) out.push('', `BENCHMARK FAILED: ${result.failure}`);
   out.push('', `(benchmark took ${result.durationSeconds.toFixed(1)} s)`);
   return out.join('\n');

@@ -1,5 +1,5 @@
 // Turning load results into numbers (ops/s, percentiles) and numbers into Markdown.
-import type { LoadResult } from './load.ts';
+import type { CpuUsage, LoadResult } from './load.ts';
 
 export interface LatencySummary {
   readonly p50Ms: number;
@@ -14,7 +14,7 @@ export interface Target {
   readonly met: boolean;
 }
 
-export interface PhaseRow extends LatencySummary {
+export interface PhaseRow extends LatencySummary, CpuUsage {
   readonly phase: string;
   readonly concurrency: number;
   readonly requests: number;
@@ -22,9 +22,6 @@ export interface PhaseRow extends LatencySummary {
   readonly seconds: number;
   readonly opsPerSec: number;
   readonly errorSamples: readonly string[];
-  /** CPU used during the phase, in % of one core (100 = one core busy); NaN when unknown. */
-  readonly clientCpuPct: number;
-  readonly serverCpuPct: number;
   readonly target?: Target;
 }
 
@@ -57,8 +54,7 @@ export function summarizeLoad(phase: string, result: LoadResult): PhaseRow {
     seconds,
     opsPerSec: seconds > 0 ? result.requests / seconds : 0,
     errorSamples: result.errorSamples,
-    clientCpuPct: cpuPercent(result.clientCpuSeconds, seconds),
-    serverCpuPct: cpuPercent(result.serverCpuSeconds, seconds),
+    ...result.cpu,
     ...summarizeLatencies(result.latencies),
   };
 }
@@ -120,9 +116,28 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-export function phaseTable(rows: readonly PhaseRow[]): string {
+/** `server / bench`, or `server / db / bench` when the database runs in its own processes. */
+export function formatCpu(usage: CpuUsage, withDatabase: boolean): string {
+  return withDatabase
+    ? `${formatPercent(usage.serverCpuPct)} / ${formatPercent(usage.dbCpuPct)} / ${formatPercent(usage.clientCpuPct)}`
+    : `${formatPercent(usage.serverCpuPct)} / ${formatPercent(usage.clientCpuPct)}`;
+}
+
+export function phaseTable(rows: readonly PhaseRow[], withDatabase = false): string {
   return markdownTable(
-    ['phase', 'conc.', 'requests', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU server / bench', 'target'],
+    [
+      'phase',
+      'conc.',
+      'requests',
+      'ops/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+      withDatabase ? 'CPU server / PG / bench' : 'CPU server / bench',
+      'machine / other',
+      'target',
+    ],
     rows.map((row) => [
       row.phase,
       String(row.concurrency),
@@ -132,7 +147,8 @@ export function phaseTable(rows: readonly PhaseRow[]): string {
       formatMs(row.p95Ms),
       formatMs(row.p99Ms),
       formatInt(row.errors),
-      `${formatPercent(row.serverCpuPct)} / ${formatPercent(row.clientCpuPct)}`,
+      formatCpu(row, withDatabase),
+      `${formatPercent(row.machineCpuPct)} / ${formatPercent(row.otherCpuPct)}`,
       formatTarget(row.target),
     ]),
   );

@@ -9,15 +9,38 @@ const ERROR_BODY_CHARS = 300;
 /** undici's `dump()` closes the connection past 128 KiB by default; read large bodies to the end instead. */
 export const DUMP_ALL = { limit: 1 << 30 } as const;
 
+/** What the phases need of an undici Pool; also a round-robin over several nodes' pools. */
+export interface Requester {
+  request(options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+}
+
 export interface ScimTarget {
-  readonly pool: Pool;
+  readonly pool: Requester;
   /** `/scim/v2/<directoryId>`, without a trailing slash. */
   readonly basePath: string;
   readonly readHeaders: Record<string, string>;
   readonly writeHeaders: Record<string, string>;
 }
 
-export function createScimTarget(pool: Pool, basePath: string, token: string): ScimTarget {
+/**
+ * Sends request n to pools[n % pools.length]: a round-robin load balancer in front of several nodes.
+ * `sent[i]` counts the requests pool i got.
+ */
+export function roundRobin(pools: readonly Pool[]): Requester & { readonly sent: number[] } {
+  const sent = pools.map(() => 0);
+  let next = 0;
+  return {
+    sent,
+    request(options) {
+      const at = next;
+      next = (next + 1) % pools.length;
+      sent[at] += 1;
+      return pools[at].request(options);
+    },
+  };
+}
+
+export function createScimTarget(pool: Requester, basePath: string, token: string): ScimTarget {
   const common = {
     authorization: `Bearer ${token}`,
     accept: SCIM_CONTENT_TYPE,

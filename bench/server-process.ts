@@ -2,7 +2,7 @@
 // bounded by a deadline, so a server that never becomes ready or never exits fails the run instead of
 // hanging it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -195,4 +195,63 @@ export function readCpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Busy CPU seconds of the whole machine, all cores together, from the `cpu` line of /proc/stat
+ * (everything but idle and iowait); NaN without /proc. With the per-process numbers it shows how
+ * much CPU other processes took during a phase.
+ */
+export function readMachineBusySeconds(): number {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return NaN;
+  }
+  const line = stat.slice(0, stat.indexOf('\n'));
+  if (!line.startsWith('cpu ')) return NaN;
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const busy = ticks.reduce((sum, value) => sum + value, 0) - (ticks[3] ?? 0) - (ticks[4] ?? 0);
+  return busy / CLOCK_TICKS_PER_SECOND;
+}
+
+/** PostgreSQL's background processes, which work for every database (WAL writer, checkpointer, …). */
+const POSTGRES_BACKGROUND =
+  /^(checkpointer|background writer|walwriter|wal writer|autovacuum launcher|logical replication launcher|archiver|stats collector|walsender|walreceiver)/;
+
+/**
+ * CPU seconds of the PostgreSQL processes that serve `database`: its backends (process titles
+ * `postgres: <cluster>: <user> <database> <client> …`, found in /proc/<pid>/cmdline) plus the shared
+ * background processes. Backends of other databases (other people's tests) are left out. A backend
+ * that exits between two readings takes its CPU time with it, so pooled (long-lived) connections are
+ * counted fully and short-lived ones not at all. NaN without /proc.
+ */
+export function readPostgresCpuSeconds(database: string): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return NaN;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (!title.startsWith('postgres: ')) continue;
+    // `postgres: 15/main: postgres roster_bench_123 127.0.0.1(5432) idle` (the cluster part is optional)
+    const rest = title.replace(/\0+$/, '').replace(/^postgres: (?:[^:\s]+: )?/, '');
+    const words = rest.split(' ');
+    if (POSTGRES_BACKGROUND.test(rest) || words[1] === database || (words[0] === 'autovacuum' && words.includes(database))) {
+      const seconds = readCpuSeconds(Number(entry));
+      if (Number.isFinite(seconds)) total += seconds;
+    }
+  }
+  return total;
 }
