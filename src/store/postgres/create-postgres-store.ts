@@ -20,7 +20,7 @@ export interface PostgresOptions {
 const INT8 = 20;
 // `json` columns stay text: the resource is handed on exactly as stored.
 const JSON_OID = 114;
-const types = {
+export const postgresTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8) return (v: string) => Number(v);
     if (oid === JSON_OID) return (v: string) => v;
@@ -41,7 +41,7 @@ export function createPostgresStore(options: PostgresOptions): Store {
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    types,
+    types: postgresTypes,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server

@@ -9,7 +9,8 @@ const textAt = (source: Expression<unknown>, keys: readonly string[]) => sql`(${
 function typed(json: Expression<unknown>, text: Expression<unknown>, kind: JsonScalarKind): Expression<unknown> {
   if (kind === 'number') return sql`(case when json_typeof(${json}) = 'number' then (${text})::numeric end)`;
   if (kind === 'boolean') return sql`(case lower(${text}) when 'true' then 1 when '1' then 1 when 'false' then 0 when '0' then 0 end)`;
-  return sql`(case when json_typeof(${json}) in ('string', 'number', 'boolean') then ${text} end)`;
+  // Objects and arrays read as their JSON text (`{}` when empty), as SQLite's json_extract does.
+  return text;
 }
 
 /** Elements of the array at `keys`, or none when it is absent or not an array. */
