@@ -6,14 +6,13 @@ import { Kysely, SqliteDialect, sql, type Expression, type SqlBool } from 'kysel
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cases from '../scim/filter/parse-filter.cases.json' with { type: 'json' };
 import { parseAttrPath, parseScimFilter } from '../scim/filter/parse-filter.ts';
-import { attr } from '../scim/schemas/attribute-def.ts';
 import { groupResourceType, userResourceType, type ResourceTypeDef } from '../scim/schemas/resource-types.ts';
-import { ScimError } from '../scim/scim-error.ts';
 import { compileFilter, compileSortKey, type SqlJsonHooks } from './compile-filter.ts';
 import { createSqliteJsonHooks, sqliteJsonHooks } from './sqlite/sqlite-json-hooks.ts';
 import type { Database } from './database.ts';
 import { up } from './migrations/001-initial.ts';
 import { CUSTOM, customUserType, ENT, seedFilterFixtures } from './compile-filter.fixtures.ts';
+import { errorOf } from '../../test/helpers/error-of.ts';
 
 let dir: string;
 let raw: SqliteDatabase.Database;
@@ -51,15 +50,6 @@ function compiled(filter: string, type: ResourceTypeDef = userResourceType) {
   return { sql: query.sql.replace(/^select "id" from "(users|groups)" where /, ''), parameters: query.parameters };
 }
 
-function errorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('compileFilter: SQL text', () => {
   it('compares userName through the lowercased, indexed column', () => {

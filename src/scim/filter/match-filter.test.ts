@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { attr, type AttributeDef } from '../schemas/attribute-def.ts';
 import { findAttribute, groupResourceType, userResourceType } from '../schemas/resource-types.ts';
-import { ScimError } from '../scim-error.ts';
 import { matchesFilter } from './match-filter.ts';
 import { parseScimFilter } from './parse-filter.ts';
 import { schemasAttribute } from './resolve-path.ts';
+import { errorOf } from '../../../test/helpers/error-of.ts';
 
 const emails = findAttribute(userResourceType, undefined, 'emails')!.def;
 const roles = findAttribute(userResourceType, undefined, 'roles')!.def;
@@ -20,15 +20,6 @@ function match(element: Record<string, unknown>, filter: string, parent: Attribu
   return matchesFilter(element, parseScimFilter(filter), parent);
 }
 
-function errorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 const work = { value: 'Babs@Example.com', type: 'work', primary: true };
 const home = { value: 'babs@jensen.org', type: 'home' };

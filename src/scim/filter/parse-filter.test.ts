@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../scim-error.ts';
 import cases from './parse-filter.cases.json' with { type: 'json' };
 import type { AttrPath, FilterNode, PatchPath } from './filter-ast.ts';
 import { lexFilter } from './lex-filter.ts';
 import { parseAttrPath, parsePatchPath, parseScimFilter, type FilterLimits } from './parse-filter.ts';
+import { errorOf } from '../../../test/helpers/error-of.ts';
 
 /** The fixture's S-expression form of an AST: short enough to read a whole table of cases at once. */
 export function formatPath(path: AttrPath): string {
@@ -30,15 +30,6 @@ function formatPatchPath(path: PatchPath): string {
   return `${formatPath(path.attr)}${filter}${path.subAttr !== undefined ? `.${path.subAttr}` : ''}`;
 }
 
-function errorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseScimFilter: fixture table', () => {
   it.each(cases.filters.map((c) => [c.filter, c]))('%s', (_, c) => {
