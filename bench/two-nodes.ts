@@ -148,6 +148,13 @@ function explain(comparisons: readonly TwoNodeComparison[], cores: number): stri
         `CPU was not exhausted (machine ${pct(two.machineCpuPct)} busy of ${cores * 100} %), so something else limits it: ` +
         `waiting on PostgreSQL (row locks, WAL flushes at commit) — compare the p50s.`;
     }
+    const costRise = c.cpuMsPerRequest.two / c.cpuMsPerRequest.one - 1;
+    if (!c.target.met && costRise > 0.1) {
+      verdict +=
+        ` Each request also cost ${Math.round(costRise * 100)} % more CPU with two nodes (two event loops and twice the ` +
+        `PostgreSQL connections on the same cores: more context switches, less work done per wake-up), so the ` +
+        `measured ratio stays below even that bound.`;
+    }
     lines.push(`${head} ${oneCpu} ${verdict}`);
   }
   return lines;
