@@ -16,9 +16,11 @@ export type Operation = (index: number) => Promise<Outcome>;
 export interface CpuTimes {
   /** Each Roster node (one, or two in the two-node phase). */
   readonly servers: readonly number[];
-  /** The PostgreSQL processes serving the bench database (its backends and the shared background
-   * writers); NaN on SQLite, which runs inside the server. */
-  readonly database: number;
+  /** CPU seconds of each PostgreSQL process serving the bench database (its backends and the shared
+   * background writers), by pid; null on SQLite, which runs inside the server. By pid, because pooled
+   * connections come and go (the pool closes idle ones): a process that exits takes its CPU time with
+   * it, and a sum over the processes alive at each reading could even go down. */
+  readonly database: ReadonlyMap<number, number> | null;
   /** Busy time of the whole machine, all cores together (/proc/stat); NaN without /proc. */
   readonly machine: number;
 }
@@ -40,13 +42,29 @@ export interface CpuUsage {
   readonly otherCpuPct: number;
 }
 
-const NO_CPU_TIMES: CpuTimes = { servers: [], database: NaN, machine: NaN };
+const NO_CPU_TIMES: CpuTimes = { servers: [], database: null, machine: NaN };
+
+/**
+ * CPU the database processes used between two readings: for each process alive at the second, its
+ * time minus its time at the first (all of it for a process started since). Processes that exited in
+ * between are missed, so this can only undercount.
+ */
+function databaseSeconds(before: CpuTimes['database'], after: CpuTimes['database']): number {
+  if (before === null || after === null) return NaN;
+  let total = 0;
+  for (const [pid, seconds] of after) {
+    const earlier = before.get(pid) ?? 0;
+    // A smaller value means the pid was reused by a new process: count the new one from its start.
+    total += seconds >= earlier ? seconds - earlier : seconds;
+  }
+  return total;
+}
 
 export function cpuUsageBetween(before: CpuTimes, after: CpuTimes, clientSeconds: number, wallSeconds: number): CpuUsage {
   const pct = (seconds: number): number => (wallSeconds > 0 ? (seconds / wallSeconds) * 100 : NaN);
   const nodeCpuPcts = after.servers.map((value, i) => pct(value - (before.servers[i] ?? NaN)));
   const serverCpuPct = nodeCpuPcts.length === 0 ? NaN : nodeCpuPcts.reduce((sum, value) => sum + value, 0);
-  const dbCpuPct = pct(after.database - before.database);
+  const dbCpuPct = pct(databaseSeconds(before.database, after.database));
   const clientCpuPct = pct(clientSeconds);
   const machineCpuPct = pct(after.machine - before.machine);
   const ours = serverCpuPct + (Number.isFinite(dbCpuPct) ? dbCpuPct : 0) + clientCpuPct;

@@ -31,7 +31,7 @@ import {
   readCpuSeconds,
   readMachineBusySeconds,
   readMemoryUsage,
-  readPostgresCpuSeconds,
+  readPostgresCpu,
   runNodeCommand,
   startProcess,
   type ServerProcess,
@@ -104,7 +104,7 @@ function withTarget(row: PhaseRow, minimumOpsPerSec: number): PhaseRow {
 function cpuReader(serverPids: readonly number[], database?: string): CpuReader {
   return () => ({
     servers: serverPids.map(readCpuSeconds),
-    database: database === undefined ? NaN : readPostgresCpuSeconds(database),
+    database: database === undefined ? null : readPostgresCpu(database),
     machine: readMachineBusySeconds(),
   });
 }

@@ -222,20 +222,19 @@ const POSTGRES_BACKGROUND =
   /^(checkpointer|background writer|walwriter|wal writer|autovacuum launcher|logical replication launcher|archiver|stats collector|walsender|walreceiver)/;
 
 /**
- * CPU seconds of the PostgreSQL processes that serve `database`: its backends (process titles
+ * CPU seconds, by pid, of the PostgreSQL processes that serve `database`: its backends (process titles
  * `postgres: <cluster>: <user> <database> <client> …`, found in /proc/<pid>/cmdline) plus the shared
- * background processes. Backends of other databases (other people's tests) are left out. A backend
- * that exits between two readings takes its CPU time with it, so pooled (long-lived) connections are
- * counted fully and short-lived ones not at all. NaN without /proc.
+ * background processes. Backends of other databases (other people's tests) are left out. Null without
+ * /proc.
  */
-export function readPostgresCpuSeconds(database: string): number {
+export function readPostgresCpu(database: string): Map<number, number> | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return NaN;
+    return null;
   }
-  let total = 0;
+  const byPid = new Map<number, number>();
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
     let title: string;
@@ -249,9 +248,10 @@ export function readPostgresCpuSeconds(database: string): number {
     const rest = title.replace(/\0+$/, '').replace(/^postgres: (?:[^:\s]+: )?/, '');
     const words = rest.split(' ');
     if (POSTGRES_BACKGROUND.test(rest) || words[1] === database || (words[0] === 'autovacuum' && words.includes(database))) {
-      const seconds = readCpuSeconds(Number(entry));
-      if (Number.isFinite(seconds)) total += seconds;
+      const pid = Number(entry);
+      const seconds = readCpuSeconds(pid);
+      if (Number.isFinite(seconds)) byPid.set(pid, seconds);
     }
   }
-  return total;
+  return byPid;
 }
