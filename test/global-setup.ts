@@ -42,7 +42,10 @@ export default async function setup(project: TestProject) {
     return;
   }
   await admin.query(`drop database if exists ${template}`);
-  await admin.query(`create database ${template}`);
+  // An ICU en-US collation (not the server's C.UTF-8 default): the suite then shows that results do
+  // not depend on the database's locale. Servers without ICU get their default.
+  const icu = (await admin.query("select 1 from pg_collation where collname = 'und-x-icu'")).rowCount;
+  await admin.query(`create database ${template} template template0${icu ? " locale_provider icu icu_locale 'en-US'" : ''}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${template}`;
   const store = createPostgresStore({ connectionString: url.toString(), poolSize: 2, statementTimeoutMs: 30_000 });

@@ -1,7 +1,15 @@
-import type { Kysely } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { createTestDatabase, type EngineName } from '../../test/helpers/engines.ts';
 import { attr } from '../scim/schemas/attribute-def.ts';
 import { userResourceType, type ResourceTypeDef } from '../scim/schemas/resource-types.ts';
+import type { SqlJsonHooks } from './compile-filter.ts';
 import type { Database } from './database.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import { postgresTypes } from './postgres/create-postgres-store.ts';
+import { postgresJsonHooks } from './postgres/postgres-json-hooks.ts';
+import { openSqlite, SCIM_LOWER } from './sqlite/open-sqlite.ts';
+import { createSqliteJsonHooks } from './sqlite/sqlite-json-hooks.ts';
 
 /**
  * The directory every filter fixture's `ids` refer to (src/scim/filter/parse-filter.cases.json),
@@ -95,7 +103,6 @@ const memberships = [
   { group_id: 'g4', member_id: 'g2', member_type: 'Group', display: 'Test SCIMv2' },
 ] as const;
 
-
 export async function seedFilterFixtures(db: Kysely<Database>): Promise<void> {
   const now = '2026-01-01T00:00:00.000Z';
   await db.insertInto('directories').values([
@@ -123,4 +130,37 @@ export async function seedFilterFixtures(db: Kysely<Database>): Promise<void> {
     member_count: memberships.filter((m) => m.group_id === g.id).length, version: 1, created_at: now, updated_at: now,
   }))).execute();
   await db.insertInto('group_members').values(memberships.map((m) => ({ ...m, directory_id: 'd1' }))).execute();
+}
+
+/** A seeded fixture directory on one engine, with the JSON hooks that engine's store uses. */
+export interface FixtureDatabase {
+  readonly engine: EngineName;
+  readonly db: Kysely<Database>;
+  readonly hooks: SqlJsonHooks;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the engine the way its store does (SQLite: openSqlite's pragmas and Unicode `scim_lower`;
+ * PostgreSQL: a fresh database cloned from the migrated template, the store's type parsers) and
+ * seeds the fixture directory. JSON goes in as text on both; PostgreSQL casts it to `json`.
+ */
+export async function openFixtureDatabase(engine: EngineName): Promise<FixtureDatabase> {
+  if (engine === 'sqlite') {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(':memory:', { synchronous: 'normal' }) }) });
+    await migrateToLatest(db, 'sqlite');
+    await seedFilterFixtures(db);
+    return { engine, db, hooks: createSqliteJsonHooks({ lowerFunction: SCIM_LOWER }), close: () => db.destroy() };
+  }
+  const created = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: created.url, max: 2, types: postgresTypes });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await seedFilterFixtures(db);
+  return {
+    engine, db, hooks: postgresJsonHooks,
+    async close() {
+      await db.destroy();
+      await created.drop();
+    },
+  };
 }

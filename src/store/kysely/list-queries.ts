@@ -25,7 +25,10 @@ export function createListQueries(db: Executor, hooks: EngineSql) {
     if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
     if (options.sortBy) {
       const key = compileSortKey(options.type, options.sortBy, { table, hooks });
-      q = q.orderBy(sql`${key}`, options.descending ? 'desc' : 'asc');
+      // RFC 7644 §3.4.2.3: resources without a sortBy value "are ordered last if ascending and first if
+      // descending". That is PostgreSQL's default, while SQLite sorts NULL as the smallest value (first
+      // ascending); spelling out `nulls last`/`nulls first` gives the same order on both engines.
+      q = q.orderBy(sql`${key}`, (ob) => (options.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast()));
     }
     q = q.orderBy('seq', options.descending && options.sortBy ? 'desc' : 'asc');
     return q.limit(options.limit).offset(options.offset).execute();

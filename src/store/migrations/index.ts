@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import * as initial from './001-initial.ts';
 import * as directorySettings from './002-directory-settings.ts';
 import * as memberOrderIndex from './003-member-order-index.ts';
+import * as binaryTextOrder from './004-binary-text-order.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -9,6 +10,7 @@ export const migrations: readonly Migration[] = [
   { name: '001-initial', up: initial.up },
   { name: '002-directory-settings', up: directorySettings.up },
   { name: '003-member-order-index', up: memberOrderIndex.up },
+  { name: '004-binary-text-order', up: binaryTextOrder.up },
 ];
 
 /**

@@ -4,7 +4,7 @@ import type { Database } from '../database.ts';
 import { createQueries } from '../kysely/create-queries.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Store } from '../store.ts';
-import { postgresJsonHooks } from './postgres-json-hooks.ts';
+import { postgresJsonHooks, postgresJsonHooksWithoutIcu } from './postgres-json-hooks.ts';
 import { isRetryable, translatePostgresError } from './translate-postgres-error.ts';
 
 export interface PostgresOptions {
@@ -12,6 +12,8 @@ export interface PostgresOptions {
   readonly poolSize: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs?: number;
+  /** Called once if the server has no ICU, so case-insensitive filters use the database's lower(). */
+  readonly onNoIcu?: () => void;
   /** Called when an idle pooled connection fails (the server restarted); the pool replaces it. */
   readonly onPoolError?: (error: Error) => void;
 }
@@ -51,7 +53,16 @@ export function createPostgresStore(options: PostgresOptions): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
   // queue on the row instead of losing a race and retrying.
-  const pooled = createQueries(db, postgresJsonHooks, { lockRows: true });
+  let hooks = postgresJsonHooks;
+  let pooled = createQueries(db, hooks, { lockRows: true });
+  /** Every start migrates first; that is when Roster learns whether the server has ICU. */
+  async function detectIcu(): Promise<void> {
+    const { rows } = await pool.query("select 1 from pg_collation where collname = 'und-x-icu'");
+    if (rows.length > 0) return;
+    hooks = postgresJsonHooksWithoutIcu;
+    pooled = createQueries(db, hooks, { lockRows: true });
+    options.onNoIcu?.();
+  }
 
   const rethrow = (error: unknown): never => {
     throw translatePostgresError(error);
@@ -63,14 +74,22 @@ export function createPostgresStore(options: PostgresOptions): Store {
     async write(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(createQueries(trx, postgresJsonHooks, { lockRows: true })));
+          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { lockRows: true })));
         } catch (error) {
           if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
           rethrow(error);
         }
       }
     },
-    migrate: () => migrateToLatest(db, 'postgres').catch(rethrow),
+    async migrate() {
+      try {
+        const applied = await migrateToLatest(db, 'postgres');
+        await detectIcu();
+        return applied;
+      } catch (error) {
+        return rethrow(error);
+      }
+    },
     async ping() {
       await pool.query('select 1').catch(rethrow);
     },

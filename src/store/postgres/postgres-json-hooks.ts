@@ -32,7 +32,23 @@ export const postgresJsonHooks: SqlJsonHooks = {
     const member = sql`(case when json_typeof(${v}) = 'object' then ${v} -> ${key} end)`;
     return typed(member, sql`(case when json_typeof(${v}) = 'object' then ${v} ->> ${key} end)`, kind);
   },
-  lower: (expr) => sql`lower(${expr})`,
+  // Plain lower() folds by the database's LC_CTYPE: ASCII only under `C`, and per character under
+  // libc locales ("İ" → "i", a final "Σ" → "σ"). ICU's root locale folds as JavaScript's toLowerCase()
+  // folds the filter value, whatever locale the database was created with; it needs a PostgreSQL
+  // built with ICU (otherwise: collation "und-x-icu" does not exist). `collate "C"` then compares
+  // and sorts the result by code point, as SQLite does.
+  lower: (expr) => sql`(lower((${expr}) collate "und-x-icu") collate "C")`,
+  // Replaced by plainLower (below) on a server built without ICU.
   // PostgreSQL's LIKE is case-sensitive already.
   caseExactMatch: (expr, op, value) => sql<SqlBool>`(${expr} like ${likePattern(op, value)} escape '\\')`,
+};
+
+/**
+ * For a PostgreSQL built without ICU (no "und-x-icu" collation): the database's own lower(), exact
+ * for ASCII and for most text under a UTF-8 locale, but not for the few characters whose case
+ * mapping depends on the locale. The store logs a warning when it falls back to this.
+ */
+export const postgresJsonHooksWithoutIcu: SqlJsonHooks = {
+  ...postgresJsonHooks,
+  lower: (expr) => sql`(lower(${expr}) collate "C")`,
 };
