@@ -127,6 +127,17 @@ describeEachEngine('bad input over HTTP', (engine) => {
   });
 
   describe('PUT /Users/{id}', () => {
+    it("ignores the read-only groups and meta Okta's PUT echoes back", async () => {
+      const scim = await roster.directory();
+      const user = await scim.post('/Users', userBody('echo@example.com'));
+      const group = await scim.post('/Groups', groupBody('Echoed'));
+      const res = await scim.put(`/Users/${user.body.id}`, { ...user.body, title: 'Echo', groups: [{ value: group.body.id, display: 'Echoed' }] });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.title).toBe('Echo');
+      expect(res.body.groups ?? []).toEqual([]);
+      expect((await scim.get(`/Groups/${group.body.id}`)).body.members ?? []).toEqual([]);
+    });
+
     const cases: [string, unknown, number, string | undefined][] = [
       ['malformed JSON', '{"schemas": [', 400, 'invalidSyntax'],
       ['no schemas', { userName: 'target@example.com' }, 400, 'invalidSyntax'],
@@ -163,6 +174,7 @@ describeEachEngine('bad input over HTTP', (engine) => {
       ['a path with a bad character', { op: 'replace', path: 'emails..value', value: 'x' }, 400, 'invalidPath'],
       ['an unknown attribute path', { op: 'replace', path: 'favouriteColour', value: 'teal' }, 400, 'invalidPath'],
       ['the read-only groups', { op: 'add', path: 'groups', value: [{ value: '00000000-0000-0000-0000-000000000000' }] }, 400, 'mutability'],
+      ['the read-only groups in a pathless value', { op: 'add', value: { groups: [{ value: '00000000-0000-0000-0000-000000000000' }] } }, 400, 'mutability'],
       ['the read-only id', { op: 'replace', path: 'id', value: 'another-id' }, 400, 'mutability'],
       ['the read-only meta.lastModified', { op: 'replace', path: 'meta.lastModified', value: '2000-01-01T00:00:00Z' }, 400, 'mutability'],
       ['remove of the required userName', { op: 'remove', path: 'userName' }, 400, 'mutability'],
@@ -322,6 +334,37 @@ describeEachEngine('bad input over HTTP', (engine) => {
       expect(shallow.body.totalResults).toBe(1);
     });
 
+    it('a flat chain of or terms longer than the depth limit is not nesting', async () => {
+      const scim = await roster.directory();
+      const user = await scim.post('/Users', userBody('flat@example.com'));
+      const filter = [1, 2, 3, 4].map((i) => `id eq "${i}"`).join(' or ') + ` or id eq "${user.body.id}"`;
+      expect(filter.length).toBeLessThanOrEqual(100);
+      const res = await scim.get(`/Users?filter=${q(filter)}`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.totalResults).toBe(1);
+    });
+
+    it('an oversized body sent chunked, without Content-Length → 413 SCIM error', async () => {
+      const scim = await roster.directory();
+      const text = JSON.stringify(userBody('chunked@example.com', { displayName: 'x'.repeat(8000) }));
+      const encoder = new TextEncoder();
+      const body = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < text.length; i += 1000) controller.enqueue(encoder.encode(text.slice(i, i + 1000)));
+          controller.close();
+        },
+      });
+      const raw = await fetch(`${scim.baseUrl}/Users`, {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
+      } as RequestInit);
+      const responseText = await raw.text();
+      expectScimError({ status: raw.status, headers: raw.headers, text: responseText, body: JSON.parse(responseText) }, 413);
+      expect((await scim.get('/Users?count=0')).body.totalResults).toBe(0);
+    });
+
     it('count above the maximum page size is capped at the maxPageSize /ServiceProviderConfig advertises', async () => {
       const scim = await roster.directory();
       for (let i = 0; i < 8; i++) await scim.post('/Users', userBody(`cap${i}@example.com`));
@@ -380,6 +423,7 @@ describeEachEngine('bad input over HTTP', (engine) => {
   });
 
   it('no request in this file made the server answer 500', () => {
+    expect(roster.logs()).toContain('"statusCode":');
     expect(roster.logs()).not.toMatch(/"statusCode":5\d\d/);
     expect(roster.logs()).not.toContain('"msg":"request failed"');
   });

@@ -43,13 +43,16 @@ function parseBulkRequest(body: unknown, maxOperations: number): { operations: B
 }
 
 /** Every `bulkId:<id>` the operation refers to, in its path or anywhere in its data (RFC 7644 §3.7.2). */
+const BULK_ID_REF = /bulkId:([^"/?#\s{}[\],:]+)/g;
+
 function references(op: BulkOperation): string[] {
-  const text = op.path + (op.data === undefined ? '' : JSON.stringify(op.data));
-  return [...text.matchAll(/bulkId:([^"/?#\s]+)/g)].map((m) => m[1]!);
+  // Path and data are scanned apart: glued together, `/Users/bulkId:new` + `{…}` read as `new{`.
+  const texts = [op.path, op.data === undefined ? '' : JSON.stringify(op.data)];
+  return texts.flatMap((text) => [...text.matchAll(BULK_ID_REF)].map((m) => m[1]!));
 }
 
 function substitute(op: BulkOperation, ids: Map<string, string>): { path: string; data: unknown } {
-  const swap = (s: string) => s.replace(/bulkId:([^"/?#\s]+)/g, (all, id: string) => ids.get(id) ?? all);
+  const swap = (s: string) => s.replace(BULK_ID_REF, (all, id: string) => ids.get(id) ?? all);
   return { path: swap(op.path), data: op.data === undefined ? undefined : JSON.parse(swap(JSON.stringify(op.data))) };
 }
 
