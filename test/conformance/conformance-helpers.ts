@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ScimClient, ScimResponse } from '../helpers/start-roster.ts';
+import { scimClient, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -61,16 +61,7 @@ export function memberIds(group: { members?: { value: string }[] | null }): stri
 
 /** The same client with headers an IdP sends on every request (its own overrides per call). */
 export function withHeaders(client: ScimClient, fixed: Record<string, string>): ScimClient {
-  const request = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    client.request<T>(method, path, body, { ...fixed, ...headers });
-  return {
-    baseUrl: client.baseUrl,
-    token: client.token,
-    request,
-    get: (p, h) => request('GET', p, undefined, h),
-    post: (p, b, h) => request('POST', p, b, h),
-    put: (p, b, h) => request('PUT', p, b, h),
-    patch: (p, b, h) => request('PATCH', p, b, h),
-    delete: (p, h) => request('DELETE', p, undefined, h),
-  };
+  const request: ScimClient['request'] = (method, path, body, headers = {}) =>
+    client.request(method, path, body, { ...fixed, ...headers });
+  return scimClient(client.baseUrl, client.token, request);
 }

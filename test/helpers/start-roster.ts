@@ -45,6 +45,20 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
+/** A client whose verb methods all go through `request`. */
+export function scimClient(baseUrl: string, token: string, request: ScimClient['request']): ScimClient {
+  return {
+    baseUrl,
+    token,
+    request,
+    get: (p, h) => request('GET', p, undefined, h),
+    post: (p, b, h) => request('POST', p, b, h),
+    put: (p, b, h) => request('PUT', p, b, h),
+    patch: (p, b, h) => request('PATCH', p, b, h),
+    delete: (p, h) => request('DELETE', p, undefined, h),
+  };
+}
+
 export function patchOp(...operations: unknown[]) {
   return { schemas: [PATCH_OP], Operations: operations };
 }
@@ -95,16 +109,7 @@ export async function startRoster(env: Record<string, string> = {}, engine: Engi
       }
       return { status: res.status, headers: res.headers, body: parsed as any, text };
     }
-    return {
-      baseUrl,
-      token,
-      request,
-      get: (p, h) => request('GET', p, undefined, h),
-      post: (p, b, h) => request('POST', p, b, h),
-      put: (p, b, h) => request('PUT', p, b, h),
-      patch: (p, b, h) => request('PATCH', p, b, h),
-      delete: (p, h) => request('DELETE', p, undefined, h),
-    };
+    return scimClient(baseUrl, token, request);
   }
 
   return {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 /**
@@ -8,7 +9,6 @@ import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, groupBody, patchOp, startRoster, u
  * the list totals and the event log are exactly as before the request.
  */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 // Small limits so the limit cases are cheap to reach; generous enough for every ordinary request here.
@@ -18,15 +18,6 @@ const LIMITS = {
   ROSTER_FILTER_MAX_DEPTH: '4',
   ROSTER_MAX_PAGE_SIZE: '5',
 };
-
-function expectScimError(res: ScimResponse, status: number, scimType?: string) {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-  expect(res.body?.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  expect(typeof res.body.detail).toBe('string');
-  if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
-}
 
 const q = (filter: string) => encodeURIComponent(filter);
 

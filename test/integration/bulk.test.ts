@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { ERROR_SCHEMA, expectScimError } from '../helpers/expect-scim-error.ts';
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, startRoster, userBody, type RosterUnderTest, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 /** `/Bulk` (RFC 7644 §3.7) over a real socket: bulkId references, failOnErrors, advertised limits. */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 const MAX_OPERATIONS = 8;
 const MAX_PAYLOAD = 8192;
-
-function expectScimError(res: ScimResponse, status: number, scimType?: string) {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-  expect(res.body?.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
-}
 
 const bulk = (operations: unknown[], extra: Record<string, unknown> = {}) => ({ schemas: [BULK_REQUEST], ...extra, Operations: operations });
 type BulkResult = { method: string; bulkId?: string; status: string; location?: string; version?: string; response?: Record<string, any> };

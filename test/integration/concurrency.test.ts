@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimResponse } from '../helpers/start-roster.ts';
 
 /**
@@ -7,16 +8,7 @@ import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type S
  * their writes may be lost or doubled.
  */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const PARALLEL = 16;
-
-function expectScimError(res: ScimResponse, status: number, scimType?: string) {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-  expect(res.body?.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
-}
 
 const statuses = (responses: ScimResponse[]) => responses.map((r) => r.status).sort((a, b) => a - b);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { ERROR_SCHEMA } from '../helpers/expect-scim-error.ts';
 import { GROUP_SCHEMA, USER_SCHEMA, startRoster, type RosterUnderTest, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 /** Discovery (RFC 7644 §4, RFC 7643 §5–7): true to what this server, with this configuration, does. */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 /** `/Groups` over a real socket: membership at scale (issue 2, Scope 6), as Okta and Entra push it. */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-function expectScimError(res: ScimResponse, status: number, scimType?: string) {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-  expect(res.body?.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
-}
 
 type Member = { value: string; type?: string; $ref?: string; display?: string };
 const q = (filter: string) => encodeURIComponent(filter);

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
+import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { USER_SCHEMA, groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimClient, type ScimResponse } from '../helpers/start-roster.ts';
 
 /** `/Users` over a real socket (RFC 7644 §3.3–3.6, §3.14; RFC 9865 cursors), as an IdP sees it. */
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-function expectScimError(res: ScimResponse, status: number, scimType?: string) {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-  expect(res.body?.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
-}
 
 const q = (filter: string) => encodeURIComponent(filter);
 const ids = (res: ScimResponse) => (res.body.Resources as { id: string }[]).map((r) => r.id);
