@@ -16,7 +16,11 @@ type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Q
 export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
   const { config, users, store } = deps;
   const limits = { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize };
-  const projectionOf = (request: FastifyRequest, q: { attributes?: string; excludedAttributes?: string }) => createProjection(scimContext(config, request).userType, q);
+  /** The request's context, built once, and the projection of its attribute lists against the directory's User type. */
+  const contextOf = (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
+    const ctx = scimContext(config, request);
+    return { ctx, projection: createProjection(ctx.userType, request.query) };
+  };
 
   async function list(request: FastifyRequest, reply: FastifyReply, params: ListParams) {
     const ctx = scimContext(config, request);
@@ -34,30 +38,29 @@ export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
   app.post('/Users/.search', (request, reply) => list(request, reply, parseSearchRequest(request.body, limits)));
 
   app.post('/Users', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-    const projection = projectionOf(request, request.query);
-    const ctx = scimContext(config, request);
+    const { ctx, projection } = contextOf(request);
     const created = await users.create(ctx, request.body, { withGroups: projection.includes('groups') });
     reply.header('location', created.resource.meta && (created.resource.meta as { location: string }).location);
     return sendResource(reply, 201, projection.apply(created.resource), created.version);
   });
 
   app.get('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request, request.query);
-    const found = await users.get(scimContext(config, request), request.params.id, { withGroups: projection.includes('groups') });
+    const { ctx, projection } = contextOf(request);
+    const found = await users.get(ctx, request.params.id, { withGroups: projection.includes('groups') });
     if (notModified(request, reply, found.version)) return reply;
     return sendResource(reply, 200, projection.apply(found.resource), found.version);
   });
 
   app.put('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request, request.query);
-    const updated = await users.replace(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: projection.includes('groups') });
+    const { ctx, projection } = contextOf(request);
+    const updated = await users.replace(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: projection.includes('groups') });
     return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
   });
 
   app.patch('/Users/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(request, request.query);
+    const { ctx, projection } = contextOf(request);
     const minimal = wantsMinimal(request);
-    const updated = await users.patch(scimContext(config, request), request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
+    const updated = await users.patch(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
     if (minimal) return reply.code(204).header('etag', formatEtag(updated.version)).send();
     return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
   });
