@@ -52,7 +52,7 @@ export function registerBackupCommand(program: Command) {
     .description('copy the SQLite database to <file> while Roster runs (PostgreSQL: use pg_dump)')
     .action((file: string) =>
       withServices(async (s) => {
-        await s.store.backup(file);
+        await s.system.backup(file);
         out(`backup written to ${file}`);
       }),
     );
@@ -193,7 +193,7 @@ export function registerTokenCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((directoryId: string, opts: { label?: string; expiresAt?: string; json?: boolean }) =>
       withServices(async (s) => {
-        const issued = await s.directories.createToken(directoryId, { label: opts.label ?? null, expiresAt: opts.expiresAt ?? null });
+        const issued = await s.tokens.create(directoryId, { label: opts.label ?? null, expiresAt: opts.expiresAt ?? null });
         if (opts.json) return json({ ...issued.view, token: issued.token });
         out(`Token ${issued.view.id}${issued.view.expiresAt ? ` (expires ${issued.view.expiresAt})` : ''}:`);
         out(issued.token);
@@ -206,7 +206,7 @@ export function registerTokenCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((directoryId: string, opts: { json?: boolean }) =>
       withServices(async (s) => {
-        const list = await s.directories.listTokens(directoryId);
+        const list = await s.tokens.list(directoryId);
         if (opts.json) return json(list);
         table(list.map((t) => ({ id: t.id, prefix: t.prefix, state: t.state, expires: t.expiresAt, lastUsed: t.lastUsedAt, label: t.label })));
       }),
@@ -219,7 +219,7 @@ export function registerTokenCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((tokenId: string, opts: { grace: string; json?: boolean }) =>
       withServices(async (s) => {
-        const issued = await s.directories.rotateToken(tokenId, Number(opts.grace));
+        const issued = await s.tokens.rotate(tokenId, Number(opts.grace));
         if (opts.json) return json({ ...issued.view, token: issued.token });
         out(`New token ${issued.view.id} (the old one stops working in ${opts.grace} s):`);
         out(issued.token);
@@ -230,7 +230,7 @@ export function registerTokenCommands(program: Command) {
     .command('revoke <tokenId>')
     .action((tokenId: string) =>
       withServices(async (s) => {
-        await s.directories.revokeToken(tokenId);
+        await s.tokens.revoke(tokenId);
         out(`token ${tokenId} revoked`);
       }),
     );

@@ -1,19 +1,46 @@
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
+import { createAuthCache } from './directories/auth-cache.ts';
 import { createAdminKeyService } from './directories/create-admin-key-service.ts';
 import { createDirectoryService } from './directories/create-directory-service.ts';
+import { createPasswordVerifier } from './directories/create-password-verifier.ts';
+import { createScimAuthenticator } from './directories/create-scim-authenticator.ts';
+import { createTokenService } from './directories/create-token-service.ts';
+import { createEventReader } from './events/create-event-reader.ts';
+import { createEventRecorder } from './events/record-event.ts';
 import { createGroupProvisioning } from './provisioning/create-group-provisioning.ts';
+import { createSearch } from './provisioning/create-search.ts';
 import { createUserProvisioning } from './provisioning/create-user-provisioning.ts';
 
-/** Every domain service over one store. */
+/**
+ * Every domain service over one store: the only way in for the HTTP routes, the CLI and (later) the
+ * console API, sync jobs and delivery workers. None of them is handed the store itself.
+ */
 export function createServices(config: RosterConfig, store: Store) {
-  const deps = { store, maxPatchOperations: config.limits.patchMaxOperations };
+  const recorder = createEventRecorder();
+  const authCache = createAuthCache(store);
+  const provisioning = { store, events: recorder, maxPatchOperations: config.limits.patchMaxOperations };
+  const tokens = createTokenService({ store, events: recorder, authCache });
+  const users = createUserProvisioning(provisioning);
+  const groups = createGroupProvisioning(provisioning);
   return {
-    store,
-    directories: createDirectoryService(store),
-    adminKeys: createAdminKeyService(store),
-    users: createUserProvisioning(deps),
-    groups: createGroupProvisioning(deps),
+    directories: createDirectoryService({ store, events: recorder, authCache, tokens }),
+    tokens,
+    authenticate: createScimAuthenticator({ store, authCache }),
+    verifyPassword: createPasswordVerifier(store),
+    adminKeys: createAdminKeyService({ store, events: recorder }),
+    users,
+    groups,
+    search: createSearch(users, groups),
+    /** Reactors run inside the transaction that records an event (see record-event.ts). */
+    react: recorder.react,
+    events: createEventReader(store),
+    system: {
+      /** Whether the database answers (readiness). */
+      ping: () => store.ping(),
+      /** A consistent copy of the SQLite database while Roster runs. */
+      backup: (destination: string) => store.backup(destination),
+    },
   };
 }
 

@@ -50,8 +50,8 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   app.setErrorHandler(renderApiError);
 
   registerHealth(app, services);
-  await registerScim(app, { config, ...services });
-  await registerScimV1(app, { config, ...services });
+  await registerScim(app, { config, services });
+  await registerScimV1(app, { config, services });
   await registerAdmin(app, { config, ...services });
   return app;
 }

@@ -6,7 +6,7 @@ export function registerHealth(app: FastifyInstance, services: Services) {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
     try {
-      await services.store.ping();
+      await services.system.ping();
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'database unreachable');

@@ -113,7 +113,7 @@ describeEachEngine('compileSortKey', (engine) => {
   async function sorted(type: ResourceTypeDef, sortBy: string, descending = false): Promise<string[]> {
     const queries = createListQueries(fixture.db, fixture.hooks);
     const options = { directoryId: 'd1', type, sortBy: parseAttrPath(sortBy), descending, offset: 0, limit: 100 };
-    const rows = type.name === 'Group' ? await queries.listGroups(options) : await queries.listUsers(options);
+    const rows = await queries.list(type.name === 'Group' ? 'groups' : 'users', options);
     return rows.map((r) => r.id);
   }
 

@@ -91,11 +91,17 @@ export interface GroupMemberRow {
 
 export interface EventRow {
   seq: number;
-  directory_id: string;
+  /** Unique per event; consumers drop duplicate deliveries by it. */
+  id: string;
+  /** Null for organization-wide events. */
+  directory_id: string | null;
   type: string;
+  schema_version: number;
   resource_type: string;
   resource_id: string;
   data: string;
+  /** JSON array of the attributes an update changed; null otherwise. */
+  changed: string | null;
   created_at: string;
 }
 

@@ -22,3 +22,15 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * A conditional write found the row changed since it was read (another node won the race). Thrown
+ * inside `Store.write`; the store rolls the transaction back and runs it again from the start, in the
+ * same loop that retries PostgreSQL serialization failures (one retry loop, not two nested ones).
+ */
+export class WriteConflictError extends Error {
+  constructor() {
+    super('the row changed between read and conditional write');
+    this.name = 'WriteConflictError';
+  }
+}

@@ -1,13 +1,36 @@
-import type { FilterNode, AttrPath } from '../scim/filter/filter-ast.ts';
+import type { AttrPath, FilterNode } from '../scim/filter/filter-ast.ts';
 import type { ResourceTypeDef } from '../scim/schemas/resource-types.ts';
-import type { AdminKeyRow, DirectoryRow, GroupMemberRow, GroupRow, TokenRow, UserRow } from './database.ts';
 import type { Engine } from './migrations/migration.ts';
+import type {
+  AdminKeyChanges,
+  AdminKeyRecord,
+  DirectoryChanges,
+  DirectoryRecord,
+  EventRecord,
+  GroupRecord,
+  GroupRef,
+  MemberRecord,
+  NewEvent,
+  NewGroup,
+  NewMember,
+  NewUser,
+  TokenChanges,
+  TokenRecord,
+  UserRecord,
+} from './records.ts';
 
 export type { Engine };
-export type NewUserRow = Omit<UserRow, 'seq'>;
-export type NewGroupRow = Omit<GroupRow, 'seq'>;
-export type StoredUser = UserRow;
-export type StoredGroup = GroupRow;
+export type * from './records.ts';
+
+/** Where a keyset page starts: after this row, in the list's order. */
+export interface ListPosition {
+  readonly seq: number;
+  /**
+   * With a sort: the sort key of that row (`null` when it has none), so the next page starts after
+   * (key, seq) — RFC 9865 cursors over a sorted list.
+   */
+  readonly key?: string | number | null;
+}
 
 export interface ListOptions {
   readonly directoryId: string;
@@ -18,105 +41,112 @@ export interface ListOptions {
   /** Rows to skip (startIndex - 1). */
   readonly offset: number;
   readonly limit: number;
-  /** Keyset paging (RFC 9865 cursors): only rows with seq greater than this. */
-  readonly afterSeq?: number;
+  /** Keyset paging: only rows after this position. */
+  readonly after?: ListPosition;
 }
 
-export interface NewMember {
-  readonly memberId: string;
-  readonly memberType: 'User' | 'Group';
-  readonly display: string | null;
+export type CountOptions = Pick<ListOptions, 'directoryId' | 'type' | 'filter'>;
+
+/** A listed row with the sort key it was ordered by (for the next cursor). */
+export type Listed<R> = R & { readonly sortKey?: string | number | null };
+
+export interface DirectoryQueries {
+  insert(record: DirectoryRecord): Promise<void>;
+  get(id: string): Promise<DirectoryRecord | undefined>;
+  /** Every directory not deleted, oldest first. */
+  list(): Promise<DirectoryRecord[]>;
+  update(id: string, changes: DirectoryChanges): Promise<boolean>;
+  counts(id: string): Promise<{ users: number; groups: number }>;
+  /** Deletes the directory's users, groups, memberships and passwords. */
+  purgeData(id: string): Promise<void>;
 }
 
-export interface DomainEventInput {
-  readonly directoryId: string;
-  readonly type: string;
-  readonly resourceType: string;
-  readonly resourceId: string;
-  readonly data: unknown;
-  readonly at: string;
+export interface TokenQueries {
+  insert(record: TokenRecord): Promise<void>;
+  get(id: string): Promise<TokenRecord | undefined>;
+  /** The token and its directory in one query: the hot path of every SCIM request. */
+  findWithDirectory(hash: string): Promise<{ token: TokenRecord; directory: DirectoryRecord } | undefined>;
+  listForDirectory(directoryId: string): Promise<TokenRecord[]>;
+  update(id: string, changes: TokenChanges): Promise<boolean>;
+}
+
+export interface AdminKeyQueries {
+  insert(record: AdminKeyRecord): Promise<void>;
+  findByHash(hash: string): Promise<AdminKeyRecord | undefined>;
+  list(): Promise<AdminKeyRecord[]>;
+  update(id: string, changes: AdminKeyChanges): Promise<boolean>;
+}
+
+/** What users and groups share: both are keyed by (directory, id) and carry a version. */
+export interface ResourceQueries<R, N> {
+  insert(record: N): Promise<void>;
+  get(directoryId: string, id: string): Promise<R | undefined>;
+  /** Reads a resource about to be updated in this transaction, locking its row where the engine needs it. */
+  lock(directoryId: string, id: string): Promise<R | undefined>;
+  /** Writes a new version only if the stored one is still `expectedVersion` (atomic ETag check). */
+  update(record: N, expectedVersion: number): Promise<boolean>;
+  delete(directoryId: string, id: string): Promise<boolean>;
+  list(options: ListOptions): Promise<Listed<R>[]>;
+  count(options: CountOptions): Promise<number>;
+  existingIds(directoryId: string, ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface UserQueries extends ResourceQueries<UserRecord, NewUser> {
+  /** A user with the groups it belongs to, in one query. */
+  getWithGroups(directoryId: string, id: string): Promise<{ user: UserRecord; groups: GroupRef[] } | undefined>;
+}
+
+export interface GroupQueries extends ResourceQueries<GroupRecord, NewGroup> {
+  /** Adjusts the member count and bumps version/updated_at of groups whose membership changed. */
+  touch(groupIds: readonly string[], countDelta: number, at: string): Promise<void>;
+  /** The groups each of these members belongs to (for a user's read-only `groups`), oldest group first. */
+  ofMembers(directoryId: string, memberIds: readonly string[]): Promise<Map<string, GroupRef[]>>;
+}
+
+export interface MemberQueries {
+  /** Adds members not already present; returns the ids actually added. O(k). */
+  add(directoryId: string, groupId: string, members: readonly NewMember[]): Promise<string[]>;
+  /** Removes the listed members; returns the ids actually removed. O(k). */
+  remove(groupId: string, memberIds: readonly string[]): Promise<string[]>;
+  /** A page of members in insertion order, after `afterSeq`. */
+  page(groupId: string, afterSeq: number, limit: number): Promise<MemberRecord[]>;
+  /** Removes a member from every group; returns the affected group ids. */
+  removeEverywhere(memberId: string): Promise<string[]>;
+}
+
+export interface PasswordQueries {
+  /** Stores (or replaces) a user's password hash. */
+  set(directoryId: string, userId: string, hash: string, at: string): Promise<void>;
+  /** The hash and `active` of the user with this userName (lowercased), if any. */
+  findByUserName(directoryId: string, userNameLower: string): Promise<{ hash: string | null; active: boolean | null } | undefined>;
+}
+
+export interface EventQueries {
+  append(event: NewEvent): Promise<void>;
+  /** Events after `afterSeq` in outbox order; of one directory when given. */
+  list(options: { afterSeq: number; limit: number; directoryId?: string }): Promise<EventRecord[]>;
 }
 
 /** Every query Roster runs, grouped by table; the same code serves every engine. */
 export interface Queries {
-  directories: {
-    insert(row: DirectoryRow): Promise<void>;
-    get(id: string): Promise<DirectoryRow | undefined>;
-    list(): Promise<DirectoryRow[]>;
-    update(id: string, patch: Partial<Omit<DirectoryRow, 'id' | 'created_at'>>): Promise<boolean>;
-    counts(id: string): Promise<{ users: number; groups: number }>;
-    purgeData(id: string): Promise<void>;
-  };
-  tokens: {
-    insert(row: TokenRow): Promise<void>;
-    findByHash(hash: string): Promise<TokenRow | undefined>;
-    /** The token and its directory in one query: the hot path of every SCIM request. */
-    findWithDirectory(hash: string): Promise<{ token: TokenRow; directory: DirectoryRow } | undefined>;
-    get(id: string): Promise<TokenRow | undefined>;
-    listForDirectory(directoryId: string): Promise<TokenRow[]>;
-    update(id: string, patch: Partial<Pick<TokenRow, 'expires_at' | 'revoked_at' | 'last_used_at'>>): Promise<boolean>;
-  };
-  adminKeys: {
-    insert(row: AdminKeyRow): Promise<void>;
-    findByHash(hash: string): Promise<AdminKeyRow | undefined>;
-    list(): Promise<AdminKeyRow[]>;
-    update(id: string, patch: Partial<Pick<AdminKeyRow, 'revoked_at' | 'last_used_at'>>): Promise<boolean>;
-  };
-  users: {
-    insert(row: NewUserRow): Promise<void>;
-    get(directoryId: string, id: string): Promise<StoredUser | undefined>;
-    /** Reads a user about to be updated in this transaction, locking its row where the engine needs it. */
-    lock(directoryId: string, id: string): Promise<StoredUser | undefined>;
-    /** Writes a new version only if the stored one is still `expectedVersion` (atomic ETag check). */
-    update(row: NewUserRow, expectedVersion: number): Promise<boolean>;
-    delete(directoryId: string, id: string): Promise<boolean>;
-    list(options: ListOptions): Promise<StoredUser[]>;
-    count(options: Pick<ListOptions, 'directoryId' | 'type' | 'filter'>): Promise<number>;
-    existingIds(directoryId: string, ids: readonly string[]): Promise<Set<string>>;
-  };
-  groups: {
-    insert(row: NewGroupRow): Promise<void>;
-    get(directoryId: string, id: string): Promise<StoredGroup | undefined>;
-    lock(directoryId: string, id: string): Promise<StoredGroup | undefined>;
-    update(row: NewGroupRow, expectedVersion: number): Promise<boolean>;
-    delete(directoryId: string, id: string): Promise<boolean>;
-    list(options: ListOptions): Promise<StoredGroup[]>;
-    count(options: Pick<ListOptions, 'directoryId' | 'type' | 'filter'>): Promise<number>;
-    existingIds(directoryId: string, ids: readonly string[]): Promise<Set<string>>;
-    /** Adjusts member_count and bumps version/updated_at of groups whose membership changed. */
-    touch(groupIds: readonly string[], countDelta: number, at: string): Promise<void>;
-    /** Group ids, names of the groups a member belongs to (for a user's read-only `groups`). */
-    ofMembers(directoryId: string, memberIds: readonly string[]): Promise<Map<string, { id: string; displayName: string }[]>>;
-  };
-  members: {
-    /** Adds members not already present; returns the ids actually added. O(k). */
-    add(directoryId: string, groupId: string, members: readonly NewMember[]): Promise<string[]>;
-    /** Removes the listed members; returns the ids actually removed. O(k). */
-    remove(groupId: string, memberIds: readonly string[]): Promise<string[]>;
-    /** Which of these ids are members now. O(k). */
-    present(groupId: string, memberIds: readonly string[]): Promise<Set<string>>;
-    /** A page of members in insertion order, after `afterSeq`. */
-    page(groupId: string, afterSeq: number, limit: number): Promise<GroupMemberRow[]>;
-    /** Removes a member from every group; returns the affected group ids. */
-    removeEverywhere(memberId: string): Promise<string[]>;
-  };
-  passwords: {
-    /** Stores (or replaces) a user's password hash. */
-    set(directoryId: string, userId: string, hash: string, at: string): Promise<void>;
-    /** The hash and `active` of the user with this userName (lowercased), if any. */
-    findByUserName(directoryId: string, userNameLower: string): Promise<{ hash: string | null; active: number | null } | undefined>;
-  };
-  events: {
-    append(event: DomainEventInput): Promise<void>;
-    list(directoryId: string, afterSeq: number, limit: number): Promise<{ seq: number; type: string; resource_type: string; resource_id: string; data: string; created_at: string }[]>;
-  };
+  readonly directories: DirectoryQueries;
+  readonly tokens: TokenQueries;
+  readonly adminKeys: AdminKeyQueries;
+  readonly users: UserQueries;
+  readonly groups: GroupQueries;
+  readonly members: MemberQueries;
+  readonly passwords: PasswordQueries;
+  readonly events: EventQueries;
 }
 
 export interface Store {
   readonly engine: Engine;
   /** Runs queries outside a transaction. */
   read<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
-  /** Runs queries in one write transaction: all of them, or none. */
+  /**
+   * Runs queries in one write transaction: all of them, or none. A transaction that lost a race
+   * to another writer (PostgreSQL serialization failure, deadlock) is run again from the start.
+   */
   write<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;

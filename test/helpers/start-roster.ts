@@ -7,6 +7,7 @@ import { loadConfig, type RosterConfig } from '../../src/config/load-config.ts';
 import { createServices, type Services } from '../../src/domain/create-services.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { createTestDatabase, type EngineName } from './engines.ts';
 
 export interface ScimResponse<T = any> {
@@ -31,6 +32,8 @@ export interface RosterUnderTest {
   readonly origin: string;
   readonly config: RosterConfig;
   readonly services: Services;
+  /** The store under the services, for tests that check what was (or was not) written. */
+  readonly store: Store;
   readonly app: FastifyInstance;
   readonly dataDir: string;
   /** Everything the server logged, as text. */
@@ -116,6 +119,7 @@ export async function startRoster(env: Record<string, string> = {}, engine: Engi
     origin,
     config,
     services,
+    store,
     app,
     dataDir,
     logs: () => logText,

@@ -32,7 +32,7 @@ describeEachEngine('bad input over HTTP', (engine) => {
   async function state(scim: ScimClient & { directoryId: string }) {
     const users = await scim.get('/Users?count=0');
     const groups = await scim.get('/Groups?count=0');
-    const events = await roster.services.store.read((qs) => qs.events.list(scim.directoryId, 0, 100_000));
+    const events = await roster.store.read((qs) => qs.events.list({ directoryId: scim.directoryId, afterSeq: 0, limit: 100_000 }));
     return { users: users.body.totalResults, groups: groups.body.totalResults, events: events.length };
   }
 

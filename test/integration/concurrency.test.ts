@@ -57,7 +57,7 @@ describeEachEngine('concurrent writes over HTTP', (engine) => {
     const list = await scim.get('/Users');
     expect(list.body.totalResults).toBe(1);
     expect(list.body.Resources[0].id).toBe(responses.find((r) => r.status === 201)!.body.id);
-    const created = (await roster.services.store.read((q) => q.events.list(scim.directoryId, 0, 1000))).filter((e) => e.type === 'user.created');
+    const created = (await roster.services.events.list({ directoryId: scim.directoryId, limit: 1000 })).filter((e) => e.type === 'user.created');
     expect(created).toHaveLength(1);
   });
 

@@ -75,7 +75,7 @@ describeEachEngine('directory settings: custom attributes, password sync, IP all
     await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', value: { active: false } }));
     expect((await verify('stored@example.com', 'N3w-password')).body.valid).toBe(false);
 
-    const events = await roster.services.store.read((q) => q.events.list(scim.directoryId, 0, 100));
+    const events = await roster.services.events.list({ directoryId: scim.directoryId, limit: 100 });
     expect(events.filter((e) => e.type === 'user.password_changed')).toHaveLength(2);
     expect(JSON.stringify(events)).not.toContain('N3w-password');
     expect(roster.logs()).not.toContain('N3w-password');

@@ -1,50 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/store.ts';
+import type { AdminKeyRecord, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
+import type { EventRecorder } from '../events/record-event.ts';
 import { ADMIN_KEY_PREFIX, generateSecret, hashesEqual, hashSecret } from './secrets.ts';
 
-export interface AdminKeyView {
-  readonly id: string;
-  readonly prefix: string;
-  readonly label: string | null;
-  readonly createdAt: string;
-  readonly revokedAt: string | null;
-  readonly lastUsedAt: string | null;
-}
+export type AdminKeyView = Omit<AdminKeyRecord, 'keyHash'>;
+
+const toView = ({ keyHash: _hash, ...view }: AdminKeyRecord): AdminKeyView => view;
+const keyData = (k: AdminKeyRecord) => ({ id: k.id, prefix: k.prefix, label: k.label });
 
 /** Keys for the admin API (`/api/v1`). Like SCIM tokens: shown once, stored as a hash. */
-export function createAdminKeyService(store: Store, now: () => Date = () => new Date()) {
+export function createAdminKeyService(deps: { store: Store; events: EventRecorder; now?: () => Date }) {
+  const { store, events } = deps;
+  const now = deps.now ?? (() => new Date());
   const lastUsedWritten = new Map<string, number>();
   return {
     async create(label: string | null = null): Promise<{ key: string; view: AdminKeyView }> {
       const { secret, hash, prefix } = generateSecret(ADMIN_KEY_PREFIX);
-      const row = { id: randomUUID(), key_hash: hash, prefix, label, created_at: now().toISOString(), revoked_at: null, last_used_at: null };
-      await store.write((q) => q.adminKeys.insert(row));
-      return { key: secret, view: { id: row.id, prefix, label, createdAt: row.created_at, revokedAt: null, lastUsedAt: null } };
+      const key: AdminKeyRecord = { id: randomUUID(), keyHash: hash, prefix, label, createdAt: now().toISOString(), revokedAt: null, lastUsedAt: null };
+      await store.write(async (q) => {
+        await q.adminKeys.insert(key);
+        await events.record(q, { type: 'admin_key.created', directoryId: null, resourceId: key.id, data: keyData(key), at: key.createdAt });
+      });
+      return { key: secret, view: toView(key) };
     },
 
-    async list(): Promise<AdminKeyView[]> {
-      const rows = await store.read((q) => q.adminKeys.list());
-      return rows.map((r) => ({ id: r.id, prefix: r.prefix, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at }));
-    },
+    list: async (): Promise<AdminKeyView[]> => (await store.read((q) => q.adminKeys.list())).map(toView),
 
     async revoke(id: string): Promise<void> {
-      const ok = await store.write((q) => q.adminKeys.update(id, { revoked_at: now().toISOString() }));
-      if (!ok) throw new DomainError('admin_key.not_found', `no admin key ${id}`);
+      const at = now().toISOString();
+      await store.write(async (q) => {
+        const key = (await q.adminKeys.list()).find((k) => k.id === id);
+        if (!key) throw new DomainError('admin_key.not_found', `no admin key ${id}`);
+        if (key.revokedAt) return;
+        await q.adminKeys.update(id, { revokedAt: at });
+        await events.record(q, { type: 'admin_key.revoked', directoryId: null, resourceId: id, data: keyData(key), at });
+      });
     },
 
     async count(): Promise<number> {
-      return (await store.read((q) => q.adminKeys.list())).filter((k) => !k.revoked_at).length;
+      return (await store.read((q) => q.adminKeys.list())).filter((k) => !k.revokedAt).length;
     },
 
     async verify(presented: string): Promise<boolean> {
       const hash = hashSecret(presented);
-      const row = await store.read((q) => q.adminKeys.findByHash(hash));
-      if (!row || row.revoked_at || !hashesEqual(row.key_hash, hash)) return false;
+      const key = await store.read((q) => q.adminKeys.findByHash(hash));
+      if (!key || key.revokedAt || !hashesEqual(key.keyHash, hash)) return false;
       const at = now().getTime();
-      if (at - (lastUsedWritten.get(row.id) ?? 0) >= 60_000) {
-        lastUsedWritten.set(row.id, at);
-        await store.write((q) => q.adminKeys.update(row.id, { last_used_at: new Date(at).toISOString() }));
+      if (at - (lastUsedWritten.get(key.id) ?? 0) >= 60_000) {
+        lastUsedWritten.set(key.id, at);
+        await store.write((q) => q.adminKeys.update(key.id, { lastUsedAt: new Date(at).toISOString() }));
       }
       return true;
     },

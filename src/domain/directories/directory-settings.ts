@@ -28,18 +28,19 @@ export function checkAllowlist(value: unknown): string[] | null {
 
 const allowlists = new Map<string, BlockList>();
 
-/** Whether `ip` may call a directory with this allow-list (JSON text from the row; null allows all). */
-export function ipAllowed(allowlistJson: string | null, ip: string): boolean {
-  if (allowlistJson === null) return true;
-  let list = allowlists.get(allowlistJson);
+/** Whether `ip` may call a directory with this allow-list (null allows all). */
+export function ipAllowed(allowlist: readonly string[] | null, ip: string): boolean {
+  if (allowlist === null) return true;
+  const key = allowlist.join(',');
+  let list = allowlists.get(key);
   if (!list) {
     list = new BlockList();
-    for (const entry of JSON.parse(allowlistJson) as string[]) {
+    for (const entry of allowlist) {
       const { address, prefix, family } = parseCidr(entry);
       list.addSubnet(address, prefix, family);
     }
     if (allowlists.size > 1000) allowlists.clear();
-    allowlists.set(allowlistJson, list);
+    allowlists.set(key, list);
   }
   // IPv4 clients on a dual-stack socket appear as ::ffff:a.b.c.d.
   const plain = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
@@ -57,8 +58,4 @@ export function checkCustomAttribute(input: Record<string, unknown>, existing: r
   if (findAttribute(userResourceType, undefined, name)) throw new DomainError('directory.invalid', `"${name}" is a core or enterprise User attribute`);
   if (existing.length >= MAX_CUSTOM_ATTRIBUTES) throw new DomainError('directory.invalid', `a directory may declare at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`);
   return { name, type: type as CustomAttribute['type'], multiValued, caseExact, description };
-}
-
-export function parseCustomAttributes(json: string | null): CustomAttribute[] {
-  return json ? (JSON.parse(json) as CustomAttribute[]) : [];
 }

@@ -1,17 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RosterConfig } from '../../config/load-config.ts';
-import type { AdminKeyService } from '../../domain/directories/create-admin-key-service.ts';
-import type { DirectoryService } from '../../domain/directories/create-directory-service.ts';
+import type { Services } from '../../domain/create-services.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { renderApiError } from '../render-error.ts';
 import { publicOrigin } from '../scim/scim-context.ts';
 import { createAdminAuthHook } from './authenticate-admin.ts';
 
-export interface AdminDeps {
-  readonly config: RosterConfig;
-  readonly directories: DirectoryService;
-  readonly adminKeys: AdminKeyService;
-}
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword'> & { readonly config: RosterConfig };
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -55,20 +50,20 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
         return reply.code(204).send();
       });
       // For apps that authenticate users locally against the passwords their IdP syncs.
-      api.post('/directories/:id/verify-password', async (request: WithId) => ({ valid: await directories.verifyPassword(request.params.id, body(request)) }));
+      api.post('/directories/:id/verify-password', async (request: WithId) => ({ valid: await deps.verifyPassword(request.params.id, body(request)) }));
 
-      api.get('/directories/:id/tokens', async (request: WithId) => ({ tokens: await directories.listTokens(request.params.id) }));
+      api.get('/directories/:id/tokens', async (request: WithId) => ({ tokens: await deps.tokens.list(request.params.id) }));
       api.post('/directories/:id/tokens', async (request: WithId, reply) => {
         const b = body(request);
-        const issued = await directories.createToken(request.params.id, { label: (b.label as string) ?? null, expiresAt: (b.expiresAt as string) ?? null });
+        const issued = await deps.tokens.create(request.params.id, { label: (b.label as string) ?? null, expiresAt: (b.expiresAt as string) ?? null });
         return reply.code(201).send({ ...issued.view, token: issued.token });
       });
       api.post('/tokens/:id/rotate', async (request: WithId, reply) => {
         const grace = body(request).graceSeconds ?? 3600;
-        const issued = await directories.rotateToken(request.params.id, Number(grace));
+        const issued = await deps.tokens.rotate(request.params.id, Number(grace));
         return reply.code(201).send({ ...issued.view, token: issued.token });
       });
-      api.delete('/tokens/:id', async (request: WithId) => directories.revokeToken(request.params.id));
+      api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id));
     },
     { prefix: '/api/v1' },
   );

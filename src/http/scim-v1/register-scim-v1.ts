@@ -17,7 +17,7 @@ export async function registerScimV1(app: FastifyInstance, deps: ScimDeps) {
     async (scim) => {
       scim.setErrorHandler(renderScimError);
       scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM 1.1 endpoint ${request.method} ${request.url}`), { statusCode: 404 }), request, reply));
-      scim.addHook('onRequest', createScimAuthHook(deps.directories));
+      scim.addHook('onRequest', createScimAuthHook(deps.services.authenticate));
       scim.addHook('onSend', toV1Response);
       registerV1DiscoveryRoutes(scim, deps);
       registerV1UserRoutes(scim, deps);

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { RosterConfig } from '../../config/load-config.ts';
-import { v1GroupType } from '../../scim/v1/okta-group-schema.ts';
 import { scimContext } from '../scim/scim-context.ts';
 
 /**
@@ -8,7 +7,7 @@ import { scimContext } from '../scim/scim-context.ts';
  * type that also accepts Okta's `urn:okta:custom:group:1.0` (the pushed group's description).
  */
 export function v1Context(config: RosterConfig, request: FastifyRequest) {
-  return { ...scimContext(config, request, 'v1'), groupType: v1GroupType };
+  return scimContext(config, request, 'v1');
 }
 
 export type V1Context = ReturnType<typeof v1Context>;

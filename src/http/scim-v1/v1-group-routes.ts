@@ -1,82 +1,55 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { streamMembers } from '../../domain/provisioning/create-group-provisioning.ts';
-import { listPage } from '../../domain/provisioning/list-page.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatEtag } from '../../scim/etag.ts';
-import { createProjection, type Projection } from '../../scim/project-resource.ts';
+import { createProjection } from '../../scim/project-resource.ts';
 import { patchToV2 } from '../../scim/v1/translate-patch.ts';
-import { referenceToV1, resourceToV1, resourceToV2 } from '../../scim/v1/translate-resource.ts';
-import { v1ListHead } from '../../scim/v1/v1-list-response.ts';
-import type { StoredGroup } from '../../store/store.ts';
-import { ifMatch, notModified, sendResource, sendStream, wantsRepresentation, streamWithMembers } from '../scim/send-scim.ts';
+import { resourceToV2 } from '../../scim/v1/translate-resource.ts';
+import { groupEntry, listGroups, sendEntry, type Pipeline } from '../scim/list-pipeline.ts';
+import { v1Representation } from '../scim/representation.ts';
+import { ifMatch, notModified, wantsRepresentation } from '../scim/send-scim.ts';
 import type { ScimDeps } from '../scim/scim-deps.ts';
-import { v1Context, type V1Context } from './v1-context.ts';
+import { v1Context } from './v1-context.ts';
 import { queryProjection, toV1ListRequest } from './v1-list-request.ts';
 
 type Query = Record<string, string>;
 type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Querystring: Query }>;
 
 /**
- * `/Groups` of SCIM 1.1, translated over the same provisioning calls as `/scim/v2`. Members are
- * streamed from their table (translated one by one) and only when the projection includes them.
+ * `/Groups` of SCIM 1.1, translated over the same domain calls and list pipeline as `/scim/v2`.
+ * Members are streamed from their table (translated one by one) and only when the projection
+ * includes them.
  */
 export function registerV1GroupRoutes(app: FastifyInstance, deps: ScimDeps) {
-  const { config, groups, store } = deps;
+  const { config, services } = deps;
+  const { groups } = services;
 
-  function v1Members(ctx: V1Context, groupId: string) {
-    return async function* () {
-      for await (const member of streamMembers(store, ctx, groupId)) yield referenceToV1(member);
-    };
-  }
-
-  /** The group in 1.1 form; the body streams when members are shown. */
-  function send(reply: FastifyReply, ctx: V1Context, status: number, projection: Projection, found: { resource: Record<string, unknown>; version: number }) {
-    const body = resourceToV1(projection.apply(found.resource), 'Group', ctx);
-    if (!projection.includes('members')) return sendResource(reply, status, body, found.version);
-    return sendStream(reply, status, streamWithMembers(body, v1Members(ctx, found.resource.id as string)), found.version);
-  }
-
-  function prepare(request: FastifyRequest<{ Querystring: Query }>) {
+  function pipeline(request: FastifyRequest<{ Querystring: Query }>, projection = queryProjection(config, v1Context(config, request).groupType, request.query)): Pipeline {
     const ctx = v1Context(config, request);
-    return { ctx, projection: createProjection(ctx.groupType, queryProjection(config, ctx.groupType, request.query)) };
-  }
-
-  async function* listBody(ctx: V1Context, projection: Projection, page: { totalResults: number; rows: StoredGroup[] }, startIndex: number) {
-    yield v1ListHead({ totalResults: page.totalResults, itemsPerPage: page.rows.length, startIndex });
-    for (const [i, row] of page.rows.entries()) {
-      const body = resourceToV1(projection.apply(groups.render(ctx, row)), 'Group', ctx);
-      if (i > 0) yield ',';
-      if (projection.includes('members')) yield* streamWithMembers(body, v1Members(ctx, row.id));
-      else yield JSON.stringify(body);
-    }
-    yield ']}';
+    return { services, ctx, projection: createProjection(ctx.groupType, projection), representation: v1Representation(ctx.baseUrl) };
   }
 
   app.get('/Groups', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
-    const ctx = v1Context(config, request);
-    const list = toV1ListRequest(config, ctx.groupType, request.query);
-    const projection = createProjection(ctx.groupType, list.projection);
-    const page = await listPage<StoredGroup>(store, 'groups', ctx.directoryId, ctx.groupType, list.request);
-    return sendStream(reply, 200, listBody(ctx, projection, page, list.startIndex));
+    const list = toV1ListRequest(config, v1Context(config, request).groupType, request.query);
+    return listGroups(reply, pipeline(request, list.projection), list.query);
   });
 
   app.post('/Groups', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
-    const { ctx, projection } = prepare(request);
-    const created = await groups.create(ctx, resourceToV2(request.body, 'Group'));
-    reply.header('location', `${ctx.baseUrl}/Groups/${String(created.resource.id)}`);
-    return send(reply, ctx, 201, projection, created);
+    const p = pipeline(request);
+    const created = await groups.create(p.ctx, resourceToV2(request.body, 'Group'));
+    reply.header('location', `${p.ctx.baseUrl}/Groups/${created.id}`);
+    return sendEntry(reply, 201, groupEntry(p, created), created.version);
   });
 
   app.get('/Groups/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = prepare(request);
-    const found = await groups.get(ctx, request.params.id);
+    const p = pipeline(request);
+    const found = await groups.get(p.ctx, request.params.id);
     if (notModified(request, reply, found.version)) return reply;
-    return send(reply, ctx, 200, projection, found);
+    return sendEntry(reply, 200, groupEntry(p, found), found.version);
   });
 
   app.put('/Groups/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = prepare(request);
-    const updated = await groups.replace(ctx, request.params.id, resourceToV2(request.body, 'Group'), { ifMatch: ifMatch(request) });
-    return send(reply, ctx, 200, projection, updated);
+    const p = pipeline(request);
+    const updated = await groups.replace(p.ctx, request.params.id, resourceToV2(request.body, 'Group'), { ifMatch: ifMatch(request) });
+    return sendEntry(reply, 200, groupEntry(p, updated), updated.version);
   });
 
   /**
@@ -84,12 +57,10 @@ export function registerV1GroupRoutes(app: FastifyInstance, deps: ScimDeps) {
    * 204): answering every member delta with all members would make a delta cost O(group size).
    */
   app.patch('/Groups/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = prepare(request);
-    const updated = await groups.patch(ctx, request.params.id, patchToV2(request.body, ctx.groupType), { ifMatch: ifMatch(request) });
-    if (!wantsRepresentation(request)) {
-      return reply.code(204).header('etag', formatEtag(updated.version)).send();
-    }
-    return send(reply, ctx, 200, projection, updated);
+    const p = pipeline(request);
+    const updated = await groups.patch(p.ctx, request.params.id, patchToV2(request.body, p.ctx.groupType), { ifMatch: ifMatch(request) });
+    if (!wantsRepresentation(request)) return reply.code(204).header('etag', formatEtag(updated.version)).send();
+    return sendEntry(reply, 200, groupEntry(p, updated), updated.version);
   });
 
   app.delete('/Groups/:id', async (request: IdRequest, reply) => {

@@ -1,14 +1,14 @@
 import type { RosterConfig } from '../../config/load-config.ts';
-import type { ListRequest } from '../../domain/provisioning/list-page.ts';
 import { parseScimFilter } from '../../scim/filter/parse-filter.ts';
+import type { ScimListQuery } from '../../scim/list-query.ts';
 import { parseListParams } from '../../scim/list-response.ts';
 import type { ProjectionParams } from '../../scim/project-resource.ts';
 import type { ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
 import { translateFilterToV2, translateNameListToV2, translateNameToV2 } from '../../scim/v1/translate-path.ts';
-import { toListRequest } from '../scim/list-request.ts';
+import { listQuery } from '../scim/list-request.ts';
 
 export interface V1ListRequest {
-  readonly request: ListRequest;
+  readonly query: ScimListQuery;
   readonly projection: ProjectionParams;
   readonly startIndex: number;
 }
@@ -21,11 +21,11 @@ export interface V1ListRequest {
 export function toV1ListRequest(config: RosterConfig, type: ResourceTypeDef, query: Readonly<Record<string, string | undefined>>): V1ListRequest {
   const params = parseListParams(query, { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize });
   const sortBy = params.sortBy === undefined ? undefined : translateNameToV2(params.sortBy, type.name);
-  const base = toListRequest(config, type, { startIndex: params.startIndex, count: params.count, sortOrder: params.sortOrder, ...(sortBy ? { sortBy } : {}) });
+  const base = listQuery(config, type, { startIndex: params.startIndex, count: params.count, sortOrder: params.sortOrder, ...(sortBy ? { sortBy } : {}) });
   const filter = params.filter === undefined
     ? undefined
     : translateFilterToV2(parseScimFilter(params.filter, { maxLength: config.limits.filterMaxLength, maxDepth: config.limits.filterMaxDepth }), type.name);
-  return { request: { ...base, filter }, projection: v1ProjectionParams(type, params), startIndex: params.startIndex };
+  return { query: { ...base, filter }, projection: v1ProjectionParams(type, params), startIndex: params.startIndex };
 }
 
 /** `attributes` (and, beyond 1.1, `excludedAttributes`) in 2.0 names, for a single-resource request too. */

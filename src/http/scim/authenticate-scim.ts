@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DirectoryService, DirectoryView } from '../../domain/directories/create-directory-service.ts';
+import type { ScimAuthenticator } from '../../domain/directories/create-scim-authenticator.ts';
+import type { DirectoryRecord } from '../../store/records.ts';
 import { ipAllowed } from '../../domain/directories/directory-settings.ts';
 import { ScimError } from '../../scim/scim-error.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    directory?: DirectoryView;
+    directory?: DirectoryRecord;
   }
 }
 
@@ -34,16 +35,16 @@ function unauthorized(reply: FastifyReply, detail: string): ScimError {
 }
 
 /** A token reaches exactly one directory; a paused or deleted directory answers with an error, never a silent 200. */
-export function createScimAuthHook(directories: DirectoryService) {
+export function createScimAuthHook(authenticate: ScimAuthenticator) {
   return async function authenticateScim(request: FastifyRequest<{ Params: { directoryId: string } }>, reply: FastifyReply) {
     const token = presentedToken(request.headers.authorization);
     if (!token) throw unauthorized(reply, 'send the directory token as "Authorization: Bearer <token>"');
-    const auth = await directories.authenticate(token);
+    const auth = await authenticate(token);
     if (!auth.ok) {
       request.log.warn({ reason: auth.reason, directoryId: request.params.directoryId }, 'SCIM authentication failed');
       throw unauthorized(reply, auth.reason === 'expired' ? 'the token has expired' : auth.reason === 'revoked' ? 'the token was revoked' : 'the token is not valid');
     }
-    if (!ipAllowed(auth.row.ip_allowlist, request.ip)) {
+    if (!ipAllowed(auth.directory.ipAllowlist, request.ip)) {
       request.log.warn({ directoryId: auth.directory.id, ip: request.ip }, 'SCIM request rejected by the directory IP allow-list');
       throw new ScimError(403, undefined, `requests from ${request.ip} are not allowed for this directory`);
     }

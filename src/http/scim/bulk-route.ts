@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScimError, scimErrors } from '../../scim/scim-error.ts';
-import type { ProvisioningContext } from '../../domain/provisioning/provisioning-context.ts';
+
 import { formatEtag } from '../../scim/etag.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
-import { scimContext } from './scim-context.ts';
+import { scimContext, type ScimRequestContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
 
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -67,31 +67,31 @@ interface OperationResult {
  * Runs one bulk operation through the same domain calls as the single-resource routes (same
  * validation, same transaction per resource), so bulk cannot differ from the API it bundles.
  */
-async function runOperation(deps: ScimDeps, ctx: ProvisioningContext, method: string, path: string, data: unknown, version: string | undefined): Promise<OperationResult> {
+async function runOperation(deps: ScimDeps, ctx: ScimRequestContext, method: string, path: string, data: unknown, version: string | undefined): Promise<OperationResult> {
   const [, endpoint, id] = PATH.exec(path)!;
   const conditions = { ifMatch: version };
   const noGroups = { withGroups: false };
   if (id === undefined) {
     if (method !== 'POST') throw scimErrors.invalidSyntax(`${method} needs a resource path like /${endpoint}/{id}`);
-    const created = endpoint === 'Users' ? await deps.users.create(ctx, data, noGroups) : await deps.groups.create(ctx, data);
-    const newId = created.resource.id as string;
-    return { status: 201, id: newId, location: `${ctx.baseUrl}/${endpoint}/${newId}`, version: created.version };
+    const created = endpoint === 'Users' ? await deps.services.users.create(ctx, data, noGroups) : await deps.services.groups.create(ctx, data);
+    const newId = 'user' in created ? created.user.id : created.id;
+    return { status: 201, id: newId, location: `${ctx.baseUrl}/${endpoint}/${newId}`, version: 'user' in created ? created.user.version : created.version };
   }
   if (method === 'POST') throw scimErrors.invalidSyntax(`POST goes to /${endpoint}, not to a resource`);
   const location = `${ctx.baseUrl}/${endpoint}/${id}`;
   if (method === 'DELETE') {
-    await (endpoint === 'Users' ? deps.users.remove(ctx, id, conditions) : deps.groups.remove(ctx, id, conditions));
+    await (endpoint === 'Users' ? deps.services.users.remove(ctx, id, conditions) : deps.services.groups.remove(ctx, id, conditions));
     return { status: 204, location };
   }
   const updated =
     endpoint === 'Users'
       ? method === 'PUT'
-        ? await deps.users.replace(ctx, id, data, conditions, noGroups)
-        : await deps.users.patch(ctx, id, data, conditions, noGroups)
+        ? await deps.services.users.replace(ctx, id, data, conditions, noGroups)
+        : await deps.services.users.patch(ctx, id, data, conditions, noGroups)
       : method === 'PUT'
-        ? await deps.groups.replace(ctx, id, data, conditions)
-        : await deps.groups.patch(ctx, id, data, conditions);
-  return { status: 200, location, version: updated.version };
+        ? await deps.services.groups.replace(ctx, id, data, conditions)
+        : await deps.services.groups.patch(ctx, id, data, conditions);
+  return { status: 200, location, version: 'user' in updated ? updated.user.version : updated.version };
 }
 
 /**

@@ -1,17 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { streamMembers } from '../../domain/provisioning/create-group-provisioning.ts';
-import { listPage } from '../../domain/provisioning/list-page.ts';
-import type { ProvisioningContext } from '../../domain/provisioning/provisioning-context.ts';
-import { LIST_RESPONSE_SCHEMA, parseListParams, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
-import { createProjection, type Projection } from '../../scim/project-resource.ts';
-import { groupResourceType } from '../../scim/schemas/resource-types.ts';
-import type { StoredGroup } from '../../store/store.ts';
-import { toListRequest } from './list-request.ts';
+import { formatEtag } from '../../scim/etag.ts';
+import { createProjection, type ProjectionParams } from '../../scim/project-resource.ts';
+import { groupEntry, listGroups, sendEntry, type Pipeline } from './list-pipeline.ts';
+import { listParams, listQuery } from './list-request.ts';
+import { v2Representation } from './representation.ts';
 import { scimContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
-import { formatEtag } from '../../scim/etag.ts';
-import { ifMatch, notModified, sendResource, sendStream, streamWithMembers, wantsRepresentation } from './send-scim.ts';
+import { ifMatch, notModified, wantsRepresentation } from './send-scim.ts';
 
+type Request = FastifyRequest<{ Querystring: Record<string, string> }>;
 type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Querystring: Record<string, string> }>;
 
 /**
@@ -19,61 +16,41 @@ type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Q
  * includes them: `excludedAttributes=members` never reads the membership table.
  */
 export function registerGroupRoutes(app: FastifyInstance, deps: ScimDeps) {
-  const { config, groups, store } = deps;
-  const limits = { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize };
-  const projectionOf = (q: { attributes?: string; excludedAttributes?: string }) => createProjection(groupResourceType, q);
+  const { config, services } = deps;
+  const { groups } = services;
 
-  function send(reply: FastifyReply, ctx: ProvisioningContext, status: number, projection: Projection, found: { resource: Record<string, unknown>; version: number; memberCount: number }) {
-    const body = projection.apply(found.resource);
-    if (!projection.includes('members')) return sendResource(reply, status, body, found.version);
-    const id = found.resource.id as string;
-    return sendStream(reply, status, streamWithMembers(body, () => streamMembers(store, ctx, id)), found.version);
-  }
-
-  async function* listBody(ctx: ProvisioningContext, projection: Projection, page: { totalResults: number; startIndex?: number; nextCursor?: string; rows: StoredGroup[] }) {
-    const head: Record<string, unknown> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults: page.totalResults, itemsPerPage: page.rows.length };
-    if (page.startIndex !== undefined) head.startIndex = page.startIndex;
-    if (page.nextCursor !== undefined) head.nextCursor = page.nextCursor;
-    yield JSON.stringify(head).slice(0, -1) + ',"Resources":[';
-    for (const [i, row] of page.rows.entries()) {
-      const body = projection.apply(groups.render(ctx, row));
-      if (i > 0) yield ',';
-      if (projection.includes('members')) yield* streamWithMembers(body, () => streamMembers(store, ctx, row.id));
-      else yield JSON.stringify(body);
-    }
-    yield ']}';
-  }
-
-  async function list(request: FastifyRequest, reply: FastifyReply, params: ListParams) {
-    const projection = projectionOf(params);
+  function pipeline(request: Request, projectionParams: ProjectionParams = request.query): Pipeline {
     const ctx = scimContext(config, request);
-    const page = await listPage<StoredGroup>(store, 'groups', ctx.directoryId, groupResourceType, toListRequest(config, groupResourceType, params));
-    return sendStream(reply, 200, listBody(ctx, projection, page));
+    return { services, ctx, projection: createProjection(ctx.groupType, projectionParams), representation: v2Representation };
   }
 
-  app.get('/Groups', (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => list(request, reply, parseListParams(request.query, limits)));
-  app.post('/Groups/.search', (request, reply) => list(request, reply, parseSearchRequest(request.body, limits)));
+  async function list(request: Request, reply: FastifyReply, source: 'query' | 'search') {
+    const params = listParams(config, request, source);
+    const p = pipeline(request, params);
+    return listGroups(reply, p, listQuery(config, p.ctx.groupType, params), params);
+  }
 
-  app.post('/Groups', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-    const ctx = scimContext(config, request);
-    const created = await groups.create(ctx, request.body);
-    reply.header('location', (created.resource.meta as { location: string }).location);
-    return send(reply, ctx, 201, projectionOf(request.query), created);
+  app.get('/Groups', (request: Request, reply) => list(request, reply, 'query'));
+  app.post('/Groups/.search', (request: Request, reply) => list(request, reply, 'search'));
+
+  app.post('/Groups', async (request: Request, reply) => {
+    const p = pipeline(request);
+    const created = await groups.create(p.ctx, request.body);
+    reply.header('location', `${p.ctx.baseUrl}/Groups/${created.id}`);
+    return sendEntry(reply, 201, groupEntry(p, created), created.version);
   });
 
   app.get('/Groups/:id', async (request: IdRequest, reply) => {
-    const ctx = scimContext(config, request);
-    const projection = projectionOf(request.query);
-    const found = await groups.get(ctx, request.params.id);
+    const p = pipeline(request);
+    const found = await groups.get(p.ctx, request.params.id);
     if (notModified(request, reply, found.version)) return reply;
-    return send(reply, ctx, 200, projection, found);
+    return sendEntry(reply, 200, groupEntry(p, found), found.version);
   });
 
   app.put('/Groups/:id', async (request: IdRequest, reply) => {
-    const ctx = scimContext(config, request);
-    const projection = projectionOf(request.query);
-    const updated = await groups.replace(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) });
-    return send(reply, ctx, 200, projection, updated);
+    const p = pipeline(request);
+    const updated = await groups.replace(p.ctx, request.params.id, request.body, { ifMatch: ifMatch(request) });
+    return sendEntry(reply, 200, groupEntry(p, updated), updated.version);
   });
 
   /**
@@ -83,11 +60,10 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ScimDeps) {
    * `Prefer: return=representation` asks for the body.
    */
   app.patch('/Groups/:id', async (request: IdRequest, reply) => {
-    const ctx = scimContext(config, request);
-    const projection = projectionOf(request.query);
-    const updated = await groups.patch(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) });
+    const p = pipeline(request);
+    const updated = await groups.patch(p.ctx, request.params.id, request.body, { ifMatch: ifMatch(request) });
     if (!wantsRepresentation(request)) return reply.code(204).header('etag', formatEtag(updated.version)).send();
-    return send(reply, ctx, 200, projection, updated);
+    return sendEntry(reply, 200, groupEntry(p, updated), updated.version);
   });
 
   app.delete('/Groups/:id', async (request: IdRequest, reply) => {

@@ -15,7 +15,7 @@ export async function registerScim(app: FastifyInstance, deps: ScimDeps) {
     async (scim) => {
       scim.setErrorHandler(renderScimError);
       scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM endpoint ${request.method} ${request.url}`), { statusCode: 404 }), request, reply));
-      scim.addHook('onRequest', createScimAuthHook(deps.directories));
+      scim.addHook('onRequest', createScimAuthHook(deps.services.authenticate));
       scim.addHook('preHandler', normalizeScimRequest);
       registerDiscoveryRoutes(scim, deps);
       registerUserRoutes(scim, deps);

@@ -42,20 +42,27 @@ const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Serialises `resource` with `members` streamed into it just before `meta`, so a group with
- * 100,000 members is never held in memory as one array or one string.
+ * 100,000 members is never held in memory as one array or one string. A group without members has
+ * no `members` key at all: RFC 7643 §2.5 treats an empty multi-valued attribute as unassigned.
  */
 export async function* streamWithMembers(resource: Record<string, unknown>, members: () => AsyncIterable<object>): AsyncGenerator<string> {
   const { meta, ...head } = resource;
   const open = JSON.stringify(head);
-  let chunk = (open === '{}' ? '{' : open.slice(0, -1) + ',') + '"members":[';
+  const start = open === '{}' ? '{' : open.slice(0, -1) + ',';
+  let chunk = '';
   let first = true;
   for await (const m of members()) {
-    chunk += (first ? '' : ',') + JSON.stringify(m);
+    chunk += (first ? `${start}"members":[` : ',') + JSON.stringify(m);
     first = false;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
     }
+  }
+  if (first) {
+    const rest = meta === undefined ? '' : `"meta":${JSON.stringify(meta)}`;
+    yield rest === '' ? (open === '{}' ? '{}' : open) : `${start}${rest}}`;
+    return;
   }
   chunk += ']';
   if (meta !== undefined) chunk += `,"meta":${JSON.stringify(meta)}`;

@@ -1,68 +1,63 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listPage } from '../../domain/provisioning/list-page.ts';
 import { formatEtag } from '../../scim/etag.ts';
-import { listResponse, parseListParams, parseSearchRequest, type ListParams } from '../../scim/list-response.ts';
-import { createProjection } from '../../scim/project-resource.ts';
-import type { StoredUser } from '../../store/store.ts';
-import { SCIM_CONTENT_TYPE } from '../render-error.ts';
-import { toListRequest } from './list-request.ts';
+import { createProjection, type ProjectionParams } from '../../scim/project-resource.ts';
+import { listUsers, sendEntry, userEntry, type Pipeline } from './list-pipeline.ts';
+import { listParams, listQuery } from './list-request.ts';
+import { v2Representation } from './representation.ts';
 import { scimContext } from './scim-context.ts';
 import type { ScimDeps } from './scim-deps.ts';
-import { ifMatch, notModified, sendResource, wantsMinimal } from './send-scim.ts';
+import { ifMatch, notModified, wantsMinimal } from './send-scim.ts';
 
+type Request = FastifyRequest<{ Querystring: Record<string, string> }>;
 type IdRequest = FastifyRequest<{ Params: { directoryId: string; id: string }; Querystring: Record<string, string> }>;
 
-/** `/Users` (RFC 7644 §3.3–3.6). */
+/** `/Users` (RFC 7644 §3.3–3.6): each route is one domain call, rendered. */
 export function registerUserRoutes(app: FastifyInstance, deps: ScimDeps) {
-  const { config, users, store } = deps;
-  const limits = { defaultPageSize: config.limits.defaultPageSize, maxPageSize: config.limits.maxPageSize };
-  /** The request's context, built once, and the projection of its attribute lists against the directory's User type. */
-  const contextOf = (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
-    const ctx = scimContext(config, request);
-    return { ctx, projection: createProjection(ctx.userType, request.query) };
-  };
+  const { config, services } = deps;
+  const { users } = services;
 
-  async function list(request: FastifyRequest, reply: FastifyReply, params: ListParams) {
+  /** The request's context, built once, and the projection of its attribute lists. */
+  function pipeline(request: Request, projectionParams: ProjectionParams = request.query): Pipeline {
     const ctx = scimContext(config, request);
-    const projection = createProjection(ctx.userType, params);
-    const page = await listPage<StoredUser>(store, 'users', ctx.directoryId, ctx.userType, toListRequest(config, ctx.userType, params));
-    const resources = page.rows.length > 0 ? await store.read((q) => users.render(ctx, q, page.rows, { withGroups: projection.includes('groups') })) : [];
-    const body = listResponse(
-      resources.map((r) => projection.apply(r)),
-      { totalResults: page.totalResults, startIndex: page.startIndex, itemsPerPage: resources.length, nextCursor: page.nextCursor },
-    );
-    return reply.type(SCIM_CONTENT_TYPE).send(body);
+    return { services, ctx, projection: createProjection(ctx.userType, projectionParams), representation: v2Representation };
+  }
+  const read = (p: Pipeline) => ({ withGroups: p.projection.includes('groups') });
+
+  async function list(request: Request, reply: FastifyReply, source: 'query' | 'search') {
+    const params = listParams(config, request, source);
+    const p = pipeline(request, params);
+    return listUsers(reply, p, listQuery(config, p.ctx.userType, params), params);
   }
 
-  app.get('/Users', (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => list(request, reply, parseListParams(request.query, limits)));
-  app.post('/Users/.search', (request, reply) => list(request, reply, parseSearchRequest(request.body, limits)));
+  app.get('/Users', (request: Request, reply) => list(request, reply, 'query'));
+  app.post('/Users/.search', (request: Request, reply) => list(request, reply, 'search'));
 
-  app.post('/Users', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-    const { ctx, projection } = contextOf(request);
-    const created = await users.create(ctx, request.body, { withGroups: projection.includes('groups') });
-    reply.header('location', created.resource.meta && (created.resource.meta as { location: string }).location);
-    return sendResource(reply, 201, projection.apply(created.resource), created.version);
+  app.post('/Users', async (request: Request, reply) => {
+    const p = pipeline(request);
+    const created = await users.create(p.ctx, request.body, read(p));
+    reply.header('location', `${p.ctx.baseUrl}/Users/${created.user.id}`);
+    return sendEntry(reply, 201, userEntry(p, created), created.user.version);
   });
 
   app.get('/Users/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = contextOf(request);
-    const found = await users.get(ctx, request.params.id, { withGroups: projection.includes('groups') });
-    if (notModified(request, reply, found.version)) return reply;
-    return sendResource(reply, 200, projection.apply(found.resource), found.version);
+    const p = pipeline(request);
+    const found = await users.get(p.ctx, request.params.id, read(p));
+    if (notModified(request, reply, found.user.version)) return reply;
+    return sendEntry(reply, 200, userEntry(p, found), found.user.version);
   });
 
   app.put('/Users/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = contextOf(request);
-    const updated = await users.replace(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: projection.includes('groups') });
-    return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
+    const p = pipeline(request);
+    const updated = await users.replace(p.ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, read(p));
+    return sendEntry(reply, 200, userEntry(p, updated), updated.user.version);
   });
 
   app.patch('/Users/:id', async (request: IdRequest, reply) => {
-    const { ctx, projection } = contextOf(request);
+    const p = pipeline(request);
     const minimal = wantsMinimal(request);
-    const updated = await users.patch(ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && projection.includes('groups') });
-    if (minimal) return reply.code(204).header('etag', formatEtag(updated.version)).send();
-    return sendResource(reply, 200, projection.apply(updated.resource), updated.version);
+    const updated = await users.patch(p.ctx, request.params.id, request.body, { ifMatch: ifMatch(request) }, { withGroups: !minimal && read(p).withGroups });
+    if (minimal) return reply.code(204).header('etag', formatEtag(updated.user.version)).send();
+    return sendEntry(reply, 200, userEntry(p, updated), updated.user.version);
   });
 
   app.delete('/Users/:id', async (request: IdRequest, reply) => {

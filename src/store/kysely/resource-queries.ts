@@ -1,35 +1,70 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, GroupRow, UserRow } from '../database.ts';
+import type { Selectable } from 'kysely';
+import type { GroupRow, UserRow } from '../database.ts';
+import type { CountOptions, ListOptions, Listed } from '../store.ts';
 import { chunks } from './chunks.ts';
+import type { Executor, QueryContext } from './prepared.ts';
+import type { ListQueries } from './list-queries.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
-type Row<T extends 'users' | 'groups'> = T extends 'users' ? UserRow : GroupRow;
+type Table = 'users' | 'groups';
+type Row<T extends Table> = T extends 'users' ? UserRow : GroupRow;
+
+export interface ResourceMapping<T extends Table, R, N> {
+  readonly table: T;
+  readonly toRecord: (row: Row<T>) => R;
+  readonly fromRecord: (record: N) => Omit<Row<T>, 'seq'>;
+}
+
+/** Every written column; queries are built from this list (the stand-in arguments have no keys of their own). */
+const COLUMNS = {
+  users: ['id', 'directory_id', 'user_name', 'user_name_lower', 'external_id', 'display_name', 'active', 'resource', 'version', 'created_at', 'updated_at'],
+  groups: ['id', 'directory_id', 'display_name', 'display_name_lower', 'external_id', 'resource', 'member_count', 'version', 'created_at', 'updated_at'],
+} as const;
+/** What an update rewrites: everything but the key and the creation time. */
+const UPDATED = { users: COLUMNS.users.filter((c) => !['id', 'directory_id', 'created_at'].includes(c)), groups: COLUMNS.groups.filter((c) => !['id', 'directory_id', 'created_at'].includes(c)) };
+
+const pick = (a: object, columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, (a as Record<string, unknown>)[c]]));
+
+// Kysely is given `users` as the table type: the columns used here exist, with the same types, in both.
+const byId = (t: Table) => (db: Executor, a: { directoryId: string; id: string }) =>
+  db.selectFrom(t as 'users').selectAll().where('id', '=', a.id).where('directory_id', '=', a.directoryId);
 
 /**
  * The queries users and groups share: both tables are keyed by (directory_id, id) and carry a
- * `version` for conditional updates. Kysely is given `users` as the table type: the columns used
- * here exist, with the same types, in both.
+ * `version` for conditional updates. Point queries are compiled once (see prepared.ts).
  */
-export function createResourceQueries<T extends 'users' | 'groups'>(db: Executor, table: T, lockRows: boolean) {
+export function createResourceQueries<T extends Table, R, N>(ctx: QueryContext, lists: ListQueries, mapping: ResourceMapping<T, R, N>) {
+  const { db, run, lockRows } = ctx;
+  const { table, toRecord, fromRecord } = mapping;
   const t = table as 'users';
-  const byId = (directoryId: string, id: string) => db.selectFrom(t).selectAll().where('id', '=', id).where('directory_id', '=', directoryId);
+  const get = byId(table);
+  const insert = (d: Executor, a: Omit<UserRow, 'seq'>) => d.insertInto(t).values(pick(a, COLUMNS[table]) as Omit<UserRow, 'seq'>);
+  const update = (d: Executor, a: Omit<UserRow, 'seq'> & { expected: number }) =>
+    d.updateTable(t).set(pick(a, UPDATED[table])).where('id', '=', a.id).where('directory_id', '=', a.directory_id).where('version', '=', a.expected);
+  const one = ({ rows }: { rows: Selectable<UserRow>[] }) => (rows[0] ? toRecord(rows[0] as unknown as Row<T>) : undefined);
+
   return {
-    async insert(row: Omit<Row<T>, 'seq'>): Promise<void> {
-      await db.insertInto(t).values(row as Omit<UserRow, 'seq'>).execute();
+    async insert(record: N): Promise<void> {
+      await run(db, `${table}.insert`, insert, fromRecord(record) as Omit<UserRow, 'seq'>);
     },
-    get: (directoryId: string, id: string) => byId(directoryId, id).executeTakeFirst() as Promise<Row<T> | undefined>,
+    get: async (directoryId: string, id: string) => one(await run(db, `${table}.get`, get, { directoryId, id })),
     /** Reads a row about to be updated; `for update` where the engine needs the lock. */
-    lock: (directoryId: string, id: string) => (lockRows ? byId(directoryId, id).forUpdate() : byId(directoryId, id)).executeTakeFirst() as Promise<Row<T> | undefined>,
+    lock: async (directoryId: string, id: string) =>
+      one(lockRows ? await run(db, `${table}.lock`, (d, a: { directoryId: string; id: string }) => get(d, a).forUpdate(), { directoryId, id }) : await run(db, `${table}.get`, get, { directoryId, id })),
     /** Writes the row only if it still has `expectedVersion`: the atomic half of an ETag check. */
-    async update(row: Omit<Row<T>, 'seq'>, expectedVersion: number): Promise<boolean> {
-      const { id, directory_id, created_at, ...rest } = row as Omit<UserRow, 'seq'>;
-      const r = await db.updateTable(t).set(rest).where('id', '=', id).where('directory_id', '=', directory_id).where('version', '=', expectedVersion).executeTakeFirst();
-      return r.numUpdatedRows > 0n;
+    async update(record: N, expectedVersion: number): Promise<boolean> {
+      const row = fromRecord(record) as Omit<UserRow, 'seq'>;
+      const r = await run(db, `${table}.update`, update, { ...row, expected: expectedVersion });
+      return (r.numAffectedRows ?? 0n) > 0n;
     },
-    async deleteRow(directoryId: string, id: string): Promise<boolean> {
+    async delete(directoryId: string, id: string): Promise<boolean> {
       const r = await db.deleteFrom(t).where('id', '=', id).where('directory_id', '=', directoryId).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
+    async list(options: ListOptions): Promise<Listed<R>[]> {
+      const rows = await lists.list(table, options);
+      return rows.map(({ sort_key, ...row }) => (sort_key === undefined ? toRecord(row as Row<T>) : { ...toRecord(row as Row<T>), sortKey: sort_key }) as Listed<R>);
+    },
+    count: (options: CountOptions) => lists.count(table, options),
     async existingIds(directoryId: string, ids: readonly string[]): Promise<Set<string>> {
       const found = new Set<string>();
       for (const part of chunks(ids)) {

@@ -3,6 +3,7 @@ import * as initial from './001-initial.ts';
 import * as directorySettings from './002-directory-settings.ts';
 import * as memberOrderIndex from './003-member-order-index.ts';
 import * as binaryTextOrder from './004-binary-text-order.ts';
+import * as eventEnvelope from './005-event-envelope.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -11,6 +12,7 @@ export const migrations: readonly Migration[] = [
   { name: '002-directory-settings', up: directorySettings.up },
   { name: '003-member-order-index', up: memberOrderIndex.up },
   { name: '004-binary-text-order', up: binaryTextOrder.up },
+  { name: '005-event-envelope', up: eventEnvelope.up },
 ];
 
 /**

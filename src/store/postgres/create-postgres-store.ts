@@ -2,7 +2,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.ts';
 import { createQueries } from '../kysely/create-queries.ts';
+import { createStatementCache } from '../kysely/prepared.ts';
 import { migrateToLatest } from '../migrations/index.ts';
+import { WriteConflictError } from '../store-errors.ts';
 import type { Store } from '../store.ts';
 import { postgresJsonHooks, postgresJsonHooksWithoutIcu } from './postgres-json-hooks.ts';
 import { isRetryable, translatePostgresError } from './translate-postgres-error.ts';
@@ -30,8 +32,8 @@ export const postgresTypes = {
   },
 };
 
-/** How many times a transaction that hit a serialization failure or deadlock is run again. */
-const MAX_ATTEMPTS = 5;
+/** How many times a transaction that hit a serialization failure, deadlock or write conflict is run. */
+const MAX_ATTEMPTS = 8;
 
 /**
  * The store for several Roster nodes on one PostgreSQL database. Sslmode and the rest come from
@@ -53,14 +55,15 @@ export function createPostgresStore(options: PostgresOptions): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
   // queue on the row instead of losing a race and retrying.
+  const statements = createStatementCache();
   let hooks = postgresJsonHooks;
-  let pooled = createQueries(db, hooks, { lockRows: true });
+  let pooled = createQueries(db, hooks, { lockRows: true, statements });
   /** Every start migrates first; that is when Roster learns whether the server has ICU. */
   async function detectIcu(): Promise<void> {
     const { rows } = await pool.query("select 1 from pg_collation where collname = 'und-x-icu'");
     if (rows.length > 0) return;
     hooks = postgresJsonHooksWithoutIcu;
-    pooled = createQueries(db, hooks, { lockRows: true });
+    pooled = createQueries(db, hooks, { lockRows: true, statements });
     options.onNoIcu?.();
   }
 
@@ -74,9 +77,9 @@ export function createPostgresStore(options: PostgresOptions): Store {
     async write(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { lockRows: true })));
+          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { lockRows: true, statements })));
         } catch (error) {
-          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          if (attempt < MAX_ATTEMPTS && (isRetryable(error) || error instanceof WriteConflictError)) continue;
           rethrow(error);
         }
       }

@@ -1,0 +1,100 @@
+import type { ResourceJson } from '../../store/records.ts';
+
+/**
+ * Every change Roster makes is one of these events, recorded through `record` (record-event.ts) in
+ * the transaction that made it. docs/events.md is the catalog; a test keeps the two in step.
+ *
+ * Membership changes are one batched `group.members_changed` per write carrying the delta, not one
+ * event per member: a 100-member PATCH stays one outbox row and one webhook delivery (O(1) rows per
+ * request, O(k) payload), and a consumer applies the delta as the PATCH did.
+ */
+
+/** A user after the change: its SCIM resource as stored (never a password), with its id. */
+export type UserData = { readonly id: string } & ResourceJson;
+/** A group after the change, without members (they change through `group.members_changed`). */
+export type GroupData = { readonly id: string } & ResourceJson;
+
+export interface EventDataByType {
+  'user.created': UserData;
+  'user.updated': UserData;
+  'user.deactivated': UserData;
+  'user.reactivated': UserData;
+  'user.deleted': { readonly id: string; readonly userName: string; readonly externalId: string | null };
+  'user.password_changed': { readonly id: string };
+  'group.created': GroupData;
+  'group.updated': GroupData;
+  'group.deleted': { readonly id: string; readonly displayName: string; readonly externalId: string | null };
+  'group.members_changed': { readonly id: string; readonly added: readonly string[]; readonly removed: readonly string[] };
+  'directory.created': { readonly id: string; readonly name: string; readonly idp: string };
+  'directory.updated': { readonly id: string; readonly name: string; readonly idp: string; readonly status: string; readonly passwordMode: string; readonly ipAllowlist: readonly string[] | null };
+  'directory.deleted': { readonly id: string; readonly name: string };
+  'directory.attribute_added': { readonly id: string; readonly attribute: ResourceJson };
+  'directory.attribute_removed': { readonly id: string; readonly name: string };
+  'token.created': TokenData;
+  'token.rotated': TokenData & { readonly replacedTokenId: string; readonly replacedTokenExpiresAt: string };
+  'token.revoked': TokenData;
+  'admin_key.created': AdminKeyData;
+  'admin_key.revoked': AdminKeyData;
+}
+
+/** What an event says of a token: never the token or its hash. */
+export interface TokenData {
+  readonly id: string;
+  readonly directoryId: string;
+  readonly prefix: string;
+  readonly label: string | null;
+  readonly expiresAt: string | null;
+}
+
+export interface AdminKeyData {
+  readonly id: string;
+  readonly prefix: string;
+  readonly label: string | null;
+}
+
+export type EventType = keyof EventDataByType;
+
+/** The resource an event is about, and whether it belongs to a directory or to the organization. */
+export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType: string; readonly scope: 'directory' | 'organization' } } = {
+  'user.created': { resourceType: 'User', scope: 'directory' },
+  'user.updated': { resourceType: 'User', scope: 'directory' },
+  'user.deactivated': { resourceType: 'User', scope: 'directory' },
+  'user.reactivated': { resourceType: 'User', scope: 'directory' },
+  'user.deleted': { resourceType: 'User', scope: 'directory' },
+  'user.password_changed': { resourceType: 'User', scope: 'directory' },
+  'group.created': { resourceType: 'Group', scope: 'directory' },
+  'group.updated': { resourceType: 'Group', scope: 'directory' },
+  'group.deleted': { resourceType: 'Group', scope: 'directory' },
+  'group.members_changed': { resourceType: 'Group', scope: 'directory' },
+  'directory.created': { resourceType: 'Directory', scope: 'directory' },
+  'directory.updated': { resourceType: 'Directory', scope: 'directory' },
+  'directory.deleted': { resourceType: 'Directory', scope: 'directory' },
+  'directory.attribute_added': { resourceType: 'Directory', scope: 'directory' },
+  'directory.attribute_removed': { resourceType: 'Directory', scope: 'directory' },
+  'token.created': { resourceType: 'Token', scope: 'directory' },
+  'token.rotated': { resourceType: 'Token', scope: 'directory' },
+  'token.revoked': { resourceType: 'Token', scope: 'directory' },
+  'admin_key.created': { resourceType: 'AdminKey', scope: 'organization' },
+  'admin_key.revoked': { resourceType: 'AdminKey', scope: 'organization' },
+};
+
+/** Bumped for a type when its data changes shape incompatibly; consumers read it from each event. */
+export const EVENT_SCHEMA_VERSION = 1;
+
+/** An event as the domain states it, before it is recorded. */
+export type DomainEvent = {
+  readonly [T in EventType]: {
+    readonly type: T;
+    /** The directory the event belongs to; null for organization-wide events. */
+    readonly directoryId: string | null;
+    /** The id of the resource the event is about. */
+    readonly resourceId: string;
+    readonly data: EventDataByType[T];
+    /** For updates: the attributes that changed. */
+    readonly changed?: readonly string[];
+    readonly at: string;
+  };
+}[EventType];
+
+/** An event once recorded: with its id, schema version and resource type. */
+export type RecordedEvent = DomainEvent & { readonly id: string; readonly schemaVersion: number; readonly resourceType: string };

@@ -1,0 +1,45 @@
+import { LIST_RESPONSE_SCHEMA } from '../../scim/list-response.ts';
+import type { ResourceTypeName } from '../../scim/schemas/resource-types.ts';
+import { referenceToV1, resourceToV1 } from '../../scim/v1/translate-resource.ts';
+import { v1ListHead } from '../../scim/v1/v1-list-response.ts';
+import type { MemberResource } from './render.ts';
+
+export interface ListMeta {
+  readonly totalResults: number;
+  readonly itemsPerPage: number;
+  readonly startIndex?: number;
+  readonly nextCursor?: string;
+}
+
+/**
+ * What differs between SCIM 2.0 and SCIM 1.1 answers: the list envelope and the form of a resource
+ * and of a member reference. Everything else (domain calls, rendering, projection, member
+ * streaming) is one pipeline for both protocol versions.
+ */
+export interface Representation {
+  /** The list envelope up to and including `"Resources":[`. */
+  listHead(meta: ListMeta): string;
+  /** A rendered, projected 2.0 resource in this protocol's form. */
+  resource(body: Record<string, unknown>, type: ResourceTypeName): Record<string, unknown>;
+  member(member: MemberResource): object;
+}
+
+export const v2Representation: Representation = {
+  listHead(meta) {
+    const head: Record<string, unknown> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults: meta.totalResults, itemsPerPage: meta.itemsPerPage };
+    if (meta.startIndex !== undefined) head.startIndex = meta.startIndex;
+    if (meta.nextCursor !== undefined) head.nextCursor = meta.nextCursor;
+    return JSON.stringify(head).slice(0, -1) + ',"Resources":[';
+  },
+  resource: (body) => body,
+  member: (member) => member,
+};
+
+/** SCIM 1.1 (draft-scim-api-01): `meta.location` under `/scim/v1`, 1.1 names, no `$ref`. */
+export function v1Representation(baseUrl: string): Representation {
+  return {
+    listHead: (meta) => v1ListHead({ totalResults: meta.totalResults, itemsPerPage: meta.itemsPerPage, startIndex: meta.startIndex ?? 1 }),
+    resource: (body, type) => resourceToV1(body, type, { baseUrl }),
+    member: (member) => referenceToV1(member),
+  };
+}

@@ -1,0 +1,51 @@
+import type { EventQueries } from '../store.ts';
+import { toEvent } from './map-rows.ts';
+import type { Executor, QueryContext } from './prepared.ts';
+
+interface EventArgs {
+  id: string;
+  directory_id: string | null;
+  type: string;
+  schema_version: number;
+  resource_type: string;
+  resource_id: string;
+  data: string;
+  changed: string | null;
+  created_at: string;
+}
+
+const insert = (db: Executor, a: EventArgs) =>
+  db.insertInto('events').values({
+    id: a.id,
+    directory_id: a.directory_id,
+    type: a.type,
+    schema_version: a.schema_version,
+    resource_type: a.resource_type,
+    resource_id: a.resource_id,
+    data: a.data,
+    changed: a.changed,
+    created_at: a.created_at,
+  });
+
+export function createEventQueries({ db, run }: QueryContext): EventQueries {
+  return {
+    async append(e) {
+      await run(db, 'events.append', insert, {
+        id: e.id,
+        directory_id: e.directoryId,
+        type: e.type,
+        schema_version: e.schemaVersion,
+        resource_type: e.resourceType,
+        resource_id: e.resourceId,
+        data: JSON.stringify(e.data),
+        changed: e.changed === null ? null : JSON.stringify(e.changed),
+        created_at: e.at,
+      });
+    },
+    async list({ afterSeq, limit, directoryId }) {
+      let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);
+      if (directoryId !== undefined) q = q.where('directory_id', '=', directoryId);
+      return (await q.orderBy('seq').limit(limit).execute()).map(toEvent);
+    },
+  };
+}
