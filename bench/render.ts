@@ -448,7 +448,7 @@ function renderStack(result: BenchResult): string | undefined {
   }
   const header = ['phase', 'conc.', 'floor ops/s'];
   for (const engine of engines) header.push(`${engine.label} ops/s`, `${engine.label} / floor`, `${engine.label} / ceiling`);
-  header.push('issue 7 (SQLite)');
+  header.push('other CPU floor / ' + engines.map((engine) => engine.label).join(' / '), 'issue 7 (SQLite)');
   const rows = phases.map((entry) => {
     const cells = [entry.phase, String(entry.concurrency), entry.floorOpsPerSec === undefined ? '–' : formatInt(entry.floorOpsPerSec)];
     let target = '';
@@ -457,7 +457,11 @@ function renderStack(result: BenchResult): string | undefined {
       cells.push(row === undefined ? '–' : formatInt(row.opsPerSec), formatRatio(row?.vsFloor), formatRatio(row?.vsCeiling));
       if (row?.target !== undefined) target = formatTarget(row.target);
     }
-    cells.push(target);
+    const other = [
+      formatPercent(engines.map((engine) => engine.stackRatios!.find((row) => row.phase === entry.phase)?.floorOtherCpuPct).find((value) => value !== undefined) ?? NaN),
+      ...engines.map((engine) => formatPercent(engine.stackRatios!.find((row) => row.phase === entry.phase)?.otherCpuPct ?? NaN)),
+    ];
+    cells.push(other.join(' / '), target);
     return cells;
   });
   const ceiling = result.ceiling === undefined ? '–' : formatInt(result.ceiling.opsPerSec);
@@ -466,7 +470,8 @@ function renderStack(result: BenchResult): string | undefined {
     '',
     `Same run, same load. "/ floor": Roster's ops/s ÷ the stack floor's in the same phase (what Roster keeps of its stack's ` +
       `speed; issue 7 asks for ≥ 0.6× on SQLite's create, lookup, get and deactivate). "/ ceiling": ÷ the ceiling's ${ceiling} ops/s ` +
-      `(concurrent phases only). The floor runs the user phases only.` +
+      `(concurrent phases only). The floor runs the user phases only. "other CPU": what other processes took while the floor's ` +
+      `and Roster's phase ran (% of one core); where they differ much, the ratio is skewed by the machine, not the code.` +
       (result.earlierRuns !== undefined && result.earlierRuns.length > 0 ? ` This table is the last of ${result.settings.runs} runs; the medians follow.` : ''),
     '',
     markdownTable(header, rows),

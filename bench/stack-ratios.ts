@@ -32,6 +32,9 @@ export interface StackRatio {
   readonly vsCeiling?: number;
   /** Issue 7's ≥ 0.6× floor, on SQLite's create, lookup, get and deactivate. */
   readonly target?: Target;
+  /** CPU other processes took while the floor's and Roster's phase ran (% of one core): a ratio measured under different background load is skewed. */
+  readonly floorOtherCpuPct?: number;
+  readonly otherCpuPct: number;
 }
 
 /** One ratio row per phase of the engine, in its order. */
@@ -52,6 +55,8 @@ export function stackRatios(
       vsFloor,
       vsCeiling: row.concurrency > 1 && ceiling !== undefined && ceiling.opsPerSec > 0 ? row.opsPerSec / ceiling.opsPerSec : undefined,
       target: judged && vsFloor !== undefined ? floorShareTarget(vsFloor) : undefined,
+      floorOtherCpuPct: floorRow?.otherCpuPct,
+      otherCpuPct: row.otherCpuPct,
     };
   });
 }

@@ -3,6 +3,7 @@
 // the phase (`lookup` or `get`, 16 in flight) for PROFILE_SECONDS (default 10), then stops the server
 // with SIGTERM so it writes its .cpuprofile into PROFILE_DIR (default /tmp/prof). The profile also
 // holds the start and the create phase: bench/dev/profile-summary.ts reads only its last seconds.
+// PROFILE_SERVER=floor profiles the stack floor (bench/floor-server.ts) the same way instead.
 //
 //   node --import tsx bench/dev/profile-server.ts get
 //   node --import tsx bench/dev/profile-summary.ts /tmp/prof/<file>.cpuprofile 10
@@ -24,6 +25,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const users = Number(process.env.BENCH_USERS ?? '20000');
 const seconds = Number(process.env.PROFILE_SECONDS ?? '10');
 const profileDir = process.env.PROFILE_DIR ?? '/tmp/prof';
+const floor = process.env.PROFILE_SERVER === 'floor';
+const FLOOR = { directory: 'floor', token: 'floor-bench-token' };
 
 const dataDir = await mkdtemp(join(tmpdir(), 'roster-profile-'));
 const env: NodeJS.ProcessEnv = { ...process.env, ROSTER_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
@@ -31,21 +34,23 @@ delete env.DATABASE_URL;
 const port = await pickFreePort();
 const server = await startProcess({
   name: 'roster (profiled)',
-  args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'bin/roster.js', 'serve'],
+  args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...(floor ? ['--import', 'tsx', 'bench/floor-server.ts'] : ['bin/roster.js', 'serve'])],
   cwd: repoRoot,
-  env: { ...env, PORT: String(port) },
+  env: { ...env, PORT: String(port), FLOOR_DATA_DIR: dataDir, FLOOR_DIRECTORY: FLOOR.directory, FLOOR_TOKEN: FLOOR.token },
   port,
   readyPath: '/readyz',
   readyTimeoutMs: 60_000,
 });
 const pool = new Pool(server.origin, { connections: 16, pipelining: 1 });
 try {
-  const directory = JSON.parse(
-    (await runNodeCommand({ args: ['bin/roster.js', 'directory', 'create', '--name', 'p', '--idp', 'okta', '--json'], cwd: repoRoot, env, timeoutMs: 60_000 }))
-      .trim()
-      .split('\n')
-      .at(-1)!,
-  ) as { id: string; token: string };
+  const directory = floor
+    ? { id: FLOOR.directory, token: FLOOR.token }
+    : (JSON.parse(
+        (await runNodeCommand({ args: ['bin/roster.js', 'directory', 'create', '--name', 'p', '--idp', 'okta', '--json'], cwd: repoRoot, env, timeoutMs: 60_000 }))
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      ) as { id: string; token: string });
   const target = createScimTarget(pool, `/scim/v2/${directory.id}`, directory.token);
   const context: PhaseContext = {
     target,

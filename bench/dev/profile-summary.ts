@@ -2,12 +2,21 @@
 // functions by self time, and the main thread's time split by area. Only the profile's last
 // `seconds` are read (the measured phase), and idle time is left out of the percentages.
 //
-//   node --import tsx bench/dev/profile-summary.ts <file.cpuprofile> [seconds=10] [top=15]
+//   node --import tsx bench/dev/profile-summary.ts <file.cpuprofile> [seconds=10] [top=15] [ops/s]
+//
+// With the phase's ops/s, each line also gives µs per request (busy time ÷ requests in the window).
+// The profile samples the main thread's wall time: a thread the OS has descheduled inside a syscall
+// keeps being sampled there, so on a shared 2-core machine `writev` (the socket write) also holds the
+// time the server waited for a core while the load generator ran. Compare µs per request with the
+// floor's (PROFILE_SERVER=floor) rather than shares alone.
 //
 // Areas are assigned innermost first: each sample goes to the area of the deepest frame that has one.
 // Built-ins without a script (Array.prototype.map, the crypto binding, …) take their caller's area,
 // except JSON.parse/stringify, the SQLite binding's statement calls and the garbage collector, which
-// are areas of their own. The inclusive table counts a sample for every area on its stack.
+// are areas of their own. The inclusive table counts a sample for every area on its stack. V8 usually
+// gives JSON.parse/JSON.stringify no frame: their time is the self time of the caller (Fastify's
+// `serialize` is JSON.stringify of the reply; Roster's `toStored` is JSON.parse of a row), and likewise
+// better-sqlite3's statement calls are the self time of Roster's `executeQuery` (counted as the driver).
 import { readFileSync } from 'node:fs';
 
 interface CallFrame {
@@ -28,7 +37,7 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const [file, secondsArg = '10', topArg = '15'] = process.argv.slice(2);
+const [file, secondsArg = '10', topArg = '15', opsArg] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: profile-summary.ts <file.cpuprofile> [seconds] [top]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const windowMicros = Number(secondsArg) * 1e6;
@@ -38,6 +47,7 @@ const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parentOf = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
+const SOCKET_WRITES = new Set(['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString']);
 const SQLITE_CALLS = new Set(['get', 'all', 'run', 'iterate', 'prepare', 'exec', 'pragma', 'raw', 'pluck', 'columns']);
 
 function shortUrl(url: string): string {
@@ -51,6 +61,7 @@ function areaOf(frame: CallFrame, parent: CallFrame | undefined): string | undef
   if (name === '(program)') return 'V8/native (unattributed)';
   if (name === '(idle)') return 'idle';
   if (url === '') {
+    if (SOCKET_WRITES.has(name)) return 'socket writes (writev syscall)';
     if (name === 'parse') return 'JSON.parse';
     if (name === 'stringify') return 'JSON.stringify';
     if (SQLITE_CALLS.has(name) && parent !== undefined && /better-sqlite3|sqlite-driver|\/store\//.test(parent.url)) {
@@ -79,6 +90,9 @@ function areaOf(frame: CallFrame, parent: CallFrame | undefined): string | undef
   if (url.startsWith('node:')) return 'Node core other';
   const source = /\/src\/(.*)$/.exec(url)?.[1];
   if (source !== undefined) {
+    // better-sqlite3's statement calls are C++ without a frame of their own: their time is the self time
+    // of the JavaScript that calls them (Roster's driver, the floor's handlers).
+    if (source === 'store/sqlite/sqlite-driver.ts' && name === 'executeQuery') return 'driver (better-sqlite3 native)';
     if (/authenticate|directories\/|secrets|admin-key/.test(source)) return 'Roster auth (token check)';
     if (/project-resource|render-resource|list-response|send-scim|send-v1|etag/.test(source)) return 'Roster projection + rendering';
     if (/normalize|validate-resource|^idp\//.test(source)) return 'Roster normalization + validation + IdP quirks';
@@ -89,6 +103,7 @@ function areaOf(frame: CallFrame, parent: CallFrame | undefined): string | undef
     if (/^http\//.test(source)) return 'Roster HTTP routes + glue';
     return `Roster other (${source})`;
   }
+  if (url.includes('/bench/floor-server.ts')) return 'floor handlers (incl. the SQLite native calls)';
   return `other (${shortUrl(url)})`;
 }
 
@@ -103,6 +118,7 @@ const windowStart = (times.at(-1) ?? profile.endTime) - windowMicros;
 
 const selfByFunction = new Map<string, number>();
 const selfByArea = new Map<string, number>();
+const selfByAreaFunction = new Map<string, Map<string, number>>();
 const inclusiveByArea = new Map<string, number>();
 const inclusiveByFunction = new Map<string, number>();
 let busy = 0;
@@ -111,8 +127,11 @@ let idle = 0;
 const add = (map: Map<string, number>, key: string, value: number): void => {
   map.set(key, (map.get(key) ?? 0) + value);
 };
+// Sources run through tsx report no useful line (the transpiled module is one line); name them by file.
 const label = (frame: CallFrame): string =>
-  `${frame.functionName || '(anonymous)'} ${frame.url === '' ? '(native)' : `${shortUrl(frame.url)}:${frame.lineNumber + 1}`}`;
+  `${frame.functionName || '(anonymous)'} ${
+    frame.url === '' ? '(native)' : frame.url.startsWith('file:') && !frame.url.includes('/node_modules/') ? shortUrl(frame.url) : `${shortUrl(frame.url)}:${frame.lineNumber + 1}`
+  }`;
 
 for (let i = 0; i < profile.samples.length; i += 1) {
   if (times[i] < windowStart) continue;
@@ -138,12 +157,18 @@ for (let i = 0; i < profile.samples.length; i += 1) {
     }
     if (node.callFrame.functionName !== '(root)') seenFunctions.add(label(node.callFrame));
   }
-  add(selfByArea, area ?? 'unattributed (native, no script on the stack)', weight);
+  const areaName = area ?? 'unattributed (native, no script on the stack)';
+  add(selfByArea, areaName, weight);
+  let functions = selfByAreaFunction.get(areaName);
+  if (functions === undefined) selfByAreaFunction.set(areaName, (functions = new Map()));
+  add(functions, label(leaf.callFrame), weight);
   for (const seen of seenAreas) add(inclusiveByArea, seen, weight);
   for (const seen of seenFunctions) add(inclusiveByFunction, seen, weight);
 }
 
-const pct = (value: number): string => `${((value / busy) * 100).toFixed(1)} %`;
+const requests = opsArg === undefined ? undefined : Number(opsArg) * Number(secondsArg);
+const pct = (value: number): string =>
+  `${((value / busy) * 100).toFixed(1)} %` + (requests === undefined ? '' : ` ${(value / requests).toFixed(1).padStart(6)} µs`);
 const table = (title: string, map: Map<string, number>, limit: number): string =>
   [
     `${title}`,
@@ -155,12 +180,19 @@ const table = (title: string, map: Map<string, number>, limit: number): string =
 
 process.stdout.write(
   [
-    `${file}: last ${secondsArg} s, main thread busy ${(busy / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s ` +
+    `${file}: last ${secondsArg} s, main thread busy ${(busy / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s` +
+      (requests === undefined ? ' ' : `, ${Math.round(requests)} requests: ${(busy / requests).toFixed(1)} µs busy per request `) +
       `(busy ${((busy / (busy + idle)) * 100).toFixed(0)} % of the window); percentages are of the busy time`,
     '',
     table(`top ${top} functions by self time:`, selfByFunction, top),
     '',
     table('self time by area (innermost frame with an area):', selfByArea, 40),
+    '',
+    'the leaf functions of the largest areas:',
+    ...[...selfByArea.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([area, value]) => table(`  ${area} (${pct(value)}):`, selfByAreaFunction.get(area)!, 6)),
     '',
     table('inclusive time by area (any frame of the area on the stack):', inclusiveByArea, 40),
     '',
