@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly twoNodeUsers: number;
   /** Lookup time per mode in the two-node phase. */
   readonly twoNodeLookupMs: number;
+  /** How many times the SQLite part (ceiling, floor, Roster on SQLite) runs (BENCH_RUNS); targets use the medians. */
+  readonly runs: number;
   /** Users created in the create phase (BENCH_USERS). */
   readonly users: number;
   /** Length of each time-bounded phase. */
@@ -104,6 +106,7 @@ export function readOptions(argv: readonly string[]): BenchOptions {
     twoNodes: process.env.BENCH_TWO_NODES !== '0',
     twoNodeUsers: readInteger('BENCH_TWO_NODE_USERS', quick ? 1_000 : 6_000, 100, 1_000_000),
     twoNodeLookupMs: readInteger('BENCH_TWO_NODE_SECONDS', quick ? 1 : 5, 1, 120) * 1000,
+    runs: readInteger('BENCH_RUNS', 1, 1, 9),
     users,
     phaseMs: seconds * 1000,
     concurrency,

@@ -17,6 +17,7 @@ import {
   type PhaseRow,
 } from './report.ts';
 import type { MemoryUsage, StopResult } from './server-process.ts';
+import { peakRssBytes, type SqliteRun, type StackRatio, type TargetLine } from './stack-ratios.ts';
 import { TWO_NODE_TARGET, type TwoNodeResult } from './two-nodes.ts';
 
 export interface MemorySample {
@@ -38,8 +39,21 @@ export interface EngineResult {
   readonly topUp?: { readonly users: number; readonly seconds: number; readonly opsPerSec: number; readonly errors: number };
   readonly memberBatches?: MemberBatchResult;
   readonly groupGets?: GroupGetResult;
-  readonly memory: { afterCreate?: MemorySample; atEnd?: MemorySample };
+  /** idle: right after start, before any request but the readiness probe; beforeStop: its VmHWM is the run's peak. */
+  readonly memory: { idle?: MemorySample; afterCreate?: MemorySample; atEnd?: MemorySample; beforeStop?: MemorySample };
+  /** Every phase against the stack floor and the ceiling of the same run (bench/stack-ratios.ts). */
+  readonly stackRatios?: StackRatio[];
   readonly serverStop?: StopResult;
+  readonly notes: string[];
+  readonly failure?: string;
+  readonly durationSeconds: number;
+}
+
+/** The stack floor (bench/floor-server.ts): the user phases on a bare Fastify + better-sqlite3 server. */
+export interface FloorResult {
+  readonly phases: PhaseRow[];
+  readonly listWalk?: ListWalkResult;
+  readonly memory: { idle?: MemoryUsage | null; afterCreate?: MemoryUsage | null; beforeStop?: MemoryUsage | null };
   readonly notes: string[];
   readonly failure?: string;
   readonly durationSeconds: number;
@@ -50,6 +64,8 @@ export interface BenchResult {
   readonly settings: {
     readonly quick: boolean;
     readonly engines: readonly Engine[];
+    /** How many times the SQLite part (ceiling, floor, Roster on SQLite) ran (BENCH_RUNS). */
+    readonly runs: number;
     readonly users: number;
     readonly phaseSeconds: number;
     readonly concurrency: number;
@@ -63,7 +79,12 @@ export interface BenchResult {
     readonly postgres: string;
   };
   readonly ceiling?: PhaseRow;
+  readonly floor?: FloorResult;
   readonly engines: EngineResult[];
+  /** With BENCH_RUNS > 1: the SQLite parts before the last one (which is in ceiling, floor and engines). */
+  readonly earlierRuns?: SqliteRun[];
+  /** Issue 7's targets on SQLite, on the medians of the runs. */
+  readonly issue7?: TargetLine[];
   /** Set when PostgreSQL was wanted but could not be reached (the run then reports SQLite only). */
   readonly postgresUnavailable?: string;
   readonly comparison: ComparisonRow[];
@@ -180,7 +201,7 @@ function renderGroupGets(gets: GroupGetResult): string {
   ].join('\n');
 }
 
-function renderMemory(memory: EngineResult['memory']): string {
+function renderMemory(memory: EngineResult['memory'], peakBytes: number | undefined): string {
   const describe = (sample: MemorySample | undefined): string => {
     if (sample === undefined) return 'not measured';
     if (sample.usage === null) return 'unknown (no /proc)';
@@ -191,9 +212,11 @@ function renderMemory(memory: EngineResult['memory']): string {
   if (end?.usage != null && end.users >= BIG) {
     target = ` — target ${formatTarget(atMost(end.usage.rssBytes / (1024 * 1024), RSS_100K_BYTES / (1024 * 1024), ' MiB'))}`;
   }
+  const idle = memory.idle?.usage;
   return (
-    `server RSS: ${describe(memory.afterCreate)} after the create phase; ${describe(end)} at the end` +
-    (end?.usage != null ? ` (peak ${formatBytes(end.usage.peakRssBytes)})` : '') +
+    `server RSS: ${idle == null ? 'not measured' : formatBytes(idle.rssBytes)} idle (right after start); ` +
+    `${describe(memory.afterCreate)} after the create phase; ${describe(end)} at the end` +
+    (peakBytes !== undefined ? ` (peak ${formatBytes(peakBytes)} through the run)` : '') +
     target
   );
 }
@@ -375,7 +398,7 @@ function renderEngine(engine: EngineResult, settings: BenchResult['settings']): 
   if (engine.listWalk !== undefined) out.push('', renderListWalk(engine.listWalk));
   if (engine.memberBatches !== undefined) out.push('', renderMemberBatches(engine.memberBatches, withDatabase));
   if (engine.groupGets !== undefined) out.push('', renderGroupGets(engine.groupGets));
-  out.push('', renderMemory(engine.memory));
+  out.push('', renderMemory(engine.memory, peakRssBytes(engine)));
   if (engine.serverStop !== undefined && !engine.serverStop.graceful) {
     out.push('', `server did not stop within 15 s of SIGTERM and was killed`);
   }
@@ -394,6 +417,106 @@ function renderEngine(engine: EngineResult, settings: BenchResult['settings']): 
   return out.join('\n');
 }
 
+
+function renderFloor(floor: FloorResult): string {
+  const rates = floor.phases.map((row) => `${row.phase} ${formatInt(row.opsPerSec)}/s (p50 ${formatMs(row.p50Ms)} ms)`).join(', ');
+  const idle = floor.memory.idle;
+  const peak = floor.memory.beforeStop;
+  const lines = [
+    `stack floor (bench/floor-server.ts: bare Fastify 5 + better-sqlite3, the same user JSON, a bearer check and one prepared ` +
+      `statement per request, same load): ${rates || 'nothing measured'}; RSS ${idle == null ? '–' : formatBytes(idle.rssBytes)} idle, ` +
+      `peak ${peak == null ? '–' : formatBytes(peak.peakRssBytes)}`,
+  ];
+  if (floor.failure !== undefined) lines.push(`FLOOR RUN FAILED: ${floor.failure}`);
+  for (const row of floor.phases) {
+    for (const sample of row.errorSamples) lines.push(`floor error (${row.phase}): ${sample}`);
+  }
+  lines.push(...floor.notes.map((note) => `floor note: ${note}`));
+  return lines.join('\n');
+}
+
+/** Every phase of each engine as ops/s and as a share of the floor's and the ceiling's ops/s, in one run. */
+function renderStack(result: BenchResult): string | undefined {
+  const engines = result.engines.filter((engine) => engine.stackRatios !== undefined && engine.stackRatios.length > 0);
+  if (engines.length === 0) return undefined;
+  const phases: { phase: string; concurrency: number; floorOpsPerSec?: number }[] = [];
+  for (const engine of engines) {
+    for (const row of engine.stackRatios!) {
+      const known = phases.find((entry) => entry.phase === row.phase);
+      if (known === undefined) phases.push({ phase: row.phase, concurrency: row.concurrency, floorOpsPerSec: row.floorOpsPerSec });
+    }
+  }
+  const header = ['phase', 'conc.', 'floor ops/s'];
+  for (const engine of engines) header.push(`${engine.label} ops/s`, `${engine.label} / floor`, `${engine.label} / ceiling`);
+  header.push('other CPU floor / ' + engines.map((engine) => engine.label).join(' / '), 'issue 7 (SQLite)');
+  const rows = phases.map((entry) => {
+    const cells = [entry.phase, String(entry.concurrency), entry.floorOpsPerSec === undefined ? '–' : formatInt(entry.floorOpsPerSec)];
+    let target = '';
+    for (const engine of engines) {
+      const row = engine.stackRatios!.find((candidate) => candidate.phase === entry.phase);
+      cells.push(row === undefined ? '–' : formatInt(row.opsPerSec), formatRatio(row?.vsFloor), formatRatio(row?.vsCeiling));
+      if (row?.target !== undefined) target = formatTarget(row.target);
+    }
+    const other = [
+      formatPercent(engines.map((engine) => engine.stackRatios!.find((row) => row.phase === entry.phase)?.floorOtherCpuPct).find((value) => value !== undefined) ?? NaN),
+      ...engines.map((engine) => formatPercent(engine.stackRatios!.find((row) => row.phase === entry.phase)?.otherCpuPct ?? NaN)),
+    ];
+    cells.push(other.join(' / '), target);
+    return cells;
+  });
+  const ceiling = result.ceiling === undefined ? '–' : formatInt(result.ceiling.opsPerSec);
+  return [
+    `### Roster against the stack floor and the ceiling`,
+    '',
+    `Same run, same load. "/ floor": Roster's ops/s ÷ the stack floor's in the same phase (what Roster keeps of its stack's ` +
+      `speed; issue 7 asks for ≥ 0.6× on SQLite's create, lookup, get and deactivate). "/ ceiling": ÷ the ceiling's ${ceiling} ops/s ` +
+      `(concurrent phases only). The floor runs the user phases only. "other CPU": what other processes took while the floor's ` +
+      `and Roster's phase ran (% of one core); where they differ much, the ratio is skewed by the machine, not the code.` +
+      (result.earlierRuns !== undefined && result.earlierRuns.length > 0 ? ` This table is the last of ${result.settings.runs} runs; the medians follow.` : ''),
+    '',
+    markdownTable(header, rows),
+  ].join('\n');
+}
+
+function formatLineValue(value: number, unit: TargetLine['unit']): string {
+  if (!Number.isFinite(value)) return '–';
+  if (unit === '×') return `${value.toFixed(2)}×`;
+  if (unit === 'MiB') return `${value.toFixed(1)} MiB`;
+  if (unit === 'ms') return `${formatMs(value)} ms`;
+  return formatInt(value);
+}
+
+function renderIssue7(result: BenchResult): string | undefined {
+  const lines = result.issue7;
+  if (lines === undefined || lines.length === 0) return undefined;
+  const runs = result.settings.runs;
+  const header = ['SQLite', ...(runs > 1 ? Array.from({ length: runs }, (_, i) => `run ${i + 1}`) : []), runs > 1 ? 'median' : 'measured', 'target'];
+  const rows = lines.map((entry) => [
+    entry.what,
+    ...(runs > 1 ? entry.perRun.map((value) => formatLineValue(value, entry.unit)) : []),
+    formatLineValue(entry.median, entry.unit),
+    entry.target !== undefined ? formatTarget(entry.target) : (entry.note ?? ''),
+  ]);
+  const judged = lines.filter((entry) => entry.target !== undefined);
+  const missed = judged.filter((entry) => !entry.target!.met);
+  const out = [
+    `### Issue 7 targets (SQLite${runs > 1 ? `, medians of ${runs} runs` : ', one run'})`,
+    '',
+    markdownTable(header, rows),
+    '',
+    `${judged.length - missed.length} of ${judged.length} judged targets met` +
+      (missed.length > 0 ? ` — missed: ${missed.map((entry) => `${entry.what} (${formatLineValue(entry.median, entry.unit)})`).join('; ')}` : ''),
+  ];
+  const judgedPg = result.comparison.filter((row) => row.withinTwo !== undefined);
+  if (judgedPg.length > 0) {
+    const pgMissed = judgedPg.filter((row) => row.withinTwo === false);
+    out.push(
+      `PostgreSQL every phase ≥ 0.5× SQLite (last run): ${judgedPg.length - pgMissed.length} of ${judgedPg.length} ${pgMissed.length === 0 ? '✓' : '✗'}`,
+    );
+  }
+  return out.join('\n');
+}
+
 export function renderReport(result: BenchResult): string {
   const { machine, settings } = result;
   const ran = { sqlite: result.engines.some((e) => e.engine === 'sqlite'), postgres: result.engines.some((e) => e.engine === 'postgres') };
@@ -405,7 +528,8 @@ export function renderReport(result: BenchResult): string {
       `Node ${machine.node} (${machine.platform}), ${machine.date}; load average ${machine.loadAverageAtStart.toFixed(2)} at start, ` +
       `${result.loadAverageAtEnd.toFixed(2)} at the end (above ~0.5 before the run, other processes were busy; see "other" CPU below)`,
     `settings: ${formatInt(settings.users)} users, concurrency ${settings.concurrency}, ${settings.phaseSeconds} s per timed phase, ` +
-      `member batches at ${settings.memberSizes.map(formatInt).join(' / ')} members, ${settings.groupGetsWithMembers} with-members group reads`,
+      `member batches at ${settings.memberSizes.map(formatInt).join(' / ')} members, ${settings.groupGetsWithMembers} with-members group reads` +
+      (settings.runs > 1 ? `; the SQLite part (ceiling, floor, Roster) ${settings.runs} times` : ''),
   ];
   if (result.postgresUnavailable !== undefined) {
     out.push('', `**PostgreSQL not measured: ${result.postgresUnavailable}.**`);
@@ -419,6 +543,11 @@ export function renderReport(result: BenchResult): string {
         `— the most this load generator can drive here`,
     );
   }
+  if (result.floor !== undefined) out.push('', renderFloor(result.floor));
+  const stack = renderStack(result);
+  if (stack !== undefined) out.push('', stack);
+  const issue7 = renderIssue7(result);
+  if (issue7 !== undefined) out.push('', issue7);
   if (ran.sqlite || ran.postgres) out.push('', renderComparison(result.comparison, ran, result.engines));
   const scaling = renderMemberScaling(result.engines);
   if (scaling !== undefined) out.push('', scaling);

@@ -19,11 +19,12 @@ import {
   runGetById,
   runListWalk,
   runLookups,
+  type ListWalkResult,
   type PhaseContext,
   type Population,
 } from './phases.ts';
 import { createBenchDatabase, describeUrl, dropBenchDatabase, type BenchDatabase } from './postgres.ts';
-import { renderReport, type BenchResult, type EngineResult } from './render.ts';
+import { renderReport, type BenchResult, type EngineResult, type FloorResult } from './render.ts';
 import { atLeast, roundForJson, type LatencySummary, type PhaseRow } from './report.ts';
 import { createScimTarget, roundRobin, type ScimTarget } from './scim-client.ts';
 import {
@@ -36,6 +37,7 @@ import {
   startProcess,
   type ServerProcess,
 } from './server-process.ts';
+import { issue7Lines, stackRatios, type SqliteRun } from './stack-ratios.ts';
 import { runTwoNodes } from './two-nodes.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -50,9 +52,13 @@ const TWO_NODE_FIRST_INDEX = 10_000_000;
 /** The issue's throughput targets (issue 2, "Performance"). */
 const TARGETS = { create: 2_000, lookup: 6_000, get: 9_000, deactivate: 3_500 } as const;
 
+/** The stack floor's one directory and fixed token (bench/floor-server.ts). */
+const FLOOR = { directory: 'floor', token: 'floor-bench-token' } as const;
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableResult = Mutable<BenchResult>;
 type MutableEngineResult = Mutable<EngineResult>;
+type MutableFloorResult = Mutable<FloorResult>;
 
 const running = new Set<ServerProcess>();
 /** What to delete or drop if the run is interrupted. */
@@ -157,6 +163,96 @@ async function measureCeiling(options: BenchOptions, latencies: Float64Array): P
     await server.stop();
     running.delete(server);
   }
+}
+
+/**
+ * The user phases Roster and the floor share, in Okta's order: create, lookup, get, list walk,
+ * deactivate. `targets` adds issue 2's bars (Roster only); `afterCreate` reads memory between phases.
+ */
+async function runUserPhases(
+  options: BenchOptions,
+  context: PhaseContext,
+  population: Population,
+  label: string,
+  phases: PhaseRow[],
+  afterCreate: () => void,
+  targets?: typeof TARGETS,
+): Promise<ListWalkResult> {
+  const judge = (row: PhaseRow, minimum: number): PhaseRow => (targets === undefined ? row : withTarget(row, minimum));
+  progress(`${label}: create ${options.users} users`);
+  phases.push(judge(await createUsers(context, 'create users', 0, options.users, population), TARGETS.create));
+  afterCreate();
+  if (population.ids.length === 0) throw new Error('no user was created; see the first errors');
+
+  progress(`${label}: lookups`);
+  const lookup = lookupOperation(context.target, population, 0x5eed0001, true);
+  phases.push(judge(await runLookups(context, 'lookup (userName eq)', lookup, options.maxLookups), TARGETS.lookup));
+  progress(`${label}: get by id`);
+  phases.push(judge(await runGetById(context, population), TARGETS.get));
+
+  progress(`${label}: list walk`);
+  const walk = await measureCpu(context.cpu, () => runListWalk(context, population.ids.length));
+  phases.push(oneClientRow('list walk pages (count=100)', { ...walk, requests: walk.pages }));
+
+  progress(`${label}: deactivate`);
+  phases.push(judge(await runDeactivate(context, population), TARGETS.deactivate));
+  return walk;
+}
+
+/**
+ * The stack floor: bench/floor-server.ts in its own process and data directory, driven through the
+ * same user phases with the same population size as Roster.
+ */
+async function measureFloor(options: BenchOptions, latencies: Float64Array): Promise<FloorResult> {
+  const started = performance.now();
+  const floor: MutableFloorResult = { phases: [], memory: {}, notes: [], durationSeconds: 0 };
+  const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-floor-'));
+  cleanups.set(dataDir, () => rm(dataDir, { recursive: true, force: true }));
+  let server: ServerProcess | undefined;
+  let pool: Pool | undefined;
+  try {
+    const port = await pickFreePort();
+    server = await startProcess({
+      name: 'floor server',
+      args: ['--import', 'tsx', 'bench/floor-server.ts'],
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        FLOOR_DATA_DIR: dataDir,
+        FLOOR_DIRECTORY: FLOOR.directory,
+        FLOOR_TOKEN: FLOOR.token,
+      },
+      port,
+      readyPath: '/readyz',
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+    running.add(server);
+    const pid = server.pid;
+    floor.memory.idle = readMemoryUsage(pid);
+    pool = createPool(server.origin, options.concurrency);
+    const target = createScimTarget(pool, `/scim/v2/${FLOOR.directory}`, FLOOR.token);
+    const context = phaseContext(options, target, latencies, cpuReader([pid]));
+    const population: Population = { indexes: [], ids: [] };
+    floor.listWalk = await runUserPhases(options, context, population, 'floor', floor.phases, () => {
+      floor.memory.afterCreate = readMemoryUsage(pid);
+    });
+  } catch (error) {
+    floor.failure = (error as Error).message;
+    if (server !== undefined) floor.notes.push(`floor server output (last lines):\n${server.outputTail().slice(-3_000)}`);
+  } finally {
+    await pool?.close();
+    if (server !== undefined) {
+      floor.memory.beforeStop = readMemoryUsage(server.pid);
+      await server.stop();
+      running.delete(server);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+    cleanups.delete(dataDir);
+    floor.durationSeconds = (performance.now() - started) / 1000;
+  }
+  return floor;
 }
 
 interface Directory {
@@ -369,36 +465,26 @@ async function benchmarkEngine(
     return engineResult;
   }
   const { server, env } = launched;
+  engineResult.memory.idle = { users: 0, usage: readMemoryUsage(server.pid) };
   const pool = createPool(server.origin, options.concurrency);
+  const population: Population = { indexes: [], ids: [] };
   try {
     const directory = await createDirectory(options, env);
     const target = createScimTarget(pool, directory.basePath, directory.token);
     const context = phaseContext(options, target, latencies, cpuReader([server.pid], database?.name));
-    const population: Population = { indexes: [], ids: [] };
     const phases = engineResult.phases;
 
-    progress(`${label}: create ${options.users} users`);
-    phases.push(withTarget(await createUsers(context, 'create users', 0, options.users, population), TARGETS.create));
-    engineResult.memory.afterCreate = { users: population.ids.length, usage: readMemoryUsage(server.pid) };
-    if (population.ids.length === 0) throw new Error('no user was created; see the first errors');
-
-    progress(`${label}: lookups`);
-    phases.push(
-      withTarget(
-        await runLookups(context, 'lookup (userName eq)', lookupOperation(target, population, 0x5eed0001, true), options.maxLookups),
-        TARGETS.lookup,
-      ),
+    engineResult.listWalk = await runUserPhases(
+      options,
+      context,
+      population,
+      label,
+      phases,
+      () => {
+        engineResult.memory.afterCreate = { users: population.ids.length, usage: readMemoryUsage(server.pid) };
+      },
+      TARGETS,
     );
-    progress(`${label}: get by id`);
-    phases.push(withTarget(await runGetById(context, population), TARGETS.get));
-
-    progress(`${label}: list walk`);
-    const walk = await measureCpu(context.cpu, () => runListWalk(context, population.ids.length));
-    engineResult.listWalk = walk;
-    phases.push(oneClientRow('list walk pages (count=100)', { ...walk, requests: walk.pages }));
-
-    progress(`${label}: deactivate`);
-    phases.push(withTarget(await runDeactivate(context, population), TARGETS.deactivate));
     progress(`${label}: create ${options.groups} groups`);
     phases.push(await runCreateGroups(context, options.groups));
 
@@ -413,6 +499,7 @@ async function benchmarkEngine(
     engineResult.notes.push(`server output (last lines):\n${server.outputTail().slice(-3_000)}`);
   } finally {
     await pool.close();
+    engineResult.memory.beforeStop = { users: population.ids.length, usage: readMemoryUsage(server.pid) };
     engineResult.serverStop = await stopRoster(server);
     await finishEngine(options, engineResult, dataDir, started);
   }
@@ -442,6 +529,7 @@ async function main(): Promise<number> {
     settings: {
       quick: options.quick,
       engines: options.engines,
+      runs: options.runs,
       users: options.users,
       phaseSeconds: options.phaseMs / 1000,
       concurrency: options.concurrency,
@@ -461,13 +549,32 @@ async function main(): Promise<number> {
   };
   let exitCode = 0;
   try {
-    progress('ceiling');
-    result.ceiling = await measureCeiling(options, latencies);
-    for (const engine of options.engines) {
-      if (engine === 'sqlite') {
-        await benchmarkEngine(options, engine, latencies, result);
-        continue;
+    // The SQLite part — ceiling, floor, Roster on SQLite — BENCH_RUNS times; the last run's results
+    // stay in result.ceiling, result.floor and result.engines, the earlier ones in result.earlierRuns.
+    const sqliteRuns: SqliteRun[] = [];
+    const runs = options.engines.includes('sqlite') ? options.runs : 1;
+    for (let run = 1; run <= runs; run += 1) {
+      const prefix = runs > 1 ? `run ${run} of ${runs}: ` : '';
+      progress(`${prefix}ceiling`);
+      result.ceiling = await measureCeiling(options, latencies);
+      progress(`${prefix}stack floor`);
+      result.floor = await measureFloor(options, latencies);
+      const current: Mutable<SqliteRun> = { ceiling: result.ceiling, floor: result.floor };
+      if (options.engines.includes('sqlite')) {
+        const sqlite = await benchmarkEngine(options, 'sqlite', latencies, result);
+        sqlite.stackRatios = stackRatios(sqlite, result.floor, result.ceiling);
+        current.sqlite = sqlite;
       }
+      sqliteRuns.push(current);
+      if (run < runs) {
+        // Only the last run stays in the engine list (the side-by-side table and its details).
+        result.engines.splice(result.engines.indexOf(current.sqlite!), 1);
+        (result.earlierRuns ??= []).push(current);
+      }
+    }
+    if (options.engines.includes('sqlite')) result.issue7 = issue7Lines(sqliteRuns);
+    for (const engine of options.engines) {
+      if (engine === 'sqlite') continue;
       progress(`PostgreSQL: create a database through ${describeUrl(options.pgAdminUrl)}`);
       let database: BenchDatabase;
       try {
@@ -484,7 +591,8 @@ async function main(): Promise<number> {
       }
       cleanups.set(database.name, () => dropBenchDatabase(options.pgAdminUrl, database.name));
       try {
-        await benchmarkEngine(options, engine, latencies, result, database);
+        const postgres = await benchmarkEngine(options, engine, latencies, result, database);
+        postgres.stackRatios = stackRatios(postgres, result.floor, result.ceiling);
       } finally {
         const problem = await dropBenchDatabase(options.pgAdminUrl, database.name);
         cleanups.delete(database.name);
@@ -499,12 +607,22 @@ async function main(): Promise<number> {
   result.loadAverageAtEnd = loadavg()[0] ?? NaN;
   result.durationSeconds = (performance.now() - started) / 1000;
   const twoNodeErrors = result.twoNodes?.comparisons.reduce((sum, c) => sum + c.one.errors + c.two.errors, 0) ?? 0;
+  const floorErrors = [result.floor, ...(result.earlierRuns ?? []).map((run) => run.floor)].reduce(
+    (sum, floor) => sum + (floor?.phases.reduce((inner, row) => inner + row.errors, 0) ?? 0) + (floor?.failure === undefined ? 0 : 1),
+    0,
+  );
   const errors =
-    result.engines.reduce(
+    floorErrors +
+    [...result.engines, ...(result.earlierRuns ?? []).flatMap((run) => (run.sqlite === undefined ? [] : [run.sqlite]))].reduce(
       (sum, engine) => sum + engine.phases.reduce((inner, row) => inner + row.errors, 0) + (engine.memberBatches?.errors ?? 0),
       0,
     ) + twoNodeErrors;
-  if (errors > 0 || result.engines.some((engine) => engine.failure !== undefined) || result.twoNodeFailure !== undefined) {
+  if (
+    errors > 0 ||
+    result.engines.some((engine) => engine.failure !== undefined) ||
+    (result.earlierRuns ?? []).some((run) => run.sqlite?.failure !== undefined) ||
+    result.twoNodeFailure !== undefined
+  ) {
     exitCode = 1;
   }
 
