@@ -8,6 +8,7 @@ import { groupResourceType, userResourceType, type ResourceTypeDef } from '../sc
 import { CUSTOM, customUserType, openFixtureDatabase, type FixtureDatabase } from './compile-filter.fixtures.ts';
 import { compileFilter, compileSortKey, type SqlJsonHooks } from './compile-filter.ts';
 import { createListQueries } from './kysely/list-queries.ts';
+import { createStatementCache } from './kysely/prepared.ts';
 import { createSqliteJsonHooks } from './sqlite/sqlite-json-hooks.ts';
 
 /**
@@ -111,7 +112,7 @@ describeEachEngine('compileSortKey', (engine) => {
   });
 
   async function sorted(type: ResourceTypeDef, sortBy: string, descending = false): Promise<string[]> {
-    const queries = createListQueries(fixture.db, fixture.hooks);
+    const queries = createListQueries(fixture.db, fixture.hooks, createStatementCache());
     const options = { directoryId: 'd1', type, sortBy: parseAttrPath(sortBy), descending, offset: 0, limit: 100 };
     const rows = await queries.list(type.name === 'Group' ? 'groups' : 'users', options);
     return rows.map((r) => r.id);

@@ -23,7 +23,7 @@ export interface QueryOptions {
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const ctx = { db, run: options.statements, lockRows: options.lockRows ?? false };
-  const lists = createListQueries(db, engine);
+  const lists = createListQueries(db, engine, options.statements);
   return {
     directories: createDirectoryQueries(ctx),
     tokens: createTokenQueries(ctx),

@@ -3,11 +3,21 @@ import type { GroupQueries, GroupRef } from '../store.ts';
 import { chunks } from './chunks.ts';
 import type { ListQueries } from './list-queries.ts';
 import { fromGroup, toGroup } from './map-rows.ts';
-import type { QueryContext } from './prepared.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 import { createResourceQueries } from './resource-queries.ts';
 
+/** The groups of n members, oldest group first. */
+const ofMembers = (n: number) => (db: Executor, a: { directoryId: string }) =>
+  db
+    .selectFrom('group_members as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.member_id', 'g.id', 'g.display_name'])
+    .where('m.directory_id', '=', a.directoryId)
+    .where('m.member_id', 'in', listOf<string>(a, n))
+    .orderBy('g.seq');
+
 export function createGroupQueries(ctx: QueryContext, lists: ListQueries): GroupQueries {
-  const { db } = ctx;
+  const { db, run } = ctx;
   const base = createResourceQueries(ctx, lists, { table: 'groups', toRecord: toGroup, fromRecord: fromGroup });
   return {
     ...base,
@@ -27,14 +37,7 @@ export function createGroupQueries(ctx: QueryContext, lists: ListQueries): Group
     async ofMembers(directoryId, memberIds) {
       const out = new Map<string, GroupRef[]>();
       for (const part of chunks(memberIds)) {
-        const rows = await db
-          .selectFrom('group_members as m')
-          .innerJoin('groups as g', 'g.id', 'm.group_id')
-          .select(['m.member_id', 'g.id', 'g.display_name'])
-          .where('m.directory_id', '=', directoryId)
-          .where('m.member_id', 'in', part)
-          .orderBy('g.seq')
-          .execute();
+        const { rows } = await run(db, `groups.ofMembers.${part.length}`, ofMembers(part.length), { directoryId, ...listArgs(part) });
         for (const r of rows) {
           const list = out.get(r.member_id) ?? [];
           list.push({ id: r.id, displayName: r.display_name });

@@ -2,7 +2,8 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import { compileFilter, compileSortKey, type SqlJsonHooks } from '../compile-filter.ts';
 import type { GroupRow, UserRow } from '../database.ts';
 import type { CountOptions, ListOptions, ListPosition } from '../store.ts';
-import type { Executor } from './prepared.ts';
+import type { FilterNode } from '../../scim/filter/filter-ast.ts';
+import type { Executor, StatementCache } from './prepared.ts';
 
 /** What an engine contributes to list queries: its JSON operators. */
 export type EngineSql = SqlJsonHooks;
@@ -25,18 +26,52 @@ function afterPosition(key: Expression<unknown>, after: ListPosition, descending
   return sql<SqlBool>`(${key} < ${k} or (${key} = ${k} and ${seq} < ${after.seq}))`;
 }
 
+/** Indexed columns an equality lookup may use directly, and whether the value is lowercased first. */
+const EQUALITY_COLUMNS: Readonly<Record<Table, Readonly<Record<string, { column: 'id' | 'external_id' | 'user_name_lower' | 'display_name_lower'; fold: boolean }>>>> = {
+  users: { id: { column: 'id', fold: false }, externalid: { column: 'external_id', fold: false }, username: { column: 'user_name_lower', fold: true } },
+  groups: { id: { column: 'id', fold: false }, externalid: { column: 'external_id', fold: false }, displayname: { column: 'display_name_lower', fold: true } },
+};
+
+/**
+ * `userName eq "…"`, `externalId eq "…"`, `displayName eq "…"`, `id eq "…"`: the lookups Okta and Entra
+ * send before every create (RFC 7643: userName and displayName are caseExact false, id and externalId
+ * caseExact true). They run as statements compiled once instead of through the filter compiler, whose
+ * building and compiling cost more than the query itself; other filters take the general path.
+ */
+function indexedEquality(table: Table, schemaId: string, filter: FilterNode | undefined) {
+  if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || filter.path.subAttr !== undefined) return undefined;
+  if (filter.path.schema !== undefined && filter.path.schema.toLowerCase() !== schemaId.toLowerCase()) return undefined;
+  const spec = EQUALITY_COLUMNS[table][filter.path.attr.toLowerCase()];
+  return spec && { column: spec.column, value: spec.fold ? filter.value.toLowerCase() : filter.value };
+}
+
+const byColumn = (table: Table, column: string) => (db: Executor, a: { directoryId: string; value: string; limit: number; offset: number }) =>
+  db
+    .selectFrom(table as 'users')
+    .selectAll()
+    .where('directory_id', '=', a.directoryId)
+    .where(column as 'id', '=', a.value)
+    .orderBy('seq', 'asc')
+    .limit(a.limit)
+    .offset(a.offset);
+
 /**
  * Filtered, sorted, paged lists of users and groups. The filter is compiled to SQL (never applied to
  * rows in memory); the order is always made total with `seq`, so pages are stable across requests
  * (Okta walks an import with startIndex += 100 and needs no duplicates and no gaps).
  */
-export function createListQueries(db: Executor, hooks: EngineSql) {
+export function createListQueries(db: Executor, hooks: EngineSql, run: StatementCache) {
   function where(options: CountOptions, table: Table): Expression<SqlBool> | undefined {
     return options.filter ? compileFilter(options.filter, { type: options.type, table, hooks }) : undefined;
   }
 
   return {
-    list(table: Table, options: ListOptions): Promise<ListedRow[]> {
+    async list(table: Table, options: ListOptions): Promise<ListedRow[]> {
+      const equality = !options.sortBy && !options.after ? indexedEquality(table, options.type.schema.id, options.filter) : undefined;
+      if (equality) {
+        const args = { directoryId: options.directoryId, value: equality.value, limit: options.limit, offset: options.offset };
+        return (await run(db, `${table}.listBy.${equality.column}`, byColumn(table, equality.column), args)).rows as ListedRow[];
+      }
       let q = db.selectFrom(table as 'users').selectAll().where('directory_id', '=', options.directoryId);
       const condition = where(options, table);
       if (condition) q = q.where(condition);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { MemberQueries } from '../store.ts';
+import type { MemberQueries, MemberType, NewMember } from '../store.ts';
 import { chunks } from './chunks.ts';
-import type { Executor, QueryContext } from './prepared.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
 /**
  * A page of members in insertion order. A member the IdP sent without `display` shows its current
@@ -29,12 +29,18 @@ export function createMemberQueries({ db, run }: QueryContext): MemberQueries {
     async add(directoryId, groupId, members) {
       const added: string[] = [];
       for (const part of chunks(members)) {
-        const rows = await db
-          .insertInto('group_members')
-          .values(part.map((m) => ({ group_id: groupId, member_id: m.memberId, directory_id: directoryId, member_type: m.memberType, display: m.display })))
-          .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
-          .returning('member_id')
-          .execute();
+        const build = (d: Executor, a: { groupId: string; directoryId: string }) =>
+          d
+            .insertInto('group_members')
+            .values(listOf<NewMember>(a, part.length).map((_, i) => {
+              const m = a as unknown as Record<string, string>;
+              return { group_id: a.groupId, member_id: m[`id${i}`]!, directory_id: a.directoryId, member_type: m[`type${i}`] as MemberType, display: m[`display${i}`]! };
+            }))
+            .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
+            .returning('member_id');
+        const args: Record<string, unknown> = { groupId, directoryId };
+        part.forEach((m, i) => Object.assign(args, { [`id${i}`]: m.memberId, [`type${i}`]: m.memberType, [`display${i}`]: m.display }));
+        const { rows } = await run(db, `members.add.${part.length}`, build, args as { groupId: string; directoryId: string });
         for (const r of rows) added.push(r.member_id);
       }
       return added;
@@ -42,7 +48,8 @@ export function createMemberQueries({ db, run }: QueryContext): MemberQueries {
     async remove(groupId, memberIds) {
       const removed: string[] = [];
       for (const part of chunks(memberIds)) {
-        const rows = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('member_id', 'in', part).returning('member_id').execute();
+        const build = (d: Executor, a: { groupId: string }) => d.deleteFrom('group_members').where('group_id', '=', a.groupId).where('member_id', 'in', listOf<string>(a, part.length)).returning('member_id');
+        const { rows } = await run(db, `members.remove.${part.length}`, build, { groupId, ...listArgs(part) });
         for (const r of rows) removed.push(r.member_id);
       }
       return removed;

@@ -52,3 +52,18 @@ export interface QueryContext {
    */
   readonly lockRows: boolean;
 }
+
+/**
+ * A list of values as named arguments (`{ v0: …, v1: … }`), so a query with an IN list of n values
+ * is compiled once per n: member deltas and pages name the same number of ids again and again.
+ */
+export function listArgs(values: readonly unknown[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (let i = 0; i < values.length; i++) args[`v${i}`] = values[i];
+  return args;
+}
+
+/** The stand-ins of `listArgs` inside a builder. */
+export function listOf<T>(args: object, n: number): T[] {
+  return Array.from({ length: n }, (_, i) => (args as Record<string, T>)[`v${i}`]!);
+}

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { GroupRow, UserRow } from '../database.ts';
 import type { CountOptions, ListOptions, Listed } from '../store.ts';
 import { chunks } from './chunks.ts';
-import type { Executor, QueryContext } from './prepared.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 import type { ListQueries } from './list-queries.ts';
 
 type Table = 'users' | 'groups';
@@ -71,7 +71,8 @@ export function createResourceQueries<T extends Table, R, N>(ctx: QueryContext, 
         // By id alone, then the directory checked here: given `directory_id = ? and id in (…)`,
         // SQLite's planner chose the (directory_id, seq) index and scanned the whole directory
         // (38 ms for 100 ids among 100,000 users) instead of 100 unique-index probes.
-        const rows = await db.selectFrom(t).select(['id', 'directory_id']).where('id', 'in', part).execute();
+        const build = (d: Executor, a: object) => d.selectFrom(t).select(['id', 'directory_id']).where('id', 'in', listOf<string>(a, part.length));
+        const { rows } = await run(db, `${table}.existingIds.${part.length}`, build, listArgs(part));
         for (const r of rows) if (r.directory_id === directoryId) found.add(r.id);
       }
       return found;
