@@ -3,7 +3,7 @@ import { etagMatches } from '../../scim/etag.ts';
 import { parsePatchRequest } from '../../scim/patch/parse-patch-request.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { renderResource } from '../../scim/render-resource.ts';
-import type { PatchOperation } from '../../scim/patch/parse-patch-request.ts';
+import { findPatchPassword } from '../../scim/patch/find-patch-password.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import { scimErrors } from '../../scim/scim-error.ts';
 import { validateResource } from '../../scim/validate-resource.ts';
@@ -11,23 +11,6 @@ import type { NewUserRow, Queries, StoredUser } from '../../store/store.ts';
 import { ConcurrentUpdate, withRetry, type ProvisioningContext, type ProvisioningDeps, type WriteConditions } from './provisioning-context.ts';
 import { hashPassword } from './password-hash.ts';
 import { mapUniqueViolation } from './unique-violation.ts';
-
-/**
- * The password a PATCH sets, found before the transaction so the slow hash is not computed while
- * the write lock is held. The PATCH engine still applies (and type-checks) the operation itself.
- */
-function passwordInPatch(operations: readonly PatchOperation[]): string | undefined {
-  let found: string | undefined;
-  for (const op of operations) {
-    if (op.op === 'remove') continue;
-    const value = op.value as Record<string, unknown> | undefined;
-    if (op.pathText?.toLowerCase() === 'password' && typeof op.value === 'string') found = op.value;
-    else if (op.path === undefined && value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) if (k.toLowerCase() === 'password' && typeof v === 'string') found = v;
-    }
-  }
-  return found;
-}
 
 export interface UserReadOptions {
   /** Whether to compute the read-only `groups` attribute (skipped when the projection drops it). */
@@ -188,7 +171,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
       if (deps.maxPatchOperations !== undefined && operations.length > deps.maxPatchOperations) {
         throw scimErrors.tooMany(`a PATCH may carry at most ${deps.maxPatchOperations} operations`);
       }
-      const hash = await passwordHash(ctx, passwordInPatch(operations));
+      const hash = await passwordHash(ctx, findPatchPassword(ctx.userType ?? userResourceType, operations));
       let userName: unknown;
       const row = await taken(() => userName, () =>
         withRetry(() =>
