@@ -7,7 +7,7 @@ import { createUserProvisioning } from './provisioning/create-user-provisioning.
 
 /** Every domain service over one store. */
 export function createServices(config: RosterConfig, store: Store) {
-  const deps = { store, maxPatchOperations: config.limits.patchMaxOperations };
+  const deps = { store, maxPatchOperations: config.limits.patchMaxOperations, maxMultiValuedValues: config.limits.maxMultiValuedValues };
   return {
     store,
     directories: createDirectoryService(store),

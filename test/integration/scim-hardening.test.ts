@@ -3,6 +3,8 @@ import { describeEachEngine } from '../helpers/engines.ts';
 import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { patchOp, startRoster, userBody, USER_SCHEMA, type RosterUnderTest } from '../helpers/start-roster.ts';
 
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 /**
  * Issue 8 (hardening), the protocol layer: passwords through every form, the multi-valued cap,
  * the filter cost bound, NUL and string lengths, and the conformance gaps real clients hit. Every
@@ -84,5 +86,64 @@ describeEachEngine('SCIM hardening (issue 8)', (engine) => {
       expect(await verify('bulk@example.com', 'N3w-password')).toBe(true);
       expect(await verify('bulk@example.com', 'Old-password1')).toBe(false);
     });
+  });
+
+  describe('multi-valued attributes are capped (ROSTER_MAX_MULTI_VALUED_VALUES, default 1000)', () => {
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `user${i}@example.com`, type: 'work' }));
+
+    it('16,000 emails in one add are refused quickly, naming the attribute, and nothing is written', async () => {
+      const scim = await roster.directory();
+      const user = await scim.post('/Users', userBody('many@example.com'));
+      const started = performance.now();
+      const res = await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'add', path: 'emails', value: emails(16_000) }));
+      const elapsed = performance.now() - started;
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail).toContain('"emails" may hold at most 1000 values');
+      // The pairwise duplicate check took 9.7 s here; the cap answers before any value is compared.
+      expect(elapsed).toBeLessThan(3000);
+      const after = await scim.get(`/Users/${user.body.id}`);
+      expect(after.body.emails).toBeUndefined();
+      expect(after.body.meta.version).toBe(user.body.meta.version);
+    });
+
+    it('a POST with 1,001 emails is refused; 1,000 are stored', async () => {
+      const scim = await roster.directory();
+      expectScimError(await scim.post('/Users', userBody('over@example.com', { emails: emails(1001) })), 400, 'invalidValue');
+      const ok = await scim.post('/Users', userBody('fits@example.com', { emails: emails(1000) }));
+      expect(ok.status).toBe(201);
+      expect(ok.body.emails).toHaveLength(1000);
+    });
+  });
+
+  describe('replace with a value filter that matches nothing', () => {
+    const op = { op: 'replace', path: 'emails[type eq "work"].value', value: 'work@example.com' };
+
+    it('is 400 noTarget for a generic or Okta directory (RFC 7644 §3.5.2.3)', async () => {
+      for (const idp of ['generic', 'okta']) {
+        const scim = await roster.directory({ idp });
+        const user = await scim.post('/Users', userBody(`nomatch-${idp}@example.com`));
+        expectScimError(await scim.patch(`/Users/${user.body.id}`, patchOp(op)), 400, 'noTarget');
+      }
+    });
+
+    it("creates the element for Entra (quirk entra-replace-filter-adds), which expects it", async () => {
+      const scim = await roster.directory({ idp: 'entra' });
+      const user = await scim.post('/Users', userBody('entra-nomatch@example.com'));
+      const res = await scim.patch(`/Users/${user.body.id}`, patchOp({ ...op, op: 'Replace' }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-roster-rewrites')).toContain('entra-replace-filter-adds');
+      expect(res.body.emails).toEqual([{ type: 'work', value: 'work@example.com' }]);
+    });
+  });
+
+  it("Entra's manager as a plain string on the enterprise URN path is accepted on a generic directory", async () => {
+    const scim = await roster.directory();
+    const user = await scim.post('/Users', userBody('managed@example.com'));
+    const res = await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'boss-id-1' }));
+    expect(res.status, res.text).toBe(200);
+    expect(res.body[ENTERPRISE]).toEqual({ manager: { value: 'boss-id-1' } });
+    const put = await scim.put(`/Users/${user.body.id}`, userBody('managed@example.com', { [ENTERPRISE]: { manager: 'boss-id-2' } }));
+    expect(put.status, put.text).toBe(200);
+    expect(put.body[ENTERPRISE]).toEqual({ manager: { value: 'boss-id-2' } });
   });
 });

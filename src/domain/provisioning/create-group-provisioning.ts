@@ -149,7 +149,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
 
   return {
     async create(ctx: ProvisioningContext, body: unknown) {
-      const { resource, members = [] } = validateResource(ctx.groupType ?? groupResourceType, body);
+      const { resource, members = [] } = validateResource(ctx.groupType ?? groupResourceType, body, deps);
       const at = now().toISOString();
       const id = randomUUID();
       const row = await taken(
@@ -175,7 +175,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
     },
 
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions) {
-      const { resource, members } = validateResource(ctx.groupType ?? groupResourceType, body);
+      const { resource, members } = validateResource(ctx.groupType ?? groupResourceType, body, deps);
       const row = await taken(
         () => resource.displayName,
         () =>
@@ -206,7 +206,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
             store.write(async (q) => {
               const current = await mustGet(ctx, q, id, true);
               checkIfMatch(current, conditions);
-              const result = applyPatch(ctx.groupType ?? groupResourceType, JSON.parse(current.resource), operations);
+              const result = applyPatch(ctx.groupType ?? groupResourceType, JSON.parse(current.resource), operations, deps);
               if (!result.changed) return current;
               name = result.resource.displayName;
               if (typeof name !== 'string' || name === '') throw scimErrors.invalidValue('"displayName" is required and cannot be removed');

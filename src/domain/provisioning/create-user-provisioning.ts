@@ -117,7 +117,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
 
   return {
     async create(ctx: ProvisioningContext, body: unknown, options: UserReadOptions) {
-      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body);
+      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body, deps);
       const hash = await passwordHash(ctx, password);
       const at = now().toISOString();
       const row: NewUserRow = {
@@ -149,7 +149,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     },
 
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions, options: UserReadOptions) {
-      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body);
+      const { resource, password } = validateResource(ctx.userType ?? userResourceType, body, deps);
       const hash = await passwordHash(ctx, password);
       const row = await taken(resource.userName, () =>
         withRetry(() =>
@@ -178,7 +178,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
         store.write(async (q) => {
           const current = await mustGet(ctx, q, id, true);
           checkIfMatch(current, conditions);
-          const result = applyPatch(ctx.userType ?? userResourceType, JSON.parse(current.resource), operations);
+          const result = applyPatch(ctx.userType ?? userResourceType, JSON.parse(current.resource), operations, deps);
           // The password is write-only: never stored in the resource; kept as a hash if the directory says so.
           const setsPassword = typeof result.resource.password === 'string';
           delete result.resource.password;

@@ -26,6 +26,8 @@ export interface ProvisioningDeps {
   readonly store: Store;
   readonly now?: () => Date;
   readonly maxPatchOperations?: number;
+  /** Values one multi-valued attribute may hold (passed to validateResource and applyPatch). */
+  readonly maxMultiValuedValues?: number;
 }
 
 /**
