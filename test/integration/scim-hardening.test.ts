@@ -146,4 +146,63 @@ describeEachEngine('SCIM hardening (issue 8)', (engine) => {
     expect(put.status, put.text).toBe(200);
     expect(put.body[ENTERPRISE]).toEqual({ manager: { value: 'boss-id-2' } });
   });
+
+  describe('NUL and string lengths: one answer on both engines', () => {
+    const long = 'u'.repeat(4000) + '@example.com';
+
+    it('a 4,000-character userName is 400 invalidValue naming it (POST, PUT, PATCH), nothing written', async () => {
+      const scim = await roster.directory();
+      const post = await scim.post('/Users', userBody(long));
+      expectScimError(post, 400, 'invalidValue');
+      expect(post.body.detail).toContain('"userName"');
+      const user = await scim.post('/Users', userBody('short@example.com'));
+      expectScimError(await scim.put(`/Users/${user.body.id}`, userBody(long)), 400, 'invalidValue');
+      expectScimError(await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', path: 'userName', value: long })), 400, 'invalidValue');
+      expectScimError(await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: long }), 400, 'invalidValue');
+      expect((await scim.get('/Users?count=0')).body.totalResults).toBe(1);
+      expect((await scim.get(`/Users/${user.body.id}`)).body.userName).toBe('short@example.com');
+      // 1,024 bytes fit.
+      expect((await scim.post('/Users', userBody('x'.repeat(1012) + '@example.com'))).status).toBe(201);
+    });
+
+    it('a NUL in userName, displayName, a member or a PATCH value is 400 invalidValue', async () => {
+      const scim = await roster.directory();
+      expectScimError(await scim.post('/Users', userBody('nul\u0000@example.com')), 400, 'invalidValue');
+      expectScimError(await scim.post('/Users', userBody('nul@example.com', { displayName: 'Ada\u0000' })), 400, 'invalidValue');
+      expectScimError(await scim.post('/Users', userBody('nul@example.com', { emails: [{ value: 'a\u0000@example.com' }] })), 400, 'invalidValue');
+      expectScimError(await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'G\u0000' }), 400, 'invalidValue');
+      const user = await scim.post('/Users', userBody('nul@example.com'));
+      expectScimError(await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'x\u0000y' })), 400, 'invalidValue');
+      expectScimError(await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', value: { [`${ENTERPRISE}:department`]: '\u0000' } })), 400, 'invalidValue');
+      const group = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'G' });
+      expectScimError(await scim.patch(`/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: 'm\u0000' }] })), 400, 'invalidValue');
+      expectScimError(await scim.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path: 'members', value: [{ value: 'm\u0000' }] })), 400, 'invalidValue');
+      expect((await scim.get(`/Users/${user.body.id}`)).body.meta.version).toBe(user.body.meta.version);
+    });
+
+    it('a NUL in a filter value is 400 invalidFilter, through GET, .search and SCIM 1.1', async () => {
+      const scim = await roster.directory();
+      expectScimError(await scim.get(`/Users?filter=${encodeURIComponent('userName eq "a\u0000b"')}`), 400, 'invalidFilter');
+      expectScimError(await scim.get(`/Users?filter=${encodeURIComponent('userName eq "a\\u0000b"')}`), 400, 'invalidFilter');
+      expectScimError(await scim.get(`/Groups?filter=${encodeURIComponent('displayName eq "a\u0000"')}`), 400, 'invalidFilter');
+      expectScimError(await scim.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "a\u0000b"' }), 400, 'invalidFilter');
+      const v1 = await fetch(`${scim.baseUrl.replace('/scim/v2/', '/scim/v1/')}/Users?filter=${encodeURIComponent('userName eq "a\u0000b"')}`, { headers: { authorization: `Bearer ${scim.token}` } });
+      expect(v1.status).toBe(400);
+    });
+  });
+
+  describe('filter cost bound (ROSTER_FILTER_MAX_MULTI_VALUED_TERMS, default 10)', () => {
+    it('a 2,000-character filter of co terms over emails is 400 invalidFilter, on v2 and v1', async () => {
+      const scim = await roster.directory();
+      const terms: string[] = [];
+      while ([...terms, `emails co "x${terms.length}"`].join(' or ').length <= 2000) terms.push(`emails co "x${terms.length}"`);
+      const filter = terms.join(' or ');
+      const res = await scim.get(`/Users?filter=${encodeURIComponent(filter)}`);
+      expectScimError(res, 400, 'invalidFilter');
+      expect(res.body.detail).toMatch(/multi-valued/);
+      const v1 = await fetch(`${scim.baseUrl.replace('/scim/v2/', '/scim/v1/')}/Users?filter=${encodeURIComponent(filter)}`, { headers: { authorization: `Bearer ${scim.token}` } });
+      expect(v1.status).toBe(400);
+      expect((await scim.get(`/Users?filter=${encodeURIComponent(terms.slice(0, 10).join(' or '))}`)).status).toBe(200);
+    });
+  });
 });

@@ -10,7 +10,7 @@ import { scimErrors } from '../../scim/scim-error.ts';
 /** Turns validated list parameters into the domain's list request: filter parsed, sortBy resolved. */
 export function toListRequest(config: RosterConfig, type: ResourceTypeDef, params: ListParams): ListRequest {
   const filter = params.filter?.trim()
-    ? parseScimFilter(params.filter, { maxLength: config.limits.filterMaxLength, maxDepth: config.limits.filterMaxDepth })
+    ? parseScimFilter(params.filter, { maxLength: config.limits.filterMaxLength, maxDepth: config.limits.filterMaxDepth, maxMultiValuedTerms: config.limits.filterMaxMultiValuedTerms, resourceType: type })
     : undefined;
   let sortBy;
   if (params.sortBy?.trim()) {
