@@ -205,4 +205,100 @@ describeEachEngine('SCIM hardening (issue 8)', (engine) => {
       expect((await scim.get(`/Users?filter=${encodeURIComponent(terms.slice(0, 10).join(' or '))}`)).status).toBe(200);
     });
   });
+
+  describe('conformance gaps', () => {
+    const TYPES = new Set(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'binary', 'reference', 'complex']);
+    const MUTABILITY = new Set(['readOnly', 'readWrite', 'immutable', 'writeOnly']);
+    const RETURNED = new Set(['always', 'never', 'default', 'request']);
+    const UNIQUENESS = new Set(['none', 'server', 'global']);
+
+    /** RFC 7643 §7: every characteristic of an attribute, and referenceTypes on every reference. */
+    function checkAttribute(a: Record<string, any>, where: string, problems: string[]): void {
+      const at = `${where}.${a.name}`;
+      if (typeof a.name !== 'string' || a.name === '') problems.push(`${at}: name`);
+      if (!TYPES.has(a.type)) problems.push(`${at}: type ${a.type}`);
+      for (const key of ['multiValued', 'required', 'caseExact']) if (typeof a[key] !== 'boolean') problems.push(`${at}: ${key}`);
+      if (typeof a.description !== 'string') problems.push(`${at}: description`);
+      if (!MUTABILITY.has(a.mutability)) problems.push(`${at}: mutability`);
+      if (!RETURNED.has(a.returned)) problems.push(`${at}: returned`);
+      if (!UNIQUENESS.has(a.uniqueness)) problems.push(`${at}: uniqueness`);
+      if (a.type === 'reference' && (!Array.isArray(a.referenceTypes) || a.referenceTypes.length === 0 || !a.referenceTypes.every((t: unknown) => typeof t === 'string'))) {
+        problems.push(`${at}: reference without referenceTypes`);
+      }
+      if (a.type === 'complex') {
+        if (!Array.isArray(a.subAttributes) || a.subAttributes.length === 0) problems.push(`${at}: complex without subAttributes`);
+        for (const sub of a.subAttributes ?? []) {
+          if (sub.type === 'complex') problems.push(`${at}.${sub.name}: complex sub-attribute`);
+          checkAttribute(sub, at, problems);
+        }
+      } else if (a.subAttributes !== undefined) {
+        problems.push(`${at}: subAttributes on a ${a.type}`);
+      }
+    }
+
+    it('every /Schemas document has the RFC 7643 §7 shape, with referenceTypes on every reference (custom ones too)', async () => {
+      const scim = await roster.directory();
+      expect((await api('POST', `/directories/${scim.directoryId}/attributes`, { name: 'homepage', type: 'reference' })).status).toBe(201);
+      const list = await scim.get('/Schemas');
+      expect(list.status).toBe(200);
+      expect(list.body.Resources.length).toBeGreaterThanOrEqual(4);
+      const problems: string[] = [];
+      for (const schema of list.body.Resources) {
+        expect(schema.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:Schema']);
+        for (const key of ['id', 'name', 'description']) if (typeof schema[key] !== 'string') problems.push(`${schema.id}: ${key}`);
+        if (!Array.isArray(schema.attributes)) problems.push(`${schema.id}: attributes`);
+        for (const a of schema.attributes ?? []) checkAttribute(a, schema.id, problems);
+        const one = await scim.get(`/Schemas/${schema.id}`);
+        expect(one.body).toEqual(schema);
+      }
+      expect(problems).toEqual([]);
+      const photos = list.body.Resources.find((s: { id: string }) => s.id === USER_SCHEMA).attributes.find((a: { name: string }) => a.name === 'photos');
+      expect(photos.subAttributes.find((a: { name: string }) => a.name === 'value').referenceTypes).toEqual(['external']);
+    });
+
+    it('a PATCH on the enterprise extension path ignores a "schemas" key in its value', async () => {
+      const scim = await roster.directory();
+      const user = await scim.post('/Users', userBody('ext@example.com'));
+      for (const op of ['add', 'replace']) {
+        const res = await scim.patch(`/Users/${user.body.id}`, patchOp({ op, path: ENTERPRISE, value: { schemas: [ENTERPRISE], department: `Tours ${op}` } }));
+        expect(res.status, res.text).toBe(200);
+        expect(res.body[ENTERPRISE]).toEqual({ department: `Tours ${op}` });
+        expect(res.body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
+      }
+    });
+
+    it('empty multi-valued attributes are never rendered (RFC 7643 §2.5)', async () => {
+      const scim = await roster.directory();
+      const created = await scim.post('/Users', userBody('empty@example.com', { emails: [], roles: [], [ENTERPRISE]: { department: 'D' } }));
+      expect(created.status).toBe(201);
+      expect(created.body).not.toHaveProperty('emails');
+      expect(created.body).not.toHaveProperty('roles');
+      const put = await scim.put(`/Users/${created.body.id}`, userBody('empty@example.com', { emails: [], phoneNumbers: [] }));
+      expect(put.body).not.toHaveProperty('emails');
+      expect(put.body).not.toHaveProperty('phoneNumbers');
+      await scim.patch(`/Users/${created.body.id}`, patchOp({ op: 'add', path: 'emails', value: [{ value: 'a@example.com' }] }));
+      const removed = await scim.patch(`/Users/${created.body.id}`, patchOp({ op: 'remove', path: 'emails[value eq "a@example.com"]' }));
+      expect(removed.body).not.toHaveProperty('emails');
+      const listed = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "empty@example.com"')}`);
+      expect(listed.body.Resources[0]).not.toHaveProperty('emails');
+    });
+
+    it('a member element with a key like "constructor" is refused, never found on a prototype', async () => {
+      const scim = await roster.directory();
+      const user = await scim.post('/Users', userBody('proto@example.com'));
+      const group = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Proto' });
+      for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+        const member = JSON.parse(`{"value":"${user.body.id}","${key}":"x"}`);
+        // The JSON body parser already refuses `__proto__` as invalidSyntax; the others reach the PATCH engine.
+        const scimType = key === '__proto__' ? 'invalidSyntax' : 'invalidValue';
+        const res = await scim.patch(`/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [member] }));
+        expectScimError(res, 400, scimType);
+        if (key !== '__proto__') expect(res.body.detail).toContain(key);
+        const onlyKey = JSON.parse(`{"${key}":"${user.body.id}"}`);
+        expectScimError(await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `P-${key}`, members: [onlyKey] }), 400, scimType);
+      }
+      const after = await scim.get(`/Groups/${group.body.id}`);
+      expect(after.body.members ?? []).toEqual([]);
+    });
+  });
 });
