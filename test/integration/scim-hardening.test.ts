@@ -301,4 +301,33 @@ describeEachEngine('SCIM hardening (issue 8)', (engine) => {
       expect(after.body.members ?? []).toEqual([]);
     });
   });
+
+  describe("SCIM 1.1 details Okta's 1.1 test reads", () => {
+    const v1 = (scim: { baseUrl: string; token: string }, path: string) =>
+      fetch(`${scim.baseUrl.replace('/scim/v2/', '/scim/v1/')}${path}`, { headers: { authorization: `Bearer ${scim.token}` } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+    it('authenticationSchemes[].type in /ServiceProviderConfigs', async () => {
+      const scim = await roster.directory({ idp: 'okta' });
+      const res = await v1(scim, '/ServiceProviderConfigs');
+      expect(res.body.authenticationSchemes.map((a: { type: string }) => a.type)).toEqual(['oauthbearertoken', 'httpbasic']);
+    });
+
+    it('a 404 carries detail as well as the 1.1 Errors list', async () => {
+      const scim = await roster.directory({ idp: 'okta' });
+      const res = await v1(scim, '/Users/00000000-0000-0000-0000-000000000000');
+      expect(res.status).toBe(404);
+      expect(res.body.Errors[0]).toMatchObject({ code: '404' });
+      expect(res.body.detail).toEqual(res.body.Errors[0].description);
+    });
+
+    it('an empty list has "Resources": [] for users and groups', async () => {
+      const scim = await roster.directory({ idp: 'okta' });
+      for (const path of ['/Users', '/Groups', `/Users?filter=${encodeURIComponent('userName eq "nobody"')}`, `/Groups?filter=${encodeURIComponent('displayName eq "none"')}`]) {
+        const res = await v1(scim, path);
+        expect(res.status).toBe(200);
+        expect(res.body.Resources).toEqual([]);
+        expect(res.body.totalResults).toBe(0);
+      }
+    });
+  });
 });
