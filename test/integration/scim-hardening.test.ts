@@ -330,4 +330,19 @@ describeEachEngine('SCIM hardening (issue 8)', (engine) => {
       }
     });
   });
+
+  it('attributes=emails[type eq "work"] returns the attribute filtered to the matching values (GET, list, .search)', async () => {
+    const scim = await roster.directory();
+    const emails = [{ value: 'w@example.com', type: 'work' }, { value: 'h@example.com', type: 'home' }];
+    const user = await scim.post('/Users', userBody('projected@example.com', { emails }));
+    const attributes = encodeURIComponent('emails[type eq "work"],userName');
+    const one = await scim.get(`/Users/${user.body.id}?attributes=${attributes}`);
+    expect(one.status, one.text).toBe(200);
+    expect(one.body.emails).toEqual([{ value: 'w@example.com', type: 'work' }]);
+    expect(one.body.userName).toBe('projected@example.com');
+    const list = await scim.get(`/Users?attributes=${attributes}`);
+    expect(list.body.Resources[0].emails).toEqual([{ value: 'w@example.com', type: 'work' }]);
+    const search = await scim.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: ['emails[type eq "home"].value'] });
+    expect(search.body.Resources[0].emails).toEqual([{ value: 'h@example.com' }]);
+  });
 });
