@@ -19,7 +19,7 @@ import { createUserProvisioning } from './provisioning/create-user-provisioning.
 export function createServices(config: RosterConfig, store: Store) {
   const recorder = createEventRecorder();
   const authCache = createAuthCache(store);
-  const provisioning = { store, events: recorder, maxPatchOperations: config.limits.patchMaxOperations };
+  const provisioning = { store, events: recorder, maxPatchOperations: config.limits.patchMaxOperations, maxMultiValuedValues: config.limits.maxMultiValuedValues };
   const tokens = createTokenService({ store, events: recorder, authCache });
   const users = createUserProvisioning(provisioning);
   const groups = createGroupProvisioning(provisioning);

@@ -6,6 +6,7 @@ import { ENTRA_ENTERPRISE_SCHEMA_TYPO, normalizeEntraEnterpriseSchemaTypo } from
 import { ENTRA_EXPLICIT_NULLS, normalizeEntraExplicitNulls } from './quirks/entra-explicit-nulls.ts';
 import { ENTRA_MANAGER_AS_ARRAY, normalizeEntraManagerArray } from './quirks/entra-manager-as-array.ts';
 import { ENTRA_MANAGER_AS_STRING, normalizeEntraManagerString } from './quirks/entra-manager-as-string.ts';
+import { ENTRA_REPLACE_FILTER_ADDS, normalizeEntraReplaceFilterAdds } from './quirks/entra-replace-filter-adds.ts';
 import { ENTRA_REMOVE_MEMBERS_VALUE_LIST, normalizeEntraRemoveMembersValueList } from './quirks/entra-remove-members-value-list.ts';
 import { ENTRA_UNQUOTED_FILTER_VALUE, normalizeEntraUnquotedFilterValue } from './quirks/entra-unquoted-filter-value.ts';
 import { normalizeOktaMembersNull, OKTA_MEMBERS_NULL } from './quirks/okta-members-null.ts';
@@ -33,6 +34,7 @@ export const QUIRKS = {
   entraManagerString: { name: ENTRA_MANAGER_AS_STRING, normalize: normalizeEntraManagerString },
   entraRemoveMembersValueList: { name: ENTRA_REMOVE_MEMBERS_VALUE_LIST, normalize: normalizeEntraRemoveMembersValueList },
   entraUnquotedFilterValue: { name: ENTRA_UNQUOTED_FILTER_VALUE, normalize: normalizeEntraUnquotedFilterValue },
+  entraReplaceFilterAdds: { name: ENTRA_REPLACE_FILTER_ADDS, normalize: normalizeEntraReplaceFilterAdds },
   oktaMembersNull: { name: OKTA_MEMBERS_NULL, normalize: normalizeOktaMembersNull },
   oktaRenameWithId: { name: OKTA_RENAME_WITH_ID, normalize: normalizeOktaRenameWithId },
   oktaPathlessActive: { name: OKTA_PATHLESS_ACTIVE, normalize: normalizeOktaPathlessActive },
@@ -49,6 +51,7 @@ const ENTRA_COMMON: readonly Quirk[] = [
   q.entraManagerArray,
   q.entraManagerString,
   q.entraUnquotedFilterValue,
+  q.entraReplaceFilterAdds,
 ];
 
 /**

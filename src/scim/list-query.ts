@@ -9,6 +9,8 @@ import { scimErrors } from './scim-error.ts';
 export interface FilterLimits {
   readonly filterMaxLength: number;
   readonly filterMaxDepth: number;
+  /** Terms that reach into multi-valued attributes: each costs a scan of the elements on SQLite. */
+  readonly filterMaxMultiValuedTerms?: number;
 }
 
 /** A list request with its filter parsed, its sort resolved and its cursor decoded. */
@@ -29,7 +31,7 @@ export function cursorSort(params: Pick<ListParams, 'sortBy' | 'sortOrder'>): st
 
 /** Turns validated list parameters into a query on one resource type (RFC 7644 §3.4.2, RFC 9865). */
 export function toListQuery(type: ResourceTypeDef, params: ListParams, limits: FilterLimits): ScimListQuery {
-  const filter = params.filter?.trim() ? parseScimFilter(params.filter, { maxLength: limits.filterMaxLength, maxDepth: limits.filterMaxDepth }) : undefined;
+  const filter = params.filter?.trim() ? parseScimFilter(params.filter, { maxLength: limits.filterMaxLength, maxDepth: limits.filterMaxDepth, maxMultiValuedTerms: limits.filterMaxMultiValuedTerms, resourceType: type }) : undefined;
   let sortBy: AttrPath | undefined;
   if (params.sortBy?.trim()) {
     sortBy = parseAttrPath(params.sortBy.trim(), scimErrors.invalidValue);

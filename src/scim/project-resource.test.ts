@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProjection } from './project-resource.ts';
 import { ScimError } from './scim-error.ts';
+import { errorOf } from '../../test/helpers/error-of.ts';
 import { ENTERPRISE_USER_SCHEMA, groupResourceType, USER_SCHEMA, userResourceType } from './schemas/resource-types.ts';
 
 const user = (): Record<string, unknown> => ({
@@ -205,5 +206,39 @@ describe('Projection.includes', () => {
   it('answers false for names the resource type does not have', () => {
     expect(createProjection(userResourceType, {}).includes('members')).toBe(false);
     expect(createProjection(userResourceType, {}).includes('')).toBe(false);
+  });
+});
+
+describe('attributes with a value filter (issue 8: Entra reference server behaviour)', () => {
+  const user = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    id: '1',
+    userName: 'ada',
+    emails: [
+      { value: 'ada@work.example', type: 'work', primary: true },
+      { value: 'ada@home.example', type: 'home' },
+    ],
+  };
+
+  it('returns only the elements the filter selects', () => {
+    const projection = createProjection(userResourceType, { attributes: 'emails[type eq "work"]' });
+    expect(projection.apply(user)).toEqual({ schemas: user.schemas, id: '1', emails: [{ value: 'ada@work.example', type: 'work', primary: true }] });
+  });
+
+  it('with a sub-attribute, a comma inside the filter, and a filter matching nothing', () => {
+    expect(createProjection(userResourceType, { attributes: 'emails[type eq "home"].value,userName' }).apply(user)).toEqual({
+      schemas: user.schemas,
+      id: '1',
+      userName: 'ada',
+      emails: [{ value: 'ada@home.example' }],
+    });
+    expect(createProjection(userResourceType, { attributes: 'emails[value eq "a,b"]' }).apply(user)).toEqual({ schemas: user.schemas, id: '1' });
+    expect(createProjection(userResourceType, { attributes: 'emails[type eq "work"],emails' }).apply(user).emails).toHaveLength(2);
+  });
+
+  it('is a 400 invalidValue in excludedAttributes, on a simple attribute, or with an unknown sub-attribute', () => {
+    expect(errorOf(() => createProjection(userResourceType, { excludedAttributes: 'emails[type eq "work"]' })).scimType).toBe('invalidValue');
+    expect(errorOf(() => createProjection(userResourceType, { attributes: 'userName[value eq "x"]' })).scimType).toBe('invalidValue');
+    expect(errorOf(() => createProjection(userResourceType, { attributes: 'emails[colour eq "x"]' })).scimType).toBe('invalidValue');
   });
 });

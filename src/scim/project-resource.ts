@@ -4,10 +4,13 @@
  * built, so a bad name is a 400 before any query runs and `includes()` can tell the caller which
  * expensive parts (group members, a user's groups) it may skip loading at all.
  */
+import type { FilterNode } from './filter/filter-ast.ts';
+import { matchesFilter } from './filter/match-filter.ts';
+import { parsePatchPath } from './filter/parse-filter.ts';
 import type { AttributeDef } from './schemas/attribute-def.ts';
 import { commonAttributes } from './schemas/common-attributes.ts';
 import { findAttribute, findSubAttribute, type ResourceTypeDef } from './schemas/resource-types.ts';
-import { scimErrors } from './scim-error.ts';
+import { ScimError, scimErrors } from './scim-error.ts';
 
 export interface Projection {
   /** Returns a new object holding only what the response may show; the input is not modified. */
@@ -27,12 +30,14 @@ export interface ProjectionParams {
 /** What a list names: a whole schema (`urn:…:enterprise:2.0:User`) or one attribute, maybe one sub-attribute. */
 type ResolvedName =
   | { readonly kind: 'schema'; readonly schemaId: string }
-  | { readonly kind: 'attr'; readonly extension: string | undefined; readonly def: AttributeDef; readonly sub?: AttributeDef };
+  | { readonly kind: 'attr'; readonly extension: string | undefined; readonly def: AttributeDef; readonly sub?: AttributeDef; readonly filter?: FilterNode };
 
 /** Named sub-attributes of one top-level attribute, or the whole attribute. */
 interface Rule {
   all: boolean;
   readonly subs: Set<string>;
+  /** Value filters (`emails[type eq "work"]`) selecting elements; undefined once the attribute is named without one. */
+  filters: FilterNode[] | undefined;
 }
 
 interface NameSet {
@@ -41,7 +46,9 @@ interface NameSet {
 }
 
 /** How much of one complex attribute's value is shown. */
-type Pick = { readonly show: false } | { readonly show: true; readonly only?: ReadonlySet<string>; readonly except?: ReadonlySet<string> };
+type Pick =
+  | { readonly show: false }
+  | { readonly show: true; readonly only?: ReadonlySet<string>; readonly except?: ReadonlySet<string>; readonly elements?: readonly FilterNode[] };
 
 const HIDDEN: Pick = { show: false };
 const WHOLE: Pick = { show: true };
@@ -52,8 +59,8 @@ interface Decided {
 }
 
 export function createProjection(type: ResourceTypeDef, params: ProjectionParams): Projection {
-  const included = params.attributes?.trim() ? collectNames(type, params.attributes) : undefined;
-  const excluded = params.excludedAttributes?.trim() ? collectNames(type, params.excludedAttributes) : undefined;
+  const included = params.attributes?.trim() ? collectNames(type, params.attributes, true) : undefined;
+  const excluded = params.excludedAttributes?.trim() ? collectNames(type, params.excludedAttributes, false) : undefined;
   const coreId = type.schema.id.toLowerCase();
 
   /**
@@ -67,11 +74,13 @@ export function createProjection(type: ResourceTypeDef, params: ProjectionParams
     const k = key(extension, def.name);
     const schemaId = extension?.toLowerCase() ?? coreId;
     let only: Set<string> | undefined;
+    let elements: FilterNode[] | undefined;
     if (included) {
       const rule = included.attrs.get(k);
       const wholeSchema = def.returned === 'default' && included.schemas.has(schemaId);
       if (!rule && !wholeSchema) return HIDDEN;
       if (rule && !rule.all && !wholeSchema) only = rule.subs;
+      if (rule && !wholeSchema) elements = rule.filters;
     } else if (def.returned === 'request') {
       return HIDDEN;
     }
@@ -81,7 +90,7 @@ export function createProjection(type: ResourceTypeDef, params: ProjectionParams
       if (excluded.schemas.has(schemaId) || rule?.all) return HIDDEN;
       if (rule) except = rule.subs;
     }
-    return { show: true, only, except };
+    return { show: true, only, except, elements };
   }
 
   // Decided once per attribute, so apply() over a page of resources is one map lookup per key.
@@ -167,6 +176,14 @@ function subShown(pick: Pick, sub: AttributeDef): boolean {
 
 function projectAttribute(pick: Pick, def: AttributeDef, value: unknown): unknown {
   if (!pick.show) return undefined;
+  if (pick.elements && Array.isArray(value)) {
+    // `attributes=emails[type eq "work"]`: only the elements a value filter selects, as Entra's
+    // reference server answers; none selected leaves the attribute out (RFC 7643 §2.5).
+    const filters = pick.elements;
+    const selected = value.filter((e) => isObject(e) && filters.some((f) => matchesFilter(e, f, def)));
+    if (selected.length === 0) return undefined;
+    return projectAttribute({ ...pick, elements: undefined }, def, selected);
+  }
   if (!def.subAttributes) return value;
   const narrowed = pick.only !== undefined || pick.except !== undefined;
   const hasHiddenSubs = def.subAttributes.some((s) => s.returned === 'never' || s.returned === 'request');
@@ -199,9 +216,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses and resolves a comma-separated list (RFC 7644 §3.4.2.5: names in §3.10 attribute notation). */
-function collectNames(type: ResourceTypeDef, list: string): NameSet {
+function collectNames(type: ResourceTypeDef, list: string, allowFilters: boolean): NameSet {
   const set: NameSet = { schemas: new Set(), attrs: new Map() };
-  for (const raw of list.split(',')) {
+  for (const raw of splitNames(list)) {
     const text = raw.trim();
     if (!text) continue;
     const name = resolveName(type, text);
@@ -209,13 +226,45 @@ function collectNames(type: ResourceTypeDef, list: string): NameSet {
       set.schemas.add(name.schemaId.toLowerCase());
       continue;
     }
+    if (name.filter && !allowFilters) {
+      throw scimErrors.invalidValue(`"${text}": a value filter selects what to return; it is accepted in "attributes" only`);
+    }
     const k = key(name.extension, name.def.name);
-    const rule = set.attrs.get(k) ?? { all: false, subs: new Set<string>() };
+    let rule = set.attrs.get(k);
+    if (!rule) {
+      rule = { all: false, subs: new Set<string>(), filters: name.filter ? [] : undefined };
+      set.attrs.set(k, rule);
+    }
     if (name.sub) rule.subs.add(name.sub.name.toLowerCase());
     else rule.all = true;
-    set.attrs.set(k, rule);
+    // Named once without a filter, the attribute's elements are all returned; otherwise its filters are or-ed.
+    if (!name.filter) rule.filters = undefined;
+    else rule.filters?.push(name.filter);
   }
   return set;
+}
+
+/** Splits a list at commas outside `[...]` and quoted strings, so a value filter may hold a comma. */
+function splitNames(list: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+    else if (ch === ',' && depth <= 0) {
+      names.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  names.push(list.slice(start));
+  return names;
 }
 
 /**
@@ -232,6 +281,7 @@ function resolveName(type: ResourceTypeDef, text: string): ResolvedName {
     // `schemas` is returned always; naming it is harmless, so resolve it to `id` (also always).
     return { kind: 'attr', extension: undefined, def: findAttribute(type, undefined, 'id')!.def };
   }
+  if (text.includes('[')) return resolveValuePathName(type, text);
   const colon = text.lastIndexOf(':');
   const schema = colon >= 0 ? text.slice(0, colon) : undefined;
   const path = text.slice(colon + 1);
@@ -244,4 +294,36 @@ function resolveName(type: ResourceTypeDef, text: string): ResolvedName {
   const sub = findSubAttribute(found.def, subName);
   if (!sub) throw scimErrors.invalidValue(`Unknown sub-attribute "${text}" for resource type ${type.name}`);
   return { kind: 'attr', extension: found.extension, def: found.def, sub };
+}
+
+/**
+ * `emails[type eq "work"]` or `emails[type eq "work"].value` in an attribute list: the PATCH path
+ * grammar (RFC 7644 §3.5.2 valuePath), on a multi-valued complex attribute. Errors are `invalidValue`,
+ * like every other bad name in a list.
+ */
+function resolveValuePathName(type: ResourceTypeDef, text: string): ResolvedName {
+  let path;
+  try {
+    path = parsePatchPath(text);
+  } catch (error) {
+    if (error instanceof ScimError) throw new ScimError(400, 'invalidValue', `"${text}": ${error.message}`, { cause: error });
+    throw error;
+  }
+  const found = path.attr.subAttr === undefined ? findAttribute(type, path.attr.schema, path.attr.attr) : undefined;
+  if (!found || !path.valueFilter) throw scimErrors.invalidValue(`Unknown attribute "${text}" for resource type ${type.name}`);
+  if (!found.def.multiValued || found.def.type !== 'complex') {
+    throw scimErrors.invalidValue(`"${text}": a value filter needs a complex multi-valued attribute`);
+  }
+  const filter = path.valueFilter;
+  // Checked once here, so a filter naming an unknown sub-attribute is a 400 rather than a silent empty result.
+  try {
+    matchesFilter({}, filter, found.def);
+  } catch (error) {
+    if (error instanceof ScimError) throw new ScimError(400, 'invalidValue', `"${text}": ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (path.subAttr === undefined) return { kind: 'attr', extension: found.extension, def: found.def, filter };
+  const sub = findSubAttribute(found.def, path.subAttr);
+  if (!sub) throw scimErrors.invalidValue(`Unknown sub-attribute "${text}" for resource type ${type.name}`);
+  return { kind: 'attr', extension: found.extension, def: found.def, sub, filter };
 }

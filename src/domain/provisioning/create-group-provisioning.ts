@@ -99,7 +99,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
 
   return {
     async create(ctx: ProvisioningContext, body: unknown): Promise<GroupRecord> {
-      const { resource, members = [] } = validateResource(ctx.groupType, body);
+      const { resource, members = [] } = validateResource(ctx.groupType, body, deps);
       const at = now().toISOString();
       const id = randomUUID();
       return taken(
@@ -140,7 +140,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
     },
 
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions): Promise<GroupRecord> {
-      const { resource, members } = validateResource(ctx.groupType, body);
+      const { resource, members } = validateResource(ctx.groupType, body, deps);
       return taken(
         () => resource.displayName,
         () =>
@@ -163,7 +163,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
         () =>
           store.write(async (q) => {
             const current = await mustLock(ctx, q, id, conditions);
-            const result = applyPatch(ctx.groupType, current.resource, operations);
+            const result = applyPatch(ctx.groupType, current.resource, operations, deps);
             if (!result.changed) return current;
             name = result.resource.displayName;
             if (typeof name !== 'string' || name === '') throw scimErrors.invalidValue('"displayName" is required and cannot be removed');

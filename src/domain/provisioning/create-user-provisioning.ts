@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
-import { parsePatchRequest, type PatchOperation } from '../../scim/patch/parse-patch-request.ts';
+import { findPatchPassword } from '../../scim/patch/find-patch-password.ts';
+import { parsePatchRequest } from '../../scim/patch/parse-patch-request.ts';
 import { scimErrors } from '../../scim/scim-error.ts';
 import { validateResource } from '../../scim/validate-resource.ts';
 import { WriteConflictError } from '../../store/store-errors.ts';
@@ -11,23 +12,6 @@ import { listPage } from './list-page.ts';
 import { hashPassword } from './password-hash.ts';
 import type { ListQuery, Page, ProvisioningContext, ProvisioningDeps, WriteConditions } from './provisioning-context.ts';
 import { mapUniqueViolation } from './unique-violation.ts';
-
-/**
- * The password a PATCH sets, found before the transaction so the slow hash is not computed while
- * the write lock is held. The PATCH engine still applies (and type-checks) the operation itself.
- */
-function passwordInPatch(operations: readonly PatchOperation[]): string | undefined {
-  let found: string | undefined;
-  for (const op of operations) {
-    if (op.op === 'remove') continue;
-    const value = op.value as Record<string, unknown> | undefined;
-    if (op.pathText?.toLowerCase() === 'password' && typeof op.value === 'string') found = op.value;
-    else if (op.path === undefined && value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) if (k.toLowerCase() === 'password' && typeof v === 'string') found = v;
-    }
-  }
-  return found;
-}
 
 export interface UserReadOptions {
   /** Whether to read the groups the user belongs to (skipped when the projection drops `groups`). */
@@ -98,7 +82,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
 
   return {
     async create(ctx: ProvisioningContext, body: unknown, options: UserReadOptions): Promise<UserView> {
-      const { resource, password } = validateResource(ctx.userType, body);
+      const { resource, password } = validateResource(ctx.userType, body, deps);
       const hash = await passwordHash(ctx, password);
       const at = now().toISOString();
       const user: NewUser = { id: randomUUID(), directoryId: ctx.directoryId, resource, version: 1, createdAt: at, updatedAt: at };
@@ -133,7 +117,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     },
 
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions, options: UserReadOptions): Promise<UserView> {
-      const { resource, password } = validateResource(ctx.userType, body);
+      const { resource, password } = validateResource(ctx.userType, body, deps);
       const hash = await passwordHash(ctx, password);
       const user = await taken(
         () => resource.userName,
@@ -151,14 +135,14 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     async patch(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions, options: UserReadOptions): Promise<UserView> {
       const operations = parsePatchRequest(body);
       checkPatchSize(deps, operations);
-      const hash = await passwordHash(ctx, passwordInPatch(operations));
+      const hash = await passwordHash(ctx, findPatchPassword(ctx.userType, operations));
       let userName: unknown;
       const user = await taken(
         () => userName,
         () =>
           store.write(async (q) => {
             const current = await mustLock(ctx, q, id, conditions);
-            const result = applyPatch(ctx.userType, current.resource, operations);
+            const result = applyPatch(ctx.userType, current.resource, operations, deps);
             // The password is write-only: never stored in the resource; kept as a hash if the directory says so.
             const setsPassword = typeof result.resource.password === 'string';
             delete result.resource.password;

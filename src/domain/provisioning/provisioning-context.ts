@@ -27,6 +27,8 @@ export interface ProvisioningDeps {
   readonly events: EventRecorder;
   readonly now?: () => Date;
   readonly maxPatchOperations?: number;
+  /** Values one multi-valued attribute may hold (passed to validateResource and applyPatch). */
+  readonly maxMultiValuedValues?: number;
 }
 
 /** A filtered, sorted, paged list request (RFC 7644 §3.4.2), already parsed by the protocol edge. */

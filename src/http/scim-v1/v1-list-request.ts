@@ -24,7 +24,7 @@ export function toV1ListRequest(config: RosterConfig, type: ResourceTypeDef, que
   const base = listQuery(config, type, { startIndex: params.startIndex, count: params.count, sortOrder: params.sortOrder, ...(sortBy ? { sortBy } : {}) });
   const filter = params.filter === undefined
     ? undefined
-    : translateFilterToV2(parseScimFilter(params.filter, { maxLength: config.limits.filterMaxLength, maxDepth: config.limits.filterMaxDepth }), type.name);
+    : translateFilterToV2(parseScimFilter(params.filter, { maxLength: config.limits.filterMaxLength, maxDepth: config.limits.filterMaxDepth, maxMultiValuedTerms: config.limits.filterMaxMultiValuedTerms, resourceType: type }), type.name);
   return { query: { ...base, filter }, projection: v1ProjectionParams(type, params), startIndex: params.startIndex };
 }
 

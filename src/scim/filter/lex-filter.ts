@@ -68,6 +68,9 @@ const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '
  * `invalidFilter`) for an unterminated or malformed string literal.
  */
 export function lexFilter(text: string, fail: LexErrorFactory = scimErrors.invalidFilter): FilterToken[] {
+  // PostgreSQL cannot compare with a NUL (text refuses \u0000) and SQLite could: refuse it for both (issue 8).
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) throw fail(`NUL character (\\u0000) at position ${nul}: not allowed in a filter or path`);
   const tokens: FilterToken[] = [];
   let i = 0;
   let spaceBefore = false;
@@ -109,6 +112,7 @@ function readString(text: string, start: number, fail: LexErrorFactory): { value
       if (next === 'u') {
         const hex = text.slice(i + 2, i + 6);
         if (!/^[0-9A-Fa-f]{4}$/.test(hex)) throw fail(`Invalid \\u escape at position ${i} in string starting at position ${start}`);
+        if (parseInt(hex, 16) === 0) throw fail(`NUL character (\\u0000) at position ${i} in string starting at position ${start}: not allowed in a filter or path`);
         value += String.fromCharCode(parseInt(hex, 16));
         i += 6;
         continue;

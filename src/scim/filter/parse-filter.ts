@@ -1,4 +1,6 @@
+import type { ResourceTypeDef } from '../schemas/resource-types.ts';
 import { scimErrors } from '../scim-error.ts';
+import { countMultiValuedTerms } from './count-multi-valued-terms.ts';
 import type { AttrPath, CompareNode, FilterNode, FilterValue, PatchPath } from './filter-ast.ts';
 import { describeToken, lexFilter, toAttrPath, type FilterToken, type LexErrorFactory } from './lex-filter.ts';
 
@@ -7,9 +9,16 @@ export interface FilterLimits {
   readonly maxLength?: number;
   /** Deepest nesting of `(`, `not` and `[` accepted (default 32): recursion is bounded before it can overflow. */
   readonly maxDepth?: number;
+  /**
+   * With `resourceType`: the most terms reaching into multi-valued attributes (default 10), the
+   * filter's cost bound (count-multi-valued-terms.ts). Without a resource type nothing is counted.
+   */
+  readonly maxMultiValuedTerms?: number;
+  /** The type the filter is for, so terms on multi-valued attributes can be told apart. */
+  readonly resourceType?: ResourceTypeDef;
 }
 
-export const DEFAULT_FILTER_LIMITS = { maxLength: 2048, maxDepth: 32 } as const;
+export const DEFAULT_FILTER_LIMITS = { maxLength: 2048, maxDepth: 32, maxMultiValuedTerms: 10 } as const;
 
 const OPERATORS = 'an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr)';
 
@@ -34,6 +43,15 @@ export function parseScimFilter(text: string, limits: FilterLimits = {}): Filter
   const parser = new FilterParser(lexFilter(text, scimErrors.invalidFilter), scimErrors.invalidFilter, maxDepth);
   const node = parser.parseOr(false);
   parser.expectEnd('the end of the filter');
+  if (limits.resourceType !== undefined) {
+    const maxTerms = limits.maxMultiValuedTerms ?? DEFAULT_FILTER_LIMITS.maxMultiValuedTerms;
+    const terms = countMultiValuedTerms(limits.resourceType, node);
+    if (terms > maxTerms) {
+      throw scimErrors.invalidFilter(
+        `Filter has ${terms} terms over multi-valued attributes (value filters, emails, members, ...); the maximum is ${maxTerms}. Split the query or narrow it with single-valued attributes`,
+      );
+    }
+  }
   return node;
 }
 

@@ -3,7 +3,7 @@ import { matchesFilter } from '../filter/match-filter.ts';
 import type { AttributeDef } from '../schemas/attribute-def.ts';
 import { findSubAttribute, type ResourceTypeDef } from '../schemas/resource-types.ts';
 import { ScimError, scimErrors } from '../scim-error.ts';
-import { isPlainObject, jsonEqual, normalizeAttributeValue, normalizeMultiValue } from '../normalize-attribute-value.ts';
+import { checkValueCount, isPlainObject, jsonEqual, normalizeAttributeValue, normalizeMultiValue, valueKey } from '../normalize-attribute-value.ts';
 import type { PatchOpName } from './parse-patch-request.ts';
 
 /** The resource being patched (already a private clone) and what the operations touched so far. */
@@ -12,6 +12,8 @@ export interface PatchState {
   readonly resource: Record<string, unknown>;
   /** Extension URNs an operation wrote or removed; their `schemas` entry is synced at the end. */
   readonly touchedExtensions: Set<string>;
+  /** Values one multi-valued attribute may hold after the operation (`limits.maxMultiValuedValues`). */
+  readonly maxValues: number;
 }
 
 /** A resolved PATCH path: `name.givenName`, `emails[type eq "work"].value`, `urn:…:User:manager.value`. */
@@ -28,7 +30,7 @@ export interface AttributeTarget {
 /** Applies one add/replace/remove to a non-member attribute of `state.resource`, in place. */
 export function applyAttributeOperation(state: PatchState, op: PatchOpName, target: AttributeTarget, value: unknown, label: string): void {
   if (op === 'remove') removeTarget(state, target, value, label, true);
-  else if (target.filter) setFilteredTarget(state, target, value, label);
+  else if (target.filter) setFilteredTarget(state, op, target, value, label);
   // RFC 7643 §2.5: null is the unassigned state, so replacing (or adding) null unassigns.
   else if (value === null) removeTarget(state, target, undefined, label, false);
   else setTarget(state, op, target, value, label);
@@ -75,9 +77,16 @@ function setTarget(state: PatchState, op: PatchOpName, target: AttributeTarget, 
     return;
   }
   const list = op === 'replace' ? [] : [...readArray(container, def.name)];
+  const incoming = Array.isArray(value) ? value : [value];
+  // Counted before the values are checked, so an oversized request costs no more than its length.
+  checkValueCount(def, list.length + incoming.length, state.maxValues, label);
+  // Duplicates found through a Set of value keys: O(N), never pairwise.
+  const present = new Set(list.map(valueKey));
   const written = new Set<unknown>();
-  for (const item of normalizeMultiValue(def, value, label)) {
-    if (list.some((existing) => jsonEqual(existing, item))) continue;
+  for (const item of normalizeMultiValue(def, incoming, label)) {
+    const k = valueKey(item);
+    if (present.has(k)) continue;
+    present.add(k);
     list.push(item);
     written.add(item);
   }
@@ -88,13 +97,14 @@ function setTarget(state: PatchState, op: PatchOpName, target: AttributeTarget, 
  * A value-filtered add/replace: `emails[type eq "work"].value` replaces the sub-attribute on every
  * matching element; `addresses[type eq "work"]` replaces the matching elements (RFC 7644 §3.5.2.3).
  *
- * When nothing matches, RFC 7644 §3.5.2.3 answers 400 noTarget. Entra instead expects the element
- * to be created: `{"op":"Replace","path":"emails[type eq \"work\"].value","value":"x"}`, likewise
- * `phoneNumbers[type eq "work"].value` and `roles[primary eq "True"].value`. When the filter is only
- * `eq` terms joined by `and`, those terms describe the element exactly, so it is created from them;
- * any other filter keeps the RFC's noTarget.
+ * When nothing matches, `replace` is 400 noTarget (RFC 7644 §3.5.2.3: "no record match was made").
+ * `add` creates the element when the filter is only `eq` terms joined by `and`, which describe it
+ * exactly: `{"op":"add","path":"emails[type eq \"work\"].value","value":"x"}` adds a work email
+ * (RFC 7644 §3.5.2.1: add creates what is missing). Any other filter stays noTarget. Entra's
+ * `Replace` that expects creation is rewritten to this `add` by its profile
+ * (src/idp/quirks/entra-replace-filter-adds.ts).
  */
-function setFilteredTarget(state: PatchState, target: AttributeTarget, value: unknown, label: string): void {
+function setFilteredTarget(state: PatchState, op: 'add' | 'replace', target: AttributeTarget, value: unknown, label: string): void {
   if (value === null) {
     removeTarget(state, target, undefined, label, false);
     return;
@@ -118,9 +128,10 @@ function setFilteredTarget(state: PatchState, target: AttributeTarget, value: un
     }
   });
   if (written.size === 0) {
-    const seed = buildElementFromEqTerms(def, filter, label);
+    const seed = op === 'add' ? buildElementFromEqTerms(def, filter, label) : undefined;
     if (!seed) throw scimErrors.noTarget(`${label}: the value filter matches no element.`);
     const created = sub ? { ...seed, [sub.name]: next } : { ...seed, ...(next as Record<string, unknown>) };
+    checkValueCount(def, list.length + 1, state.maxValues, label);
     list.push(created);
     written.add(created);
   }
@@ -156,8 +167,8 @@ function removeTarget(state: PatchState, target: AttributeTarget, value: unknown
     selected = list.filter((element) => isMatch(element, filter, def, label));
     if (requireMatch && selected.length === 0) throw scimErrors.noTarget(`${label}: the value filter matches no element.`);
   } else if (value !== undefined && value !== null && !sub) {
-    const named = normalizeMultiValue(def, value, label);
-    selected = list.filter((element) => named.some((item) => matchesTemplate(element, item)));
+    const matches = templateMatcher(normalizeMultiValue(def, value, label));
+    selected = list.filter(matches);
   } else {
     selected = list;
   }
@@ -201,10 +212,34 @@ export function runWithLabel<T>(label: string, run: () => T): T {
   }
 }
 
-/** Whether a stored element is the one a removal value names: equal on every sub-attribute given. */
-function matchesTemplate(element: unknown, template: unknown): boolean {
-  if (!isPlainObject(template) || !isPlainObject(element)) return jsonEqual(element, template);
-  return Object.entries(template).every(([key, item]) => jsonEqual(element[key], item));
+/**
+ * Whether a stored element is one a removal value names: equal on every sub-attribute given (or,
+ * for a simple value, equal). Templates are grouped by the sub-attributes they name, each group a
+ * Set of keys, so removing M values from N costs O((N + M) · groups), never O(N · M); sub-attribute
+ * names are canonical after normalization, so there are at most as many groups as subsets of them.
+ */
+function templateMatcher(templates: readonly unknown[]): (element: unknown) => boolean {
+  const simple = new Set<string>();
+  const byNames = new Map<string, { names: string[]; keys: Set<string> }>();
+  for (const template of templates) {
+    if (!isPlainObject(template)) {
+      simple.add(valueKey(template));
+      continue;
+    }
+    const names = Object.keys(template).sort();
+    const id = JSON.stringify(names);
+    let group = byNames.get(id);
+    if (!group) byNames.set(id, (group = { names, keys: new Set() }));
+    group.keys.add(valueKey(names.map((n) => template[n])));
+  }
+  return (element) => {
+    if (!isPlainObject(element)) return simple.has(valueKey(element));
+    if (simple.has(valueKey(element))) return true;
+    for (const { names, keys } of byNames.values()) {
+      if (names.every((n) => Object.hasOwn(element, n)) && keys.has(valueKey(names.map((n) => element[n])))) return true;
+    }
+    return false;
+  };
 }
 
 /**

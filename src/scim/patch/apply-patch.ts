@@ -6,7 +6,8 @@ import { findExtension, findSubAttribute, type ResourceTypeDef } from '../schema
 import { ScimError, scimErrors } from '../scim-error.ts';
 import { applyAttributeOperation, deleteKey, runWithLabel, type AttributeTarget, type PatchState } from './apply-attribute-operation.ts';
 import { createMemberDeltaBuilder, isEmptyMemberDelta, type MemberDelta, type MemberRef } from './member-delta.ts';
-import { isPlainObject, jsonEqual } from '../normalize-attribute-value.ts';
+import { checkResourceStrings, checkString } from '../check-string-values.ts';
+import { DEFAULT_MAX_MULTI_VALUED_VALUES, isPlainObject, jsonEqual, readManagerString } from '../normalize-attribute-value.ts';
 import type { PatchOpName, PatchOperation } from './parse-patch-request.ts';
 
 export interface ApplyPatchResult {
@@ -27,12 +28,26 @@ export interface ApplyPatchResult {
  * is thrown before anything is returned. `members` operations never read members; they fold into
  * a {@link MemberDelta}.
  */
-export function applyPatch(type: ResourceTypeDef, resource: Record<string, unknown>, ops: readonly PatchOperation[]): ApplyPatchResult {
-  const state: PatchState = { type, resource: structuredClone(resource), touchedExtensions: new Set() };
+export interface ApplyPatchOptions {
+  /** Values one multi-valued attribute may hold after the request (`limits.maxMultiValuedValues`); members excepted. */
+  readonly maxMultiValuedValues?: number;
+}
+
+export function applyPatch(type: ResourceTypeDef, resource: Record<string, unknown>, ops: readonly PatchOperation[], options: ApplyPatchOptions = {}): ApplyPatchResult {
+  const maxValues = options.maxMultiValuedValues ?? DEFAULT_MAX_MULTI_VALUED_VALUES;
+  const state: PatchState = { type, resource: structuredClone(resource), touchedExtensions: new Set(), maxValues };
   const delta = createMemberDeltaBuilder();
   for (const op of ops) applyOperation(state, delta, op);
   syncExtensionSchemas(state);
+  // NUL and lengths (issue 8 item 5): only what this request changed, so an older stored value never blocks a PATCH.
+  checkResourceStrings(state.resource, resource);
   const members = delta.build();
+  for (const member of members.add) {
+    checkString(member.value, 'members.value', true);
+    if (member.display !== undefined) checkString(member.display, 'members.display', false);
+    if (member.type !== undefined) checkString(member.type, 'members.type', false);
+  }
+  for (const value of members.remove) checkString(value, 'members.value', true);
   const changed = !isEmptyMemberDelta(members) || !jsonEqual(state.resource, resource);
   return { resource: state.resource, members, changed };
 }
@@ -71,7 +86,8 @@ function applyTarget(state: PatchState, delta: DeltaBuilder, op: PatchOpName, ta
   if (state.type.name === 'Group' && target.extension === undefined && target.def.name === 'members') {
     applyMembersOperation(delta, op, target, value, label);
   } else {
-    applyAttributeOperation(state, op, target, value, label);
+    const read = target.sub === undefined && target.filter === undefined ? readManagerString(target.def, value) : value;
+    applyAttributeOperation(state, op, target, read, label);
   }
 }
 
@@ -123,6 +139,8 @@ function applyPathlessValue(
   if (!isPlainObject(value)) throw scimErrors.invalidValue(`${label}: without "path", "value" must be an object of attributes.`);
   for (const [key, keyValue] of Object.entries(value)) {
     const keyLabel = `${label} value key "${extensionUrn === undefined ? key : `${extensionUrn}:${key}`}"`;
+    // Generated clients send an extension object with its own `"schemas": [...]`; it is not an attribute.
+    if (extensionUrn !== undefined && key.toLowerCase() === 'schemas') continue;
     if (extensionUrn === undefined) {
       if (IGNORED_VALUE_KEYS.has(key.toLowerCase())) continue;
       const extension = findExtension(state.type, key);
@@ -199,7 +217,8 @@ function collectMemberValues(filter: FilterNode, label: string): string[] {
   throw new ScimError(400, 'invalidFilter', `${label}: members can only be selected by \`value eq "…"\` terms joined by "or".`);
 }
 
-const MEMBER_KEYS: Readonly<Record<string, string>> = { value: 'value', display: 'display', type: 'type', $ref: '$ref' };
+// A Map, not an object literal: a key such as `constructor` or `__proto__` must never be found on a prototype.
+const MEMBER_KEYS: ReadonlyMap<string, string> = new Map([['value', 'value'], ['display', 'display'], ['type', 'type'], ['$ref', '$ref']]);
 
 /** Member elements `{ value, display?, $ref?, type? }`; Entra sends `"$ref": null`. */
 function normalizeMembers(value: unknown, label: string): MemberRef[] {
@@ -209,7 +228,7 @@ function normalizeMembers(value: unknown, label: string): MemberRef[] {
     if (!isPlainObject(item)) throw scimErrors.invalidValue(`${itemLabel}: a member must be an object with "value".`);
     const member: Partial<MemberRef> = {};
     for (const [key, raw] of Object.entries(item)) {
-      const name = MEMBER_KEYS[key.toLowerCase()];
+      const name = MEMBER_KEYS.get(key.toLowerCase());
       if (name === undefined) throw scimErrors.invalidValue(`${itemLabel}: "members" has no sub-attribute "${key}".`);
       if (raw === null || name === '$ref') {
         if (raw !== null && typeof raw !== 'string') throw scimErrors.invalidValue(`${itemLabel}: "$ref" must be a string.`);

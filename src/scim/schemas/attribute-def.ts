@@ -45,6 +45,9 @@ export function attr(name: string, type: AttributeType, options: AttrOptions = {
     returned: 'default',
     uniqueness: 'none',
     description: '',
+    // RFC 7643 §7: a reference attribute names the types it may point to; strict clients (python-scim)
+    // cannot build a model without them. A URL to anything else is "external" (RFC 7643 §8.7.1, photos).
+    ...(type === 'reference' ? { referenceTypes: ['external'] } : {}),
     ...options,
   };
 }

@@ -13,7 +13,7 @@
  *    `remove members[value eq "…" or …]`. A delete of an attribute also named in `meta.attributes` is
  *    ignored (the draft says so);
  * 4. other multi-valued elements are merged: one with a `value` updates the element with that value or
- *    is added → `replace emails[value eq "…"].sub` per sub-attribute (the engine creates the element
+ *    is added → `add emails[value eq "…"].sub` per sub-attribute (the engine creates the element
  *    when none matches); one without `value` (addresses) is added → `add`; members → `add members`.
  * `id` (Okta sends it) and the read-only `meta` and `groups` are ignored, as in a 1.1 PUT.
  */
@@ -148,8 +148,10 @@ function mergeOps(path: string, element: Record<string, unknown>): PatchOpBody[]
   if (typeof value === 'object') throw scimErrors.invalidValue(`"${path}": "value" must be a string, number or boolean`);
   const selector = `${path}[value eq ${JSON.stringify(value)}]`;
   const subs = Object.entries(element).filter(([k]) => k.toLowerCase() !== 'value');
-  if (subs.length === 0) return [{ op: 'replace', path: `${selector}.value`, value }];
-  return subs.map(([sub, subValue]) => ({ op: 'replace', path: `${selector}.${sub}`, value: subValue }));
+  // `add` on a filtered path sets matching elements and creates the one the `eq` term describes when
+  // none matches; a `replace` would be noTarget there (RFC 7644 §3.5.2.3).
+  if (subs.length === 0) return [{ op: 'add', path: `${selector}.value`, value }];
+  return subs.map(([sub, subValue]) => ({ op: 'add', path: `${selector}.${sub}`, value: subValue }));
 }
 
 /**

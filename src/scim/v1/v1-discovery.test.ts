@@ -62,7 +62,11 @@ describe('1.1 schemas', () => {
 describe('toV1ErrorBody', () => {
   it('turns a 2.0 error body into the 1.1 Errors list', () => {
     const v2 = new ScimError(409, 'uniqueness', 'userName "a" is already taken in this directory').toBody();
-    expect(toV1ErrorBody(v2)).toEqual({ Errors: [{ description: 'userName "a" is already taken in this directory', code: '409' }] });
+    expect(toV1ErrorBody(v2)).toEqual({
+      Errors: [{ description: 'userName "a" is already taken in this directory', code: '409' }],
+      detail: 'userName "a" is already taken in this directory',
+      status: '409',
+    });
   });
 
   it('leaves anything else alone', () => {

@@ -48,11 +48,14 @@ export function v1ServiceProviderConfig(options: V1ServiceProviderConfigOptions)
     etag: { supported: true },
     authenticationSchemes: [
       {
+        // RFC 7643 §5 `type` values; Okta's SCIM 1.1 test reads `authenticationSchemes[].type`.
+        type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
         description: 'The directory token sent as "Authorization: Bearer <token>".',
         specUrl: 'https://www.rfc-editor.org/info/rfc6750',
       },
       {
+        type: 'httpbasic',
         name: 'HTTP Basic',
         description: 'HTTP Basic with any user name and the directory token as the password.',
         specUrl: 'https://www.rfc-editor.org/info/rfc7617',

@@ -3,6 +3,12 @@ import { isPlainObject } from '../normalize-attribute-value.ts';
 /** draft-scim-api-01 §3.9: `{"Errors":[{"description":"…","code":"404"}]}`. */
 export interface V1ErrorBody {
   Errors: { description: string; code: string }[];
+  /**
+   * Also the 2.0 `detail` and `status`: Okta's SCIM 1.1 test suite reads `detail` from a 404
+   * ("User not found") while 1.1 clients read `Errors`; extra members harm neither.
+   */
+  detail: string;
+  status: string;
 }
 
 /**
@@ -12,5 +18,5 @@ export interface V1ErrorBody {
  */
 export function toV1ErrorBody(body: unknown): V1ErrorBody | undefined {
   if (!isPlainObject(body) || typeof body.status !== 'string' || typeof body.detail !== 'string') return undefined;
-  return { Errors: [{ description: body.detail, code: body.status }] };
+  return { Errors: [{ description: body.detail, code: body.status }], detail: body.detail, status: body.status };
 }
