@@ -4,7 +4,7 @@ import type { AdminKeyService } from '../../domain/directories/create-admin-key-
 import type { DirectoryService } from '../../domain/directories/create-directory-service.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { renderApiError } from '../render-error.ts';
-import { publicOrigin } from '../scim/scim-context.ts';
+import { publicOrigin } from '../public-origin.ts';
 import { createAdminAuthHook } from './authenticate-admin.ts';
 
 export interface AdminDeps {

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RosterConfig } from '../../config/load-config.ts';
 import type { ProvisioningContext } from '../../domain/provisioning/provisioning-context.ts';
 import { userTypeWith } from '../../scim/schemas/custom-schema.ts';
+import { publicOrigin as checkedPublicOrigin } from '../public-origin.ts';
 import type { ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
  * (`meta.location` must be a URL the IdP can follow).
  */
 export function publicOrigin(config: RosterConfig, request: FastifyRequest): string {
-  return config.publicUrl ?? `${request.protocol}://${request.host}`;
+  return checkedPublicOrigin(config, request);
 }
 
 export function scimContext(config: RosterConfig, request: FastifyRequest, version: 'v2' | 'v1' = 'v2'): ProvisioningContext & { userType: ResourceTypeDef } {
