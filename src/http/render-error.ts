@@ -50,6 +50,17 @@ function logFailure(request: FastifyRequest, error: unknown, status: number): vo
   else if (status >= 500) request.log.error({ err: error }, 'request failed');
 }
 
+/**
+ * Any error as the SCIM error a client may see: what one bulk operation reports in the BulkResponse
+ * (RFC 7644 §3.7.3) instead of failing the whole request. A 5xx is logged with its cause.
+ */
+export function scimErrorOf(error: unknown, request: FastifyRequest): ScimError {
+  if (error instanceof ScimError) return error;
+  const c = classify(error);
+  if (c.status >= 500) logFailure(request, error, c.status);
+  return new ScimError(c.status, c.scimType, c.message, { cause: error });
+}
+
 export function renderScimError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const c = classify(error);
   if (c.status >= 500) logFailure(request, error, c.status);
