@@ -78,7 +78,8 @@ export function toDirectoryView(row: DirectoryRow): DirectoryView {
 }
 
 function toTokenView(row: TokenRow, now: Date): TokenView {
-  const expired = row.expires_at !== null && row.expires_at <= now.toISOString();
+  // Instants, not strings: `+010000-01-01T…` sorts before `2025-…` as text.
+  const expired = row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime();
   const state = row.revoked_at ? 'revoked' : expired ? 'expired' : row.expires_at ? 'expiring' : 'active';
   return {
     id: row.id,
@@ -281,7 +282,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       if (!old || old.revoked_at) throw new DomainError('token.not_found', `no active token ${tokenId}`);
       await mustGet(old.directory_id);
       const graceEnd = new Date(now().getTime() + graceSeconds * 1000).toISOString();
-      const expiresAt = old.expires_at && old.expires_at < graceEnd ? old.expires_at : graceEnd;
+      const expiresAt = old.expires_at && Date.parse(old.expires_at) < Date.parse(graceEnd) ? old.expires_at : graceEnd;
       const { token, row } = newTokenRow(old.directory_id, old.label, null);
       await write(async (q) => {
         await q.tokens.insert(row);
@@ -315,7 +316,7 @@ export function createDirectoryService(store: Store, options: DirectoryServiceOp
       const { token: row, directory } = found;
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       const at = now();
-      if (row.expires_at && row.expires_at <= at.toISOString()) return { ok: false, reason: 'expired' };
+      if (row.expires_at && Date.parse(row.expires_at) <= at.getTime()) return { ok: false, reason: 'expired' };
       const last = lastUsedWritten.get(row.id) ?? 0;
       if (at.getTime() - last >= lastUsedResolutionMs) {
         lastUsedWritten.set(row.id, at.getTime());
