@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '../store/store-errors.ts';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /** Statuses a framework client error may keep; any other 4xx from Fastify is answered as 400. */
-const FRAMEWORK_STATUSES = new Set([400, 404, 408, 413, 414, 415, 431]);
+export const FRAMEWORK_STATUSES: ReadonlySet<number> = new Set([400, 404, 408, 413, 414, 415, 431]);
 
 /**
  * Known errors render with their status and message; anything else is a 500 whose detail says
