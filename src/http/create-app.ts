@@ -56,8 +56,16 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     return parseJson(request, body as string, done);
   });
+  // A request still running when shutdown begins (a long /Bulk yields between operations, so it
+  // runs on while the server closes) ends its keep-alive connection with its response; otherwise
+  // the idle socket would hold the close until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   app.setErrorHandler(renderErrorByPath);
   app.setNotFoundHandler((request, reply) =>
