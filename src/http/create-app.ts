@@ -3,7 +3,10 @@ import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
 import { registerAdmin } from './admin/register-admin.ts';
 import { registerHealth } from './register-health.ts';
-import { renderApiError } from './render-error.ts';
+import { canonicalEndpointUrl } from './canonical-endpoint-url.ts';
+import { pathOnly, renderErrorByPath } from './render-error.ts';
+import { requestIdOf } from './request-id.ts';
+import { writeClientError } from './write-client-error.ts';
 import { registerScim } from './scim/register-scim.ts';
 import { registerScimV1 } from './scim-v1/register-scim-v1.ts';
 
@@ -24,16 +27,25 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
       level: config.logLevel,
       // Tokens and passwords never reach a log line: headers are not logged at all, bodies neither.
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password'], censor: '[redacted]' },
+      // The path only: a query string may carry filter values (`filter=password eq "…"`).
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string; socket?: { remotePort?: number } }) => ({ method: req.method, url: pathOnly(req.url), remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+      },
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: config.limits.bodyLimitBytes,
     // The request id is echoed to the client so an admin can find the log line for a failed call.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     forceCloseConnections: 'idle',
     // X-Forwarded-For is believed only from the proxies the operator names (IP allow-lists rely on it).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // SCIM endpoint names are case-insensitive (`/users` is `/Users`).
+    rewriteUrl: (req) => canonicalEndpointUrl(req.url ?? '/'),
+    // What Fastify's router and Node's HTTP parser refuse is answered in the URL's API's own error shape.
+    frameworkErrors: renderErrorByPath,
+    clientErrorHandler: writeClientError,
   });
 
   // SCIM clients send application/scim+json (RFC 7644 §3.1); some send text/plain. An empty body
@@ -44,10 +56,21 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     return parseJson(request, body as string, done);
   });
+  // A request still running when shutdown begins (a long /Bulk yields between operations, so it
+  // runs on while the server closes) ends its keep-alive connection with its response; otherwise
+  // the idle socket would hold the close until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
-  app.setErrorHandler(renderApiError);
+  app.setErrorHandler(renderErrorByPath);
+  app.setNotFoundHandler((request, reply) =>
+    renderErrorByPath(Object.assign(new Error(`no endpoint ${request.method} ${pathOnly(request.url)}`), { statusCode: 404 }), request, reply),
+  );
 
   registerHealth(app, services);
   await registerScim(app, { config, services });

@@ -35,6 +35,41 @@ export const SCIM_TYPES: readonly ScimType[] = [
   'invalidCount',
 ];
 
+/**
+ * Every status/scimType pair a SCIM endpoint of Roster can answer with (scimType absent: the RFC has
+ * none for it). docs/errors.md has one row per pair, and a test checks both directions and that the
+ * errors raised in the code are all here. The RFC's types Roster never sends are listed as reserved.
+ */
+export const SCIM_ERROR_PAIRS: readonly { readonly status: number; readonly scimType?: ScimType; readonly reserved?: true }[] = [
+  { status: 400 },
+  { status: 400, scimType: 'invalidFilter' },
+  { status: 400, scimType: 'invalidSyntax' },
+  { status: 400, scimType: 'invalidPath' },
+  { status: 400, scimType: 'invalidValue' },
+  { status: 400, scimType: 'noTarget' },
+  { status: 400, scimType: 'mutability' },
+  { status: 400, scimType: 'tooMany' },
+  { status: 400, scimType: 'invalidCursor' },
+  { status: 400, scimType: 'expiredCursor', reserved: true },
+  { status: 400, scimType: 'invalidCount', reserved: true },
+  { status: 400, scimType: 'invalidVers', reserved: true },
+  { status: 400, scimType: 'sensitive', reserved: true },
+  { status: 401 },
+  { status: 403 },
+  { status: 404 },
+  { status: 405 },
+  { status: 408 },
+  { status: 409, scimType: 'uniqueness' },
+  { status: 409, scimType: 'invalidValue' },
+  { status: 412 },
+  { status: 413 },
+  { status: 414 },
+  { status: 415 },
+  { status: 431 },
+  { status: 500 },
+  { status: 503 },
+];
+
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export interface ScimErrorBody {

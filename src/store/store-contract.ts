@@ -178,7 +178,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         await createUser(other, { userName: 'c' });
         expect(await store.read((q) => q.directories.counts(d))).toEqual({ users: 2, groups: 1 });
         expect(await store.read((q) => q.directories.counts(other))).toEqual({ users: 1, groups: 0 });
-        expect(await store.read((q) => q.directories.counts(await createDirectory()))).toEqual({ users: 0, groups: 0 });
+        const empty = await createDirectory();
+        expect(await store.read((q) => q.directories.counts(empty))).toEqual({ users: 0, groups: 0 });
       });
 
       it('purges users, groups, memberships and passwords but keeps the directory row', async () => {
@@ -345,7 +346,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const read = await store.read((q) => q.users.get(d, user.id));
         expect(read).toEqual({ ...user, seq: expect.any(Number) });
         expect(Number.isInteger(read!.seq) && read!.seq > 0).toBe(true);
-        expect(await store.read((q) => q.users.get(await createDirectory(), user.id))).toBeUndefined();
+        const elsewhere = await createDirectory();
+        expect(await store.read((q) => q.users.get(elsewhere, user.id))).toBeUndefined();
         expect(await store.read((q) => q.users.get(d, randomUUID()))).toBeUndefined();
       });
 
@@ -391,7 +393,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
       it('deletes a user once, and only in its directory', async () => {
         const d = await createDirectory();
         const user = await createUser(d, { userName: 'ann' });
-        expect(await store.write((q) => q.users.delete(await createDirectory(), user.id))).toBe(false);
+        const elsewhere = await createDirectory();
+        expect(await store.write((q) => q.users.delete(elsewhere, user.id))).toBe(false);
         expect(await store.read((q) => q.users.get(d, user.id))).toEqual(user);
         expect(await store.write((q) => q.users.delete(d, user.id))).toBe(true);
         expect(await store.read((q) => q.users.get(d, user.id))).toBeUndefined();
@@ -458,7 +461,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const user = await createUser(d, { userName: 'ann' });
         expect(await store.read((q) => q.users.getWithGroups(d, user.id))).toEqual({ user, groups: [] });
         expect(await store.read((q) => q.users.getWithGroups(d, randomUUID()))).toBeUndefined();
-        expect(await store.read((q) => q.users.getWithGroups(await createDirectory(), user.id))).toBeUndefined();
+        const elsewhere = await createDirectory();
+        expect(await store.read((q) => q.users.getWithGroups(elsewhere, user.id))).toBeUndefined();
       });
 
       describe('list and count', () => {
@@ -587,7 +591,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const group = newGroup(d, 'Engineering', { resource: { displayName: 'Engineering', externalId: 'eng-1' }, memberCount: 3 });
         await store.read((q) => q.groups.insert(group));
         expect(await store.read((q) => q.groups.get(d, group.id))).toEqual({ ...group, seq: expect.any(Number) });
-        expect(await store.read((q) => q.groups.get(await createDirectory(), group.id))).toBeUndefined();
+        const elsewhere = await createDirectory();
+        expect(await store.read((q) => q.groups.get(elsewhere, group.id))).toBeUndefined();
         expect(await store.write((q) => q.groups.lock(d, group.id))).toEqual(await store.read((q) => q.groups.get(d, group.id)));
       });
 
@@ -672,7 +677,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
             [bob.id, [{ id: newer.id, displayName: 'Newer' }]],
           ]),
         );
-        expect(await store.read((q) => q.groups.ofMembers(await createDirectory(), [ann.id]))).toEqual(new Map());
+        const elsewhere = await createDirectory();
+        expect(await store.read((q) => q.groups.ofMembers(elsewhere, [ann.id]))).toEqual(new Map());
         expect(await store.read((q) => q.groups.ofMembers(d, []))).toEqual(new Map());
       });
     });
@@ -781,7 +787,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const d = await createDirectory();
         const user = await createUser(d, { userName: 'ann' });
         await store.write((q) => q.passwords.set(d, user.id, 'scrypt$1', at(2)));
-        expect(await store.read((q) => q.passwords.findByUserName(await createDirectory(), 'ann'))).toBeUndefined();
+        const elsewhere = await createDirectory();
+        expect(await store.read((q) => q.passwords.findByUserName(elsewhere, 'ann'))).toBeUndefined();
         expect(await store.read((q) => q.passwords.findByUserName(d, 'nobody'))).toBeUndefined();
       });
     });

@@ -2,17 +2,28 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 /**
  * Passwords an IdP syncs are kept only as scrypt hashes (RFC 7914), for apps that authenticate
- * users locally. N=2^15, r=8, p=1: about 32 MiB and a few tens of milliseconds per hash, the
- * parameters OWASP's password storage guidance gives for scrypt.
+ * users locally. N=2^17, r=8, p=1: OWASP's Password Storage Cheat Sheet minimum for scrypt, about
+ * 128 MiB and a few hundred milliseconds per hash. Each stored hash carries its own parameters, so
+ * hashes made with the earlier N=2^15 keep verifying.
  */
-const N = 32768;
+const N = 131072;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
-const MAX_MEMORY = 64 * 1024 * 1024;
+
+/** Parameters a stored hash may name: anything beyond is a corrupt row, not a hash to spend a gigabyte on. */
+const MAX_N = 1 << 20;
+const MAX_R = 32;
+const MAX_P = 16;
+
+function usable(n: number, r: number, p: number): boolean {
+  const powerOfTwo = Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
+  return powerOfTwo && n <= MAX_N && Number.isInteger(r) && r >= 1 && r <= MAX_R && Number.isInteger(p) && p >= 1 && p <= MAX_P;
+}
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: n, r, p, maxmem: MAX_MEMORY };
+  // Node refuses scrypt above `maxmem` (32 MiB by default); N=2^17 with r=8 needs 128·N·r = 128 MiB.
+  const options: ScryptOptions = { N: n, r, p, maxmem: 2 * 128 * n * r };
   return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
@@ -28,9 +39,10 @@ let decoy: Promise<string> | undefined;
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   const encoded = stored ?? (await (decoy ??= hashPassword(randomBytes(16).toString('hex'))));
-  const [scheme, n, r, p, salt, key] = encoded.split('$');
-  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const [scheme, nText, rText, pText, salt, key] = encoded.split('$');
+  const [n, r, p] = [Number(nText), Number(rText), Number(pText)];
+  if (scheme !== 'scrypt' || !salt || !key || !usable(n, r, p)) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
-  return timingSafeEqual(actual, expected) && stored !== null;
+  const actual = await derive(password, Buffer.from(salt, 'base64'), n, r, p);
+  return actual.length === expected.length && timingSafeEqual(actual, expected) && stored !== null;
 }

@@ -1,21 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RosterConfig } from '../../config/load-config.ts';
 import type { Services } from '../../domain/create-services.ts';
-import { DomainError } from '../../domain/domain-error.ts';
 import { renderApiError } from '../render-error.ts';
-import { publicOrigin } from '../scim/scim-context.ts';
+import { publicOrigin } from '../public-origin.ts';
+import { adminInput } from './admin-inputs.ts';
 import { createAdminAuthHook } from './authenticate-admin.ts';
 
 export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword'> & { readonly config: RosterConfig };
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
-
-function body(request: FastifyRequest): Record<string, unknown> {
-  const b = request.body;
-  if (b === undefined || b === null) return {};
-  if (typeof b !== 'object' || Array.isArray(b)) throw new DomainError('request.invalid', 'the request body must be a JSON object');
-  return b as Record<string, unknown>;
-}
 
 /** The admin REST API at `/api/v1`: directories and their tokens. */
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
@@ -28,14 +21,14 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
 
       api.get('/directories', async (request) => ({ directories: (await directories.list()).map((d) => ({ ...d, scimBaseUrl: scimBaseUrl(request, d.id) })) }));
       api.post('/directories', async (request, reply) => {
-        const { directory, token } = await directories.create(body(request) as { name: unknown });
+        const { directory, token } = await directories.create(adminInput('createDirectory', request.body));
         return reply.code(201).send({ ...directory, scimBaseUrl: scimBaseUrl(request, directory.id), token: token.token });
       });
       api.get('/directories/:id', async (request: WithId) => {
         const d = await directories.get(request.params.id);
         return { ...d, scimBaseUrl: scimBaseUrl(request, d.id) };
       });
-      api.patch('/directories/:id', async (request: WithId) => directories.update(request.params.id, body(request)));
+      api.patch('/directories/:id', async (request: WithId) => directories.update(request.params.id, adminInput('updateDirectory', request.body)));
       api.post('/directories/:id/pause', async (request: WithId) => directories.update(request.params.id, { status: 'paused' }));
       api.post('/directories/:id/resume', async (request: WithId) => directories.update(request.params.id, { status: 'active' }));
       api.delete('/directories/:id', async (request: WithId, reply) => {
@@ -44,23 +37,22 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       });
 
       api.get('/directories/:id/attributes', async (request: WithId) => ({ attributes: (await directories.get(request.params.id)).customAttributes }));
-      api.post('/directories/:id/attributes', async (request: WithId, reply) => reply.code(201).send(await directories.addAttribute(request.params.id, body(request))));
+      api.post('/directories/:id/attributes', async (request: WithId, reply) => reply.code(201).send(await directories.addAttribute(request.params.id, adminInput('addAttribute', request.body))));
       api.delete('/directories/:id/attributes/:name', async (request: FastifyRequest<{ Params: { id: string; name: string } }>, reply) => {
         await directories.removeAttribute(request.params.id, request.params.name);
         return reply.code(204).send();
       });
       // For apps that authenticate users locally against the passwords their IdP syncs.
-      api.post('/directories/:id/verify-password', async (request: WithId) => ({ valid: await deps.verifyPassword(request.params.id, body(request)) }));
+      api.post('/directories/:id/verify-password', async (request: WithId) => ({ valid: await deps.verifyPassword(request.params.id, adminInput('verifyPassword', request.body)) }));
 
       api.get('/directories/:id/tokens', async (request: WithId) => ({ tokens: await deps.tokens.list(request.params.id) }));
       api.post('/directories/:id/tokens', async (request: WithId, reply) => {
-        const b = body(request);
-        const issued = await deps.tokens.create(request.params.id, { label: (b.label as string) ?? null, expiresAt: (b.expiresAt as string) ?? null });
+        const input = adminInput('createToken', request.body);
+        const issued = await deps.tokens.create(request.params.id, { label: input.label ?? null, expiresAt: input.expiresAt ?? null });
         return reply.code(201).send({ ...issued.view, token: issued.token });
       });
       api.post('/tokens/:id/rotate', async (request: WithId, reply) => {
-        const grace = body(request).graceSeconds ?? 3600;
-        const issued = await deps.tokens.rotate(request.params.id, Number(grace));
+        const issued = await deps.tokens.rotate(request.params.id, adminInput('rotateToken', request.body).graceSeconds);
         return reply.code(201).send({ ...issued.view, token: issued.token });
       });
       api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id));

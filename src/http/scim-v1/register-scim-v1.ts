@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { renderScimError } from '../render-error.ts';
+import { pathOnly, renderScimError } from '../render-error.ts';
+import { rejectRepeatedParameters } from '../reject-repeated-parameters.ts';
 import { createScimAuthHook } from '../scim/authenticate-scim.ts';
 import type { ScimDeps } from '../scim/scim-deps.ts';
 import { toV1Response } from './send-v1.ts';
@@ -16,8 +17,9 @@ export async function registerScimV1(app: FastifyInstance, deps: ScimDeps) {
   await app.register(
     async (scim) => {
       scim.setErrorHandler(renderScimError);
-      scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM 1.1 endpoint ${request.method} ${request.url}`), { statusCode: 404 }), request, reply));
+      scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM 1.1 endpoint ${request.method} ${pathOnly(request.url)}`), { statusCode: 404 }), request, reply));
       scim.addHook('onRequest', createScimAuthHook(deps.services.authenticate));
+      scim.addHook('onRequest', rejectRepeatedParameters);
       scim.addHook('onSend', toV1Response);
       registerV1DiscoveryRoutes(scim, deps);
       registerV1UserRoutes(scim, deps);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findV1SchemaDoc, v1ResourceTypeDocs, v1SchemaDocs, v1ServiceProviderConfig } from '../../scim/v1/v1-discovery.ts';
+import { refuseWrites } from '../scim/refuse-writes.ts';
 import type { ScimDeps } from '../scim/scim-deps.ts';
 import { V1_CONTENT_TYPE } from './send-v1.ts';
 import { v1Context } from './v1-context.ts';
@@ -23,4 +24,5 @@ export function registerV1DiscoveryRoutes(app: FastifyInstance, deps: ScimDeps) 
     reply.type(V1_CONTENT_TYPE).send(findV1SchemaDoc(typesOf(request), request.params.name)),
   );
   app.get('/ResourceTypes', async (request, reply) => reply.type(V1_CONTENT_TYPE).send(v1ResourceTypeDocs(typesOf(request))));
+  refuseWrites(app, ['/ServiceProviderConfigs', '/Schemas', '/Schemas/:name', '/ResourceTypes']);
 }

@@ -29,28 +29,38 @@ export function presentedToken(header: string | undefined): string | undefined {
   return undefined;
 }
 
-function unauthorized(reply: FastifyReply, detail: string): ScimError {
+/**
+ * One answer for every 401: a client cannot tell an unknown token from a revoked, expired or other
+ * directory's one (which would confirm a leaked token is real). The log says which, without the token.
+ */
+const UNAUTHORIZED_DETAIL = 'send a valid token of this directory as "Authorization: Bearer <token>"';
+
+function unauthorized(reply: FastifyReply): ScimError {
   reply.header('www-authenticate', 'Bearer realm="roster", Basic realm="roster"');
-  return new ScimError(401, undefined, detail);
+  return new ScimError(401, undefined, UNAUTHORIZED_DETAIL);
 }
 
 /** A token reaches exactly one directory; a paused or deleted directory answers with an error, never a silent 200. */
 export function createScimAuthHook(authenticate: ScimAuthenticator) {
   return async function authenticateScim(request: FastifyRequest<{ Params: { directoryId: string } }>, reply: FastifyReply) {
     const token = presentedToken(request.headers.authorization);
-    if (!token) throw unauthorized(reply, 'send the directory token as "Authorization: Bearer <token>"');
+    if (!token) {
+      request.log.warn({ reason: 'missing', directoryId: request.params.directoryId }, 'SCIM authentication failed');
+      throw unauthorized(reply);
+    }
     const auth = await authenticate(token);
     if (!auth.ok) {
       request.log.warn({ reason: auth.reason, directoryId: request.params.directoryId }, 'SCIM authentication failed');
-      throw unauthorized(reply, auth.reason === 'expired' ? 'the token has expired' : auth.reason === 'revoked' ? 'the token was revoked' : 'the token is not valid');
+      throw unauthorized(reply);
+    }
+    // Before the allow-list: its 403 would tell a caller that another directory's token is real.
+    if (auth.directory.id !== request.params.directoryId) {
+      request.log.warn({ reason: 'other_directory', directoryId: request.params.directoryId, tokenId: auth.tokenId }, 'SCIM authentication failed');
+      throw unauthorized(reply);
     }
     if (!ipAllowed(auth.directory.ipAllowlist, request.ip)) {
       request.log.warn({ directoryId: auth.directory.id, ip: request.ip }, 'SCIM request rejected by the directory IP allow-list');
       throw new ScimError(403, undefined, `requests from ${request.ip} are not allowed for this directory`);
-    }
-    if (auth.directory.id !== request.params.directoryId) {
-      request.log.warn({ directoryId: request.params.directoryId }, 'SCIM token used for another directory');
-      throw unauthorized(reply, 'the token is not valid for this directory');
     }
     if (auth.directory.status === 'deleted') throw new ScimError(404, undefined, 'this directory has been deleted');
     if (auth.directory.status === 'paused') throw new ScimError(403, undefined, 'this directory is paused; an administrator must resume it');

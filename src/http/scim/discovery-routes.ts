@@ -3,6 +3,7 @@ import { resourceTypeDoc, resourceTypeDocs, schemaDoc, schemaDocs, serviceProvid
 import { groupResourceType } from '../../scim/schemas/resource-types.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
 import { scimContext } from './scim-context.ts';
+import { refuseWrites } from './refuse-writes.ts';
 import type { ScimDeps } from './scim-deps.ts';
 
 /** RFC 7644 §4: what the server really supports, derived from the same config that enforces it. */
@@ -36,4 +37,5 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: ScimDeps) {
   app.get('/Schemas/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) =>
     reply.type(SCIM_CONTENT_TYPE).send(schemaDoc(base(request), request.params.id, schemasOf(request))),
   );
+  refuseWrites(app, ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:name', '/Schemas', '/Schemas/:id']);
 }

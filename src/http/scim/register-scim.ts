@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { renderScimError } from '../render-error.ts';
+import { pathOnly, renderScimError } from '../render-error.ts';
+import { rejectRepeatedParameters } from '../reject-repeated-parameters.ts';
 import { createScimAuthHook } from './authenticate-scim.ts';
 import { registerBulkRoute } from './bulk-route.ts';
 import { registerDiscoveryRoutes } from './discovery-routes.ts';
@@ -14,8 +15,9 @@ export async function registerScim(app: FastifyInstance, deps: ScimDeps) {
   await app.register(
     async (scim) => {
       scim.setErrorHandler(renderScimError);
-      scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM endpoint ${request.method} ${request.url}`), { statusCode: 404 }), request, reply));
+      scim.setNotFoundHandler((request, reply) => renderScimError(Object.assign(new Error(`no SCIM endpoint ${request.method} ${pathOnly(request.url)}`), { statusCode: 404 }), request, reply));
       scim.addHook('onRequest', createScimAuthHook(deps.services.authenticate));
+      scim.addHook('onRequest', rejectRepeatedParameters);
       scim.addHook('preHandler', normalizeScimRequest);
       registerDiscoveryRoutes(scim, deps);
       registerUserRoutes(scim, deps);

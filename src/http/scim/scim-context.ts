@@ -4,13 +4,14 @@ import type { ProvisioningContext } from '../../domain/provisioning/provisioning
 import { userTypeWith } from '../../scim/schemas/custom-schema.ts';
 import { groupResourceType } from '../../scim/schemas/resource-types.ts';
 import { v1GroupType } from '../../scim/v1/okta-group-schema.ts';
+import { publicOrigin as checkedPublicOrigin } from '../public-origin.ts';
 
 /**
  * The public origin of this server: ROSTER_PUBLIC_URL behind a proxy, else what the client called
  * (`meta.location` must be a URL the IdP can follow).
  */
 export function publicOrigin(config: RosterConfig, request: FastifyRequest): string {
-  return config.publicUrl ?? `${request.protocol}://${request.host}`;
+  return checkedPublicOrigin(config, request);
 }
 
 /** The provisioning context of a SCIM request, and the base URL its answer's locations start with. */
