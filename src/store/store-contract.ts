@@ -428,6 +428,14 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         expect(await store.read((q) => q.users.get(d, bob.id))).toEqual(bob);
       });
 
+      it('finds existing ids beyond one statement', async () => {
+        const d = await createDirectory();
+        const a = await createUser(d, { userName: 'a' });
+        const b = await createUser(d, { userName: 'b' });
+        const probe = [a.id, ...Array.from({ length: 1200 }, () => randomUUID()), b.id];
+        expect(await store.read((q) => q.users.existingIds(d, probe))).toEqual(new Set([a.id, b.id]));
+      });
+
       it('lists only the ids that exist in the directory', async () => {
         const d = await createDirectory();
         const other = await createDirectory();
@@ -746,6 +754,30 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         expect(await store.read((q) => q.members.page(group.id, 0, 10))).toEqual([{ seq: expect.any(Number), memberId: user.id, memberType: 'User', display: 'Ann Lee' }]);
       });
 
+      it('shows display null for a member that is neither a user nor a group', async () => {
+        const d = await createDirectory();
+        const group = await createGroup(d, 'Eng');
+        const gone = randomUUID();
+        await addMembers(d, group.id, gone);
+        expect(await store.read((q) => q.members.page(group.id, 0, 10))).toEqual([{ seq: expect.any(Number), memberId: gone, memberType: 'User', display: null }]);
+      });
+
+      // The IN lists are cut into chunks below every engine's parameter cap; 1,201 ids span three.
+      it('adds, finds, maps and removes more members than one statement takes', async () => {
+        const d = await createDirectory();
+        const group = await createGroup(d, 'Everyone');
+        const many = Array.from({ length: 1201 }, () => randomUUID());
+        const m = (memberId: string) => ({ memberId, memberType: 'User' as const, display: null });
+        expect(sorted(await store.write((q) => q.members.add(d, group.id, many.map(m))))).toEqual(sorted(many));
+        expect(await store.write((q) => q.members.add(d, group.id, many.map(m)))).toEqual([]);
+        const map = await store.read((q) => q.groups.ofMembers(d, many));
+        expect(map.size).toBe(many.length);
+        expect(map.get(many[1200]!)).toEqual([{ id: group.id, displayName: 'Everyone' }]);
+        expect((await store.read((q) => q.members.page(group.id, 0, 2000))).map((r) => r.memberId)).toEqual(many);
+        expect(sorted(await store.write((q) => q.members.remove(group.id, many)))).toEqual(sorted(many));
+        expect(await store.read((q) => q.members.page(group.id, 0, 10))).toEqual([]);
+      });
+
       it('removes a member everywhere and returns the affected groups', async () => {
         const d = await createDirectory();
         const user = await createUser(d, { userName: 'ann' });
@@ -914,6 +946,22 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         expect(attempts).toBe(2);
         expect(await store.read((q) => q.users.get(d, lost.id))).toBeUndefined();
         expect(await store.read((q) => q.users.get(d, won.id))).toEqual({ ...won, seq: expect.any(Number) });
+      });
+
+      it('gives up on a transaction that conflicts every time, with WriteConflictError', async () => {
+        const d = await createDirectory();
+        const users: NewUser[] = [];
+        const error = await rejection(
+          store.write(async (q) => {
+            const user = newUser(d, { userName: `try-${users.length}` });
+            users.push(user);
+            await q.users.insert(user);
+            throw new WriteConflictError();
+          }),
+        );
+        expect(error).toBeInstanceOf(WriteConflictError);
+        expect(users.length).toBeGreaterThan(1);
+        expect(await store.read((q) => q.directories.counts(d))).toEqual({ users: 0, groups: 0 });
       });
 
       it('does not run again after any other error', async () => {
