@@ -209,6 +209,45 @@ describeEachEngine('groups over HTTP', (engine) => {
       expect((await other.get(`/Users/${foreign}`)).body.groups ?? []).toEqual([]);
     });
 
+    it('members the IdP sent without display show the member\'s current displayName, else its userName', async () => {
+      const scim = await roster.directory();
+      const [plain, named] = await createUsers(scim, 'display', 2);
+      await scim.patch(`/Users/${named}`, patchOp({ op: 'replace', path: 'displayName', value: 'Named Person' }));
+      const child = await createGroup(scim, 'Child group');
+      const group = await createGroup(scim, 'Displayed', [plain!, named!, child.id]);
+      await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: (await createUsers(scim, 'sent', 1))[0], display: 'As sent' }] }));
+      const plainName = (await scim.get(`/Users/${plain}`)).body.userName;
+      const members = (await scim.get(`/Groups/${group.id}`)).body.members.map((m: { display?: string }) => m.display);
+      expect(members).toEqual([plainName, 'Named Person', 'Child group', 'As sent']);
+      const listed = await scim.get(`/Groups?filter=${q('displayName eq "Displayed"')}`);
+      expect(listed.body.Resources[0].members.map((m: { display?: string }) => m.display)).toEqual(members);
+    });
+
+    it('root /.search applies a filter to each type it means something for (RFC 7644 §3.4.3)', async () => {
+      const scim = await roster.directory();
+      const [user] = await createUsers(scim, 'root', 2);
+      const userName = (await scim.get(`/Users/${user}`)).body.userName;
+      const group = await createGroup(scim, 'Root group', [user!]);
+      const search = (body: Record<string, unknown>) => scim.post('/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], ...body });
+
+      const byUserName = await search({ filter: `userName eq "${userName}"` });
+      expect(byUserName.status, byUserName.text).toBe(200);
+      expect(byUserName.body).toMatchObject({ totalResults: 1, itemsPerPage: 1, startIndex: 1 });
+      expect(byUserName.body.Resources.map((r: { id: string }) => r.id)).toEqual([user]);
+
+      const byGroupName = await search({ filter: 'displayName eq "Root group"' });
+      expect(byGroupName.body.Resources.map((r: { id: string }) => r.id)).toEqual([group.id]);
+      expect(byGroupName.body.Resources[0].members.map((m: { value: string }) => m.value)).toEqual([user]);
+
+      const everything = await search({ count: 10 });
+      expect(everything.body.totalResults).toBe(3);
+      expect(everything.body.Resources.map((r: { meta: { resourceType: string } }) => r.meta.resourceType)).toEqual(['User', 'User', 'Group']);
+      const secondPage = await search({ startIndex: 3, count: 10 });
+      expect(secondPage.body.Resources.map((r: { id: string }) => r.id)).toEqual([group.id]);
+
+      expectScimError(await search({ filter: 'nickName eq "x" and members.value eq "y"' }), 400, 'invalidFilter');
+    });
+
     it('groups can be members of groups', async () => {
       const scim = await roster.directory();
       const [a] = await createUsers(scim, 'nested', 1);

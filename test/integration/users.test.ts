@@ -431,6 +431,30 @@ describeEachEngine('users over HTTP', (engine) => {
       await scim.delete(`/Users/${extra.id}`);
     });
 
+    it('cursor paging with sortBy (RFC 9865 with RFC 7644 §3.4.2.3): every id once, in sort order, both directions', async () => {
+      for (const order of ['ascending', 'descending'] as const) {
+        const names: string[] = [];
+        let cursor = '';
+        for (let pages = 0; ; pages++) {
+          expect(pages).toBeLessThan(10);
+          const res = await scim.get(`/Users?count=7&sortBy=userName&sortOrder=${order}&cursor=${encodeURIComponent(cursor)}`);
+          expect(res.status, res.text).toBe(200);
+          names.push(...res.body.Resources.map((r: { userName: string }) => r.userName));
+          if (res.body.nextCursor === undefined) break;
+          cursor = res.body.nextCursor;
+        }
+        const byIndex = (await scim.get(`/Users?count=100&sortBy=userName&sortOrder=${order}`)).body.Resources.map((r: { userName: string }) => r.userName);
+        expect(names).toEqual(byIndex);
+        expect(names).toHaveLength(25);
+      }
+    });
+
+    it('a cursor issued for one sort is refused for another (400 invalidCursor), not silently misread', async () => {
+      const first = await scim.get('/Users?count=5&sortBy=userName&cursor=');
+      expectScimError(await scim.get(`/Users?count=5&sortBy=userName&sortOrder=descending&cursor=${first.body.nextCursor}`), 400, 'invalidCursor');
+      expectScimError(await scim.get(`/Users?count=5&cursor=${first.body.nextCursor}`), 400, 'invalidCursor');
+    });
+
     it('an invalid cursor → 400 invalidCursor', async () => {
       expectScimError(await scim.get('/Users?count=10&cursor=bm90LWEtY3Vyc29y'), 400, 'invalidCursor');
       expectScimError(await scim.get('/Users?count=10&cursor=garbage'), 400, 'invalidCursor');
