@@ -3,10 +3,13 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
+ * Strict objects: a misspelt key in the config file (`bodyLimitByte`) stops the start with the key
+ * named, instead of silently leaving the default in force.
+ *
  * The validated configuration of one Roster process. This module is the only reader of
  * process.env (DESIGN.md §2); everything else receives a frozen RosterConfig.
  */
-const configSchema = z.object({
+const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
@@ -24,7 +27,7 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
   limits: z
-    .object({
+    .strictObject({
       bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
       filterMaxLength: z.coerce.number().int().positive().default(2048),
       filterMaxDepth: z.coerce.number().int().positive().default(32),
@@ -41,7 +44,7 @@ const configSchema = z.object({
     .default({} as never),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(10_000),
   postgres: z
-    .object({
+    .strictObject({
       poolSize: z.coerce.number().int().positive().default(10),
       statementTimeoutMs: z.coerce.number().int().positive().default(15_000),
       connectTimeoutMs: z.coerce.number().int().positive().default(5_000),

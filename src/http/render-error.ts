@@ -3,7 +3,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { ScimError } from '../scim/scim-error.ts';
 import { toV1ErrorBody } from '../scim/v1/v1-error-body.ts';
 import { V1_CONTENT_TYPE } from './scim-v1/send-v1.ts';
-import { StoreUnavailableError } from '../store/store-errors.ts';
+import { UnavailableError } from '../domain/records.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -18,7 +18,7 @@ export const FRAMEWORK_STATUSES: ReadonlySet<number> = new Set([400, 404, 408, 4
 function classify(error: unknown): { status: number; scimType?: ScimError['scimType']; message: string; code: string; retryAfter?: number } {
   if (error instanceof ScimError) return { status: error.status, scimType: error.scimType, message: error.message, code: `scim.${error.scimType ?? error.status}` };
   if (error instanceof DomainError) return { status: error.status, message: error.message, code: error.code };
-  if (error instanceof StoreUnavailableError) return { status: 503, message: 'the database is unavailable; retry shortly', code: 'store.unavailable', retryAfter: 2 };
+  if (error instanceof UnavailableError) return { status: 503, message: 'the database is unavailable; retry shortly', code: 'store.unavailable', retryAfter: 2 };
   const fe = error as FastifyError;
   switch (fe?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScimAuthenticator } from '../../domain/directories/create-scim-authenticator.ts';
-import type { DirectoryRecord } from '../../store/records.ts';
+import type { DirectoryRecord } from '../../domain/records.ts';
 import { ipAllowed } from '../../domain/directories/directory-settings.ts';
 import { ScimError } from '../../scim/scim-error.ts';
 

@@ -6,7 +6,7 @@ import { cursorSort } from '../../scim/list-query.ts';
 import { encodeCursor } from '../../scim/cursor.ts';
 import type { ListParams } from '../../scim/list-response.ts';
 import type { Projection } from '../../scim/project-resource.ts';
-import type { GroupRecord } from '../../store/records.ts';
+import type { GroupRecord } from '../../domain/records.ts';
 import { renderGroup, renderMember, renderUser } from './render.ts';
 import type { ListMeta, Representation } from './representation.ts';
 import type { ScimRequestContext } from './scim-context.ts';

@@ -1,6 +1,6 @@
 import type { UserView } from '../../domain/provisioning/create-user-provisioning.ts';
 import { renderResource } from '../../scim/render-resource.ts';
-import type { GroupRecord, MemberRecord } from '../../store/records.ts';
+import type { GroupRecord, MemberRecord } from '../../domain/records.ts';
 
 /**
  * SCIM JSON of domain records. Rendering needs the base URL the client called (or ROSTER_PUBLIC_URL),
