@@ -9,7 +9,7 @@ import { openStore } from '../store/open-store.ts';
  */
 async function withServices<T>(fn: (services: Services, config: RosterConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
     await store.migrate();
     return await fn(createServices(config, store), config);

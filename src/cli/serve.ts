@@ -33,7 +33,7 @@ async function migrateWhenReachable(store: Store, config: RosterConfig, log: Log
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
-  const store = openStore(config, {
+  const store = await openStore(config, {
     onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection failed; the pool replaces it'),
     onNoIcu: () =>
       log.warn("PostgreSQL has no ICU collation 'und-x-icu': case-insensitive filters use the database's lower(), which may fold a few non-ASCII characters differently from SQLite"),

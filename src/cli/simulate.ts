@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SIMULATED_IDPS, type SimulatedIdp } from '../idp/simulator/sim-context.ts';
-import { renderReport } from '../idp/simulator/sim-report.ts';
-import { runSimulation, type ProgressEvent } from '../idp/simulator/run-simulation.ts';
+import type { ProgressEvent } from '../idp/simulator/run-simulation.ts';
 
 interface SimulateFlags {
   idp: SimulatedIdp;
@@ -66,6 +65,9 @@ export function registerSimulateCommand(program: Command) {
     .option('--timeout-ms <ms>', 'timeout of one request', integer, 30_000)
     .option('--json', 'print the report as JSON')
     .action(async (flags: SimulateFlags) => {
+      // Loaded on use: the simulator's HTTP client is no part of a serving process's memory.
+      const { runSimulation } = await import('../idp/simulator/run-simulation.ts');
+      const { renderReport } = await import('../idp/simulator/sim-report.ts');
       let result;
       try {
         result = await runSimulation({

@@ -83,7 +83,7 @@ export async function startRoster(env: Record<string, string> = {}, engine: Engi
   const dataDir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
   const database = engine === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({ ROSTER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...(database ? { DATABASE_URL: database.url } : {}), ...env });
-  const store = openStore(config);
+  const store = await openStore(config);
   await store.migrate();
   const services = createServices(config, store);
   let logText = '';
