@@ -5,7 +5,7 @@
 // holds the start and the create phase: bench/dev/profile-summary.ts reads only its last seconds.
 // PROFILE_SERVER=floor profiles the stack floor (bench/floor-server.ts) the same way instead.
 //
-//   node --import tsx bench/dev/profile-server.ts get
+//   node --import tsx bench/dev/profile-server.ts get   (or lookup, deactivate)
 //   node --import tsx bench/dev/profile-summary.ts /tmp/prof/<file>.cpuprofile 10
 //
 // Not part of `npm run bench`; the profiles are not committed (*.cpuprofile is gitignored).
@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { runLoad } from '../load.ts';
-import { createUsers, lookupOperation, runGetById, runLookups, type PhaseContext, type Population } from '../phases.ts';
+import { createUsers, lookupOperation, runDeactivate, runGetById, runLookups, type PhaseContext, type Population } from '../phases.ts';
 import { createScimTarget } from '../scim-client.ts';
 import { pickFreePort, readCpuSeconds, readMachineBusySeconds, runNodeCommand, startProcess } from '../server-process.ts';
 
 const phase = process.argv[2];
-if (phase !== 'lookup' && phase !== 'get') throw new Error('usage: profile-server.ts lookup|get');
+if (phase !== 'lookup' && phase !== 'get' && phase !== 'deactivate') throw new Error('usage: profile-server.ts lookup|get|deactivate');
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const users = Number(process.env.BENCH_USERS ?? '20000');
 const seconds = Number(process.env.PROFILE_SECONDS ?? '10');
@@ -66,7 +66,7 @@ try {
   const operation = lookupOperation(target, population, 0x5eed0001, true);
   await runLoad(operation, { concurrency: 16, durationMs: 2_000, maxRequests: 1_000_000, latencies: context.latencies, cpu: context.cpu });
   const started = performance.now();
-  const row = phase === 'lookup' ? await runLookups(context, 'lookup', operation, 10_000_000) : await runGetById(context, population);
+  const row = phase === 'lookup' ? await runLookups(context, 'lookup', operation, 10_000_000) : phase === 'get' ? await runGetById(context, population) : await runDeactivate(context, population);
   process.stdout.write(
     `${phase}: ${Math.round(row.opsPerSec)} ops/s, p50 ${row.p50Ms.toFixed(2)} ms, errors ${row.errors}, server CPU ${Math.round(row.serverCpuPct)}%, ` +
       `phase ended ${((performance.now() - started) / 1000).toFixed(1)} s after it began (incl. 0.5 s warm-up)\n`,

@@ -370,11 +370,11 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const d = await createDirectory();
         const user = await createUser(d, { userName: 'ann', active: true });
         const v2 = { id: user.id, directoryId: d, resource: { userName: 'ann', active: false, title: 'CTO' }, version: 2, createdAt: user.createdAt, updatedAt: at(9) };
-        expect(await store.write((q) => q.users.update(v2, 1))).toBe(true);
+        expect(await store.write((q) => q.users.update(v2, user))).toBe(true);
         expect(await store.read((q) => q.users.get(d, user.id))).toEqual({ ...v2, seq: user.seq });
 
         const stale = { ...v2, resource: { userName: 'zed' }, version: 3, updatedAt: at(10) };
-        expect(await store.write((q) => q.users.update(stale, 1))).toBe(false);
+        expect(await store.write((q) => q.users.update(stale, user))).toBe(false);
         expect(await store.read((q) => q.users.get(d, user.id))).toEqual({ ...v2, seq: user.seq });
         // Nor did the refused write touch the indexed columns.
         const filter = parseScimFilter('userName eq "zed"');
@@ -386,7 +386,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const d = await createDirectory();
         const user = await createUser(d, { userName: 'ann' });
         const moved = { id: user.id, directoryId: await createDirectory(), resource: { userName: 'ann' }, version: 2, createdAt: user.createdAt, updatedAt: at(9) };
-        expect(await store.write((q) => q.users.update(moved, 1))).toBe(false);
+        expect(await store.write((q) => q.users.update(moved, user))).toBe(false);
         expect(await store.read((q) => q.users.get(d, user.id))).toEqual(user);
       });
 
@@ -423,7 +423,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         await createUser(d, { userName: 'ann' });
         const bob = await createUser(d, { userName: 'bob' });
         const renamed = { id: bob.id, directoryId: d, resource: { userName: 'ANN' }, version: 2, createdAt: bob.createdAt, updatedAt: at(9) };
-        const error = await rejection(store.write((q) => q.users.update(renamed, 1)));
+        const error = await rejection(store.write((q) => q.users.update(renamed, bob)));
         expect(error).toBeInstanceOf(UniqueViolationError);
         expect(await store.read((q) => q.users.get(d, bob.id))).toEqual(bob);
       });
@@ -608,8 +608,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const d = await createDirectory();
         const group = await createGroup(d, 'Eng');
         const v2 = { id: group.id, directoryId: d, resource: { displayName: 'Engineering' }, memberCount: 0, version: 2, createdAt: group.createdAt, updatedAt: at(9) };
-        expect(await store.write((q) => q.groups.update(v2, 1))).toBe(true);
-        expect(await store.write((q) => q.groups.update({ ...v2, resource: { displayName: 'Stale' }, version: 3 }, 1))).toBe(false);
+        expect(await store.write((q) => q.groups.update(v2, group))).toBe(true);
+        expect(await store.write((q) => q.groups.update({ ...v2, resource: { displayName: 'Stale' }, version: 3 }, group))).toBe(false);
         expect(await store.read((q) => q.groups.get(d, group.id))).toEqual({ ...v2, seq: group.seq });
       });
 
@@ -750,7 +750,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         const group = await createGroup(d, 'Eng');
         const user = await createUser(d, { userName: 'ann' });
         await addMembers(d, group.id, user.id);
-        await store.write((q) => q.users.update({ id: user.id, directoryId: d, resource: { userName: 'ann', displayName: 'Ann Lee' }, version: 2, createdAt: user.createdAt, updatedAt: at(9) }, 1));
+        await store.write((q) => q.users.update({ id: user.id, directoryId: d, resource: { userName: 'ann', displayName: 'Ann Lee' }, version: 2, createdAt: user.createdAt, updatedAt: at(9) }, user));
         expect(await store.read((q) => q.members.page(group.id, 0, 10))).toEqual([{ seq: expect.any(Number), memberId: user.id, memberType: 'User', display: 'Ann Lee' }]);
       });
 

@@ -83,8 +83,12 @@ export interface ResourceQueries<R, N> {
   get(directoryId: string, id: string): Promise<R | undefined>;
   /** Reads a resource about to be updated in this transaction, locking its row where the engine needs it. */
   lock(directoryId: string, id: string): Promise<R | undefined>;
-  /** Writes a new version only if the stored one is still `expectedVersion` (atomic ETag check). */
-  update(record: N, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes `next` only if the stored version is still `current.version` (the atomic half of an ETag
+   * check). Only the columns that differ from `current` are written: an indexed column left as it
+   * was costs no index update.
+   */
+  update(next: N, current: N & { readonly version: number }): Promise<boolean>;
   delete(directoryId: string, id: string): Promise<boolean>;
   list(options: ListOptions): Promise<Listed<R>[]>;
   count(options: CountOptions): Promise<number>;

@@ -87,7 +87,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
     const membersChanged = change.added.length + change.removed.length > 0;
     if (!resourceChanged && !membersChanged) return current;
     const next: NewGroup = { ...current, resource, memberCount: current.memberCount + change.added.length - change.removed.length, version: current.version + 1, updatedAt: at };
-    if (!(await q.groups.update(next, current.version))) throw new WriteConflictError();
+    if (!(await q.groups.update(next, current))) throw new WriteConflictError();
     if (resourceChanged) {
       await events.record(q, { type: 'group.updated', directoryId: ctx.directoryId, resourceId: current.id, data: { ...resource, id: current.id }, changed, at });
     }

@@ -62,7 +62,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
     const changed = changedAttributes(current.resource, resource);
     if (changed.length === 0 && JSON.stringify(current.resource) === JSON.stringify(resource)) return current;
     const next: NewUser = { ...current, resource, version: current.version + 1, updatedAt: at };
-    if (!(await q.users.update(next, current.version))) throw new WriteConflictError();
+    if (!(await q.users.update(next, current))) throw new WriteConflictError();
     await events.record(q, { type: userChangeEvent(current.resource, resource), directoryId: ctx.directoryId, resourceId: current.id, data: { ...resource, id: current.id }, changed, at });
     return { ...next, seq: current.seq };
   }

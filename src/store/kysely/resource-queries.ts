@@ -38,8 +38,8 @@ export function createResourceQueries<T extends Table, R, N>(ctx: QueryContext, 
   const t = table as 'users';
   const get = byId(table);
   const insert = (d: Executor, a: Omit<UserRow, 'seq'>) => d.insertInto(t).values(pick(a, COLUMNS[table]) as Omit<UserRow, 'seq'>);
-  const update = (d: Executor, a: Omit<UserRow, 'seq'> & { expected: number }) =>
-    d.updateTable(t).set(pick(a, UPDATED[table])).where('id', '=', a.id).where('directory_id', '=', a.directory_id).where('version', '=', a.expected);
+  const update = (columns: readonly string[]) => (d: Executor, a: Omit<UserRow, 'seq'> & { expected: number }) =>
+    d.updateTable(t).set(pick(a, columns)).where('id', '=', a.id).where('directory_id', '=', a.directory_id).where('version', '=', a.expected);
   const one = ({ rows }: { rows: Selectable<UserRow>[] }) => (rows[0] ? toRecord(rows[0] as unknown as Row<T>) : undefined);
 
   return {
@@ -50,10 +50,17 @@ export function createResourceQueries<T extends Table, R, N>(ctx: QueryContext, 
     /** Reads a row about to be updated; `for update` where the engine needs the lock. */
     lock: async (directoryId: string, id: string) =>
       one(lockRows ? await run(db, `${table}.lock`, (d, a: { directoryId: string; id: string }) => get(d, a).forUpdate(), { directoryId, id }) : await run(db, `${table}.get`, get, { directoryId, id })),
-    /** Writes the row only if it still has `expectedVersion`: the atomic half of an ETag check. */
-    async update(record: N, expectedVersion: number): Promise<boolean> {
-      const row = fromRecord(record) as Omit<UserRow, 'seq'>;
-      const r = await run(db, `${table}.update`, update, { ...row, expected: expectedVersion });
+    /**
+     * Writes the row only if it still has the current version: the atomic half of an ETag check.
+     * Only changed columns are set (a deactivation rewrote the userName and externalId indexes
+     * otherwise); one compiled statement per set of changed columns.
+     */
+    async update(next: N, current: N & { readonly version: number }): Promise<boolean> {
+      const row = fromRecord(next) as Omit<UserRow, 'seq'>;
+      const before = fromRecord(current) as Record<string, unknown>;
+      const columns = UPDATED[table].filter((c) => (row as Record<string, unknown>)[c] !== before[c]);
+      if (columns.length === 0) return true;
+      const r = await run(db, `${table}.update.${columns.join(',')}`, update(columns), { ...row, expected: current.version });
       return (r.numAffectedRows ?? 0n) > 0n;
     },
     async delete(directoryId: string, id: string): Promise<boolean> {
