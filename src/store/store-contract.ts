@@ -914,6 +914,25 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         expect(await store.read((q) => q.events.list({ afterSeq: 0, limit: 10, directoryId: d }))).toEqual([]);
       });
 
+      it('concurrent writes stay independent: one that fails undoes only itself, the others commit', async () => {
+        const d = await createDirectory();
+        await createUser(d, { userName: 'taken' });
+        const ok = Array.from({ length: 12 }, (_, i) => newUser(d, { userName: `parallel-${i}` }));
+        const results = await Promise.allSettled([
+          ...ok.map((u) => store.write((q) => q.users.insert(u))),
+          store.write(async (q) => {
+            await q.users.insert(newUser(d, { userName: 'half-written' }));
+            throw new Error('boom');
+          }),
+          store.write((q) => q.users.insert(newUser(d, { userName: 'TAKEN' }))),
+        ]);
+        expect(results.map((r) => r.status)).toEqual([...ok.map(() => 'fulfilled'), 'rejected', 'rejected']);
+        expect((results.at(-1) as PromiseRejectedResult).reason).toBeInstanceOf(UniqueViolationError);
+        for (const u of ok) expect(await store.read((q) => q.users.get(d, u.id))).toEqual({ ...u, seq: expect.any(Number) });
+        const all = await store.read((q) => q.users.list({ directoryId: d, type: userResourceType, offset: 0, limit: 100 }));
+        expect(all.map((u) => u.resource.userName).sort()).toEqual(['taken', ...ok.map((u) => u.resource.userName as string)].sort());
+      });
+
       it('rolls back earlier writes when a later one violates a unique index', async () => {
         const d = await createDirectory();
         await createUser(d, { userName: 'taken' });

@@ -3,17 +3,16 @@ import type { Database } from '../database.ts';
 import { createQueries } from '../kysely/create-queries.ts';
 import { createStatementCache } from '../kysely/prepared.ts';
 import { migrateToLatest } from '../migrations/index.ts';
-import { WriteConflictError } from '../store-errors.ts';
 import type { Store } from '../store.ts';
-
-const MAX_ATTEMPTS = 8;
+import { createGroupCommit } from './group-commit.ts';
 import { openSqlite, SCIM_LOWER, type SqliteOptions } from './open-sqlite.ts';
 import { createSqliteDialect } from './sqlite-driver.ts';
 import { createSqliteJsonHooks } from './sqlite-json-hooks.ts';
 
+import { translateSqliteError } from './translate-sqlite-error.ts';
+
 /** Unicode-aware lowercasing for caseExact-false comparisons (see open-sqlite.ts). */
 const hooks = createSqliteJsonHooks({ lowerFunction: SCIM_LOWER });
-import { translateSqliteError } from './translate-sqlite-error.ts';
 
 /** The embedded default store: one SQLite file in WAL mode, one connection per process. */
 export function createSqliteStore(file: string, options: SqliteOptions): Store {
@@ -21,6 +20,7 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
   const db = new Kysely<Database>({ dialect: createSqliteDialect(raw) });
   const statements = createStatementCache();
   const pooled = createQueries(db, hooks, { statements });
+  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements }));
 
   const rethrow = (error: unknown): never => {
     throw translateSqliteError(error);
@@ -29,18 +29,9 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
   return {
     engine: 'sqlite',
     read: (fn) => fn(pooled).catch(rethrow),
-    async write(fn) {
-      // SQLite has one writer at a time (`begin immediate`), so a row read in the transaction cannot
-      // change before its conditional write; a conflict would come from another process on the file.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { statements })));
-        } catch (error) {
-          if (attempt < MAX_ATTEMPTS && error instanceof WriteConflictError) continue;
-          return rethrow(error);
-        }
-      }
-    },
+    // One writer at a time (`begin immediate`), writes queued meanwhile committed together
+    // (group-commit.ts); a row read in a write cannot change before its conditional update.
+    write: (fn) => groupCommit(fn).catch(rethrow),
     migrate: () => migrateToLatest(db, 'sqlite'),
     async ping() {
       raw.prepare('select 1').get();

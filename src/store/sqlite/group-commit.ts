@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+import { WriteConflictError } from '../store-errors.ts';
+import type { Queries } from '../store.ts';
+
+/** How many queued writes one commit may carry. */
+const MAX_BATCH = 64;
+/** How many times a write whose conditional update lost a race is run again. */
+const MAX_ATTEMPTS = 8;
+
+interface Job {
+  readonly fn: (q: Queries) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit for SQLite's single writer. A COMMIT in WAL mode writes every dirty page to the log:
+ * about 95 µs of a 390 µs deactivation (measured, 20,000 users), more than the writes themselves.
+ * Writes that queue while one runs share the next transaction instead: each runs inside its own
+ * SAVEPOINT (so a failure, or a lost race retried, undoes that write alone), and all of them commit
+ * once. A write is acknowledged only after that COMMIT, so a crash never loses an acknowledged write;
+ * if the COMMIT fails, every write of the batch fails with it and none is acknowledged.
+ */
+export function createGroupCommit(db: Kysely<Database>, queriesFor: (conn: Kysely<Database>) => Queries) {
+  const queue: Job[] = [];
+  let draining = false;
+
+  async function runJob(conn: Kysely<Database>, q: Queries, job: Job): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      await sql`savepoint roster_write`.execute(conn);
+      try {
+        const value = await job.fn(q);
+        await sql`release roster_write`.execute(conn);
+        return { ok: true, value };
+      } catch (error) {
+        await sql`rollback to roster_write`.execute(conn);
+        await sql`release roster_write`.execute(conn);
+        if (!(error instanceof WriteConflictError) || attempt >= MAX_ATTEMPTS) return { ok: false, error };
+      }
+    }
+  }
+
+  async function runBatch(batch: Job[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const q = queriesFor(conn);
+          const done: Outcome[] = [];
+          for (const job of batch) done.push(await runJob(conn, q, job));
+          await sql`commit`.execute(conn);
+          return done;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing of the batch is in the database.
+      outcomes = batch.map(() => ({ ok: false, error }));
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0) await runBatch(queue.splice(0, MAX_BATCH));
+    } finally {
+      draining = false;
+    }
+  }
+
+  return function write<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+  };
+}
