@@ -71,7 +71,6 @@ export function createGroupCommit(db: Kysely<Database>, queriesFor: (conn: Kysel
   }
 
   async function drain(): Promise<void> {
-    draining = true;
     try {
       while (queue.length > 0) await runBatch(queue.splice(0, MAX_BATCH));
     } finally {
@@ -82,7 +81,12 @@ export function createGroupCommit(db: Kysely<Database>, queriesFor: (conn: Kysel
   return function write<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!draining) void drain();
+      // The batch starts after the event loop's poll phase, so the requests that arrived with this
+      // one reach their writes first and share its commit (a batch run at once would hold one).
+      if (!draining) {
+        draining = true;
+        setImmediate(() => void drain());
+      }
     });
   };
 }
