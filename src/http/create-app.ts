@@ -18,8 +18,8 @@ export interface AppOptions {
 }
 
 /**
- * Builds the HTTP app without listening (tests inject or listen on port 0). The only module that
- * knows Fastify.
+ * Builds the HTTP app without listening (tests inject or listen on port 0): the SCIM 2.0 and 1.1
+ * routes, the admin API and health, over the domain's services.
  */
 export async function createApp({ config, services, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

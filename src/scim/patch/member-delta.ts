@@ -7,9 +7,10 @@
  * applying them one after another: `add x` then `remove x` leaves x out of `add` and in `remove`
  * (x may have been a member before the request, and the sequence ends with it removed).
  *
- * How the store applies a delta: when `replaceAll` is true, delete every member and insert `add`
- * (`remove` is then always empty); otherwise delete `remove` and insert `add`, skipping members
- * already present. `add` and `remove` never share a value.
+ * How the domain applies a delta (domain/provisioning/create-group-provisioning.ts): when `replaceAll`
+ * is true, the current members are read in pages and only the difference is written (members who stay
+ * are not touched; `remove` is then always empty); otherwise `remove` is deleted and `add` inserted,
+ * skipping members already present. `add` and `remove` never share a value.
  */
 
 /** One member to insert, as the IdP named it. `$ref` is dropped: Roster derives it from `value`. */
