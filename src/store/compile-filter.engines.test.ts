@@ -111,8 +111,9 @@ describeEachEngine('compileSortKey', (engine) => {
     await fixture?.close();
   });
 
+  const statements = createStatementCache();
   async function sorted(type: ResourceTypeDef, sortBy: string, descending = false): Promise<string[]> {
-    const queries = createListQueries(fixture.db, fixture.hooks, createStatementCache());
+    const queries = createListQueries(fixture.db, fixture.hooks, (db, key, build, args) => statements(db, key, build, args));
     const options = { directoryId: 'd1', type, sortBy: parseAttrPath(sortBy), descending, offset: 0, limit: 100 };
     const rows = await queries.list(type.name === 'Group' ? 'groups' : 'users', options);
     return rows.map((r) => r.id);

@@ -6,7 +6,7 @@ import { createGroupQueries } from './group-queries.ts';
 import { createListQueries, type EngineSql } from './list-queries.ts';
 import { createMemberQueries } from './member-queries.ts';
 import { createPasswordQueries } from './password-queries.ts';
-import type { Executor, StatementCache } from './prepared.ts';
+import type { DirectRun, Executor, RunStatement, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
 import { createUserQueries } from './user-queries.ts';
 
@@ -18,12 +18,15 @@ export interface QueryOptions {
    * queue on the row; SQLite's `begin immediate` already serialises writers.
    */
   readonly lockRows?: boolean;
+  /** Runs compiled statements without Kysely's executor where the engine allows (SQLite). */
+  readonly direct?: DirectRun;
 }
 
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
-  const ctx = { db, run: options.statements, lockRows: options.lockRows ?? false };
-  const lists = createListQueries(db, engine, options.statements);
+  const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
+  const ctx = { db, run, lockRows: options.lockRows ?? false };
+  const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),
     tokens: createTokenQueries(ctx),

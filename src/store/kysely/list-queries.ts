@@ -3,7 +3,7 @@ import { compileFilter, compileSortKey, type SqlJsonHooks } from '../compile-fil
 import type { GroupRow, UserRow } from '../database.ts';
 import type { CountOptions, ListOptions, ListPosition } from '../store.ts';
 import type { FilterNode } from '../../scim/filter/filter-ast.ts';
-import type { Executor, StatementCache } from './prepared.ts';
+import type { Executor, RunStatement } from './prepared.ts';
 
 /** What an engine contributes to list queries: its JSON operators. */
 export type EngineSql = SqlJsonHooks;
@@ -68,7 +68,7 @@ const byColumn = (table: Table, column: string) => (db: Executor, a: { directory
  * rows in memory); the order is always made total with `seq`, so pages are stable across requests
  * (Okta walks an import with startIndex += 100 and needs no duplicates and no gaps).
  */
-export function createListQueries(db: Executor, hooks: EngineSql, run: StatementCache) {
+export function createListQueries(db: Executor, hooks: EngineSql, run: RunStatement) {
   function where(options: CountOptions, table: Table): Expression<SqlBool> | undefined {
     return options.filter ? compileFilter(options.filter, { type: options.type, table, hooks }) : undefined;
   }

@@ -19,6 +19,12 @@ const placeholders = new Proxy({}, { get: (_target, name) => `${MARK}${String(na
  * about 13 % of a point read's CPU (profile of the get phase); the SQL of a fixed-shape query never
  * changes, only its parameters. One cache per store: each engine compiles its own SQL.
  */
+/**
+ * Runs a compiled statement without Kysely's executor, where the engine can (SQLite's one
+ * synchronous connection); undefined sends it through Kysely.
+ */
+export type DirectRun = <R>(query: CompiledQuery<R>) => QueryResult<R> | undefined;
+
 export function createStatementCache() {
   const compiled = new Map<string, { query: CompiledQuery; slots: Slot[] }>();
 
@@ -26,7 +32,7 @@ export function createStatementCache() {
    * Runs the query `build` makes, compiled on first use under `key`. `build` receives stand-ins for
    * `args` and must have a fixed shape: no IN lists of varying length, no branches on the arguments.
    */
-  return async function run<A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A): Promise<QueryResult<R>> {
+  return async function run<A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A, direct?: DirectRun): Promise<QueryResult<R>> {
     let entry = compiled.get(key);
     if (entry === undefined) {
       const query = build(db, placeholders as A).compile();
@@ -36,16 +42,20 @@ export function createStatementCache() {
     }
     const values = args as Record<string, unknown>;
     const parameters = entry.slots.map((s) => ('name' in s ? (values[s.name] ?? null) : s.value));
-    return db.executeQuery<R>({ ...entry.query, parameters } as CompiledQuery<R>);
+    const query = { ...entry.query, parameters } as CompiledQuery<R>;
+    return direct?.(query) ?? db.executeQuery<R>(query);
   };
 }
 
 export type StatementCache = ReturnType<typeof createStatementCache>;
 
+/** Runs a statement compiled once, on the executor given (see createStatementCache). */
+export type RunStatement = <A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A) => Promise<QueryResult<R>>;
+
 /** What every table's query factory receives. */
 export interface QueryContext {
   readonly db: Executor;
-  readonly run: StatementCache;
+  readonly run: RunStatement;
   /**
    * Lock rows read for an update (`for update`). PostgreSQL needs it so writers on several nodes
    * queue on the row; SQLite's `begin immediate` already serialises writers.

@@ -17,10 +17,14 @@ const hooks = createSqliteJsonHooks({ lowerFunction: SCIM_LOWER });
 /** The embedded default store: one SQLite file in WAL mode, one connection per process. */
 export function createSqliteStore(file: string, options: SqliteOptions): Store {
   const raw = openSqlite(file, options);
-  const db = new Kysely<Database>({ dialect: createSqliteDialect(raw) });
+  const dialect = createSqliteDialect(raw);
+  const db = new Kysely<Database>({ dialect });
   const statements = createStatementCache();
-  const pooled = createQueries(db, hooks, { statements });
-  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements }));
+  const { driver } = dialect;
+  // Reads run at once when the connection is free, else wait for the write batch that holds it.
+  const pooled = createQueries(db, hooks, { statements, direct: (query) => driver.runIfFree(query) });
+  // Inside a batch the connection is held by the batch itself.
+  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements, direct: (query) => driver.runHeld(query) }));
 
   const rethrow = (error: unknown): never => {
     throw translateSqliteError(error);
