@@ -58,7 +58,28 @@ interface Decided {
   readonly pick: Pick;
 }
 
+/** Built projections by resource type and lists; most requests name none, and IdPs repeat theirs. */
+const built = new WeakMap<ResourceTypeDef, Map<string, Projection>>();
+const MAX_CACHED_PER_TYPE = 256;
+
+/**
+ * The projection for these lists, built once per resource type and lists: resolving the lists and
+ * deciding every attribute was a noticeable share of a point read. Projections hold no state.
+ */
 export function createProjection(type: ResourceTypeDef, params: ProjectionParams): Projection {
+  const key = `${params.attributes ?? ''}\u0000${params.excludedAttributes ?? ''}`;
+  let forType = built.get(type);
+  if (!forType) built.set(type, (forType = new Map()));
+  let projection = forType.get(key);
+  if (!projection) {
+    projection = buildProjection(type, params);
+    if (forType.size >= MAX_CACHED_PER_TYPE) forType.clear();
+    forType.set(key, projection);
+  }
+  return projection;
+}
+
+function buildProjection(type: ResourceTypeDef, params: ProjectionParams): Projection {
   const included = params.attributes?.trim() ? collectNames(type, params.attributes, true) : undefined;
   const excluded = params.excludedAttributes?.trim() ? collectNames(type, params.excludedAttributes, false) : undefined;
   const coreId = type.schema.id.toLowerCase();
@@ -141,7 +162,17 @@ export function createProjection(type: ResourceTypeDef, params: ProjectionParams
     return included ? undefined : value;
   }
 
+  const answers = new Map<string, boolean>();
   function includes(text: string): boolean {
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      answer = decideIncludes(text);
+      if (answers.size < 64) answers.set(text, answer);
+    }
+    return answer;
+  }
+
+  function decideIncludes(text: string): boolean {
     let name: ResolvedName;
     try {
       name = resolveName(type, text);
