@@ -128,12 +128,15 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
 
     list: (ctx: ProvisioningContext, query: ListQuery): Promise<Page<GroupRecord>> => store.read((q) => listPage(q.groups, ctx.directoryId, ctx.groupType, query)),
 
-    /** Streams a group's members page by page: memory stays flat whatever the group's size. */
-    async *members(ctx: ProvisioningContext, groupId: string): AsyncGenerator<MemberRecord> {
+    /**
+     * A group's members, page by page in insertion order: memory stays flat whatever the group's size,
+     * and a caller pays one asynchronous step per page, not per member.
+     */
+    async *memberPages(ctx: ProvisioningContext, groupId: string): AsyncGenerator<MemberRecord[]> {
       let after = 0;
       for (;;) {
         const rows = await store.read((q) => q.members.page(groupId, after, MEMBER_PAGE));
-        yield* rows;
+        if (rows.length > 0) yield rows;
         if (rows.length < MEMBER_PAGE) return;
         after = rows[rows.length - 1]!.seq;
       }

@@ -7,7 +7,7 @@ import { encodeCursor } from '../../scim/cursor.ts';
 import type { ListParams } from '../../scim/list-response.ts';
 import type { Projection } from '../../scim/project-resource.ts';
 import type { GroupRecord } from '../../domain/records.ts';
-import { renderGroup, renderMember, renderUser } from './render.ts';
+import { renderGroup, renderUser } from './render.ts';
 import type { ListMeta, Representation } from './representation.ts';
 import type { ScimRequestContext } from './scim-context.ts';
 import { SCIM_CONTENT_TYPE } from '../render-error.ts';
@@ -16,7 +16,8 @@ import { sendResource, sendStream, streamWithMembers } from './send-scim.ts';
 /** One resource of a list or a single answer: its body, and its members when they are shown. */
 export interface ResourceEntry {
   readonly body: Record<string, unknown>;
-  readonly members?: () => AsyncIterable<object>;
+  /** The members as JSON text, one comma-separated chunk per page. */
+  readonly members?: () => AsyncIterable<string>;
 }
 
 export interface Pipeline {
@@ -37,7 +38,7 @@ export function groupEntry(p: Pipeline, group: GroupRecord): ResourceEntry {
   return {
     body,
     async *members() {
-      for await (const m of p.services.groups.members(p.ctx, group.id)) yield p.representation.member(renderMember(p.ctx.baseUrl, m));
+      for await (const page of p.services.groups.memberPages(p.ctx, group.id)) yield page.map((m) => p.representation.member(m, p.ctx.baseUrl)).join(',');
     },
   };
 }

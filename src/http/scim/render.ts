@@ -18,14 +18,14 @@ export function renderGroup(baseUrl: string, group: GroupRecord): Record<string,
   return renderResource('Group', group, `${baseUrl}/Groups/${group.id}`);
 }
 
-export interface MemberResource {
-  readonly value: string;
-  readonly $ref: string;
-  readonly type: 'User' | 'Group';
-  readonly display?: string;
-}
-
-export function renderMember(baseUrl: string, m: MemberRecord): MemberResource {
-  const member: MemberResource = { value: m.memberId, $ref: `${baseUrl}/${m.memberType}s/${m.memberId}`, type: m.memberType };
-  return m.display === null ? member : { ...member, display: m.display };
+/**
+ * A member reference as JSON text, written directly: a 100,000-member group is 100,000 of these, and
+ * building an object per member to serialize it cost a third of the read. `$ref` is left out for
+ * SCIM 1.1, which has none.
+ */
+export function memberJson(baseUrl: string | undefined, m: MemberRecord): string {
+  const id = JSON.stringify(m.memberId);
+  const ref = baseUrl === undefined ? '' : `"$ref":${JSON.stringify(`${baseUrl}/${m.memberType}s/${m.memberId}`)},`;
+  const display = m.display === null ? '' : `,"display":${JSON.stringify(m.display)}`;
+  return `{"value":${id},${ref}"type":"${m.memberType}"${display}}`;
 }

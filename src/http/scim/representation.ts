@@ -1,8 +1,9 @@
 import { LIST_RESPONSE_SCHEMA } from '../../scim/list-response.ts';
 import type { ResourceTypeName } from '../../scim/schemas/resource-types.ts';
-import { referenceToV1, resourceToV1 } from '../../scim/v1/translate-resource.ts';
+import { resourceToV1 } from '../../scim/v1/translate-resource.ts';
 import { v1ListHead } from '../../scim/v1/v1-list-response.ts';
-import type { MemberResource } from './render.ts';
+import type { MemberRecord } from '../../domain/records.ts';
+import { memberJson } from './render.ts';
 
 export interface ListMeta {
   readonly totalResults: number;
@@ -21,7 +22,8 @@ export interface Representation {
   listHead(meta: ListMeta): string;
   /** A rendered, projected 2.0 resource in this protocol's form. */
   resource(body: Record<string, unknown>, type: ResourceTypeName): Record<string, unknown>;
-  member(member: MemberResource): object;
+  /** One member reference as JSON text. */
+  member(member: MemberRecord, baseUrl: string): string;
 }
 
 export const v2Representation: Representation = {
@@ -32,7 +34,7 @@ export const v2Representation: Representation = {
     return JSON.stringify(head).slice(0, -1) + ',"Resources":[';
   },
   resource: (body) => body,
-  member: (member) => member,
+  member: (member, baseUrl) => memberJson(baseUrl, member),
 };
 
 /** SCIM 1.1 (draft-scim-api-01): `meta.location` under `/scim/v1`, 1.1 names, no `$ref`. */
@@ -40,6 +42,6 @@ export function v1Representation(baseUrl: string): Representation {
   return {
     listHead: (meta) => v1ListHead({ totalResults: meta.totalResults, itemsPerPage: meta.itemsPerPage, startIndex: meta.startIndex ?? 1 }),
     resource: (body, type) => resourceToV1(body, type, { baseUrl }),
-    member: (member) => referenceToV1(member),
+    member: (member) => memberJson(undefined, member),
   };
 }

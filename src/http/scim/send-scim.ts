@@ -45,14 +45,15 @@ const CHUNK_CHARS = 64 * 1024;
  * 100,000 members is never held in memory as one array or one string. A group without members has
  * no `members` key at all: RFC 7643 §2.5 treats an empty multi-valued attribute as unassigned.
  */
-export async function* streamWithMembers(resource: Record<string, unknown>, members: () => AsyncIterable<object>): AsyncGenerator<string> {
+export async function* streamWithMembers(resource: Record<string, unknown>, memberChunks: () => AsyncIterable<string>): AsyncGenerator<string> {
   const { meta, ...head } = resource;
   const open = JSON.stringify(head);
   const start = open === '{}' ? '{' : open.slice(0, -1) + ',';
   let chunk = '';
   let first = true;
-  for await (const m of members()) {
-    chunk += (first ? `${start}"members":[` : ',') + JSON.stringify(m);
+  for await (const members of memberChunks()) {
+    if (members === '') continue;
+    chunk += (first ? `${start}"members":[` : ',') + members;
     first = false;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
