@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIST_RESPONSE_SCHEMA, listResponse, parseListParams, parseSearchRequest, SEARCH_REQUEST_SCHEMA } from './list-response.ts';
+import { LIST_RESPONSE_SCHEMA, listResponse, listResponseHead, parseListParams, parseSearchRequest, SEARCH_REQUEST_SCHEMA } from './list-response.ts';
 import { ScimError } from './scim-error.ts';
 
 const limits = { defaultPageSize: 100, maxPageSize: 500 };
@@ -146,6 +146,15 @@ describe('parseSearchRequest (RFC 7644 §3.4.3)', () => {
     for (const extra of [{ count: 1.5 }, { count: true }, { attributes: [1] }, { filter: 42 }, { cursor: 7 }, { cursor: '', startIndex: 1 }]) {
       const error = scimErrorOf(() => parseSearchRequest({ schemas: [SEARCH_REQUEST_SCHEMA], ...extra }, limits));
       expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    }
+  });
+});
+
+describe('listResponseHead', () => {
+  it('opens the same document listResponse builds, key for key', () => {
+    for (const meta of [{ totalResults: 3, itemsPerPage: 1, startIndex: 2 }, { totalResults: 3, itemsPerPage: 1, nextCursor: 'abc' }]) {
+      const whole = JSON.stringify(listResponse([{ id: 'x' }], meta.nextCursor ? { ...meta, paging: 'cursor' as const } : meta));
+      expect(`${listResponseHead(meta)}${JSON.stringify({ id: 'x' })}]}`).toBe(whole);
     }
   });
 });

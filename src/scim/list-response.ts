@@ -52,6 +52,18 @@ export function listResponse<T>(resources: readonly T[], options: ListResponseOp
 }
 
 /** Okta requires integers ("paging numbers must be integers"); anything else is our bug, not the client's. */
+/**
+ * The opening of a ListResponse up to and including `"Resources":[`, for a body written in parts
+ * (resources streamed after it, `]}` to close): the same keys, in the same order, as listResponse.
+ */
+export function listResponseHead(options: { totalResults: number; itemsPerPage: number; startIndex?: number; nextCursor?: string }): string {
+  const head: Record<string, unknown> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults: options.totalResults };
+  if (options.startIndex !== undefined) head.startIndex = options.startIndex;
+  head.itemsPerPage = options.itemsPerPage;
+  if (options.nextCursor !== undefined) head.nextCursor = options.nextCursor;
+  return JSON.stringify(head).slice(0, -1) + ',"Resources":[';
+}
+
 function toInteger(value: Count, name: string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${name} must be a non-negative integer, got ${String(value)}`);

@@ -1,4 +1,4 @@
-import { LIST_RESPONSE_SCHEMA } from '../../scim/list-response.ts';
+import { listResponseHead } from '../../scim/list-response.ts';
 import type { ResourceTypeName } from '../../scim/schemas/resource-types.ts';
 import { resourceToV1 } from '../../scim/v1/translate-resource.ts';
 import { v1ListHead } from '../../scim/v1/v1-list-response.ts';
@@ -27,12 +27,7 @@ export interface Representation {
 }
 
 export const v2Representation: Representation = {
-  listHead(meta) {
-    const head: Record<string, unknown> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults: meta.totalResults, itemsPerPage: meta.itemsPerPage };
-    if (meta.startIndex !== undefined) head.startIndex = meta.startIndex;
-    if (meta.nextCursor !== undefined) head.nextCursor = meta.nextCursor;
-    return JSON.stringify(head).slice(0, -1) + ',"Resources":[';
-  },
+  listHead: (meta) => listResponseHead(meta),
   resource: (body) => body,
   member: (member, baseUrl) => memberJson(baseUrl, member),
 };
