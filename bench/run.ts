@@ -2,6 +2,7 @@
 // does (16 requests in flight), on SQLite and on PostgreSQL in one run, plus two Roster nodes on one
 // PostgreSQL database, and prints a Markdown report with the engines side by side; the same numbers go
 // to .bench/last.json. See bench/README.md for the phases and the settings.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -522,6 +523,12 @@ function formatCount(value: number): string {
 
 async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2));
+  // Roster serves the JavaScript compiled into dist/ (bin/roster.js falls back to the TypeScript
+  // sources when they are newer): build first, so the bench measures what `npm start` runs.
+  if (options.serverEntry === 'bin/roster.js') {
+    progress('building dist/ (npm run build)');
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
+  }
   const started = performance.now();
   const latencies = new Float64Array(LATENCY_CAPACITY);
   const result: MutableResult = {

@@ -26,6 +26,8 @@ const configSchema = z.strictObject({
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
+  /** SQLite log pages between checkpoints (wal_autocheckpoint). */
+  sqliteWalAutocheckpointPages: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   limits: z
     .strictObject({
       bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
@@ -71,6 +73,7 @@ const ENV_KEYS: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
   ROSTER_TRUSTED_PROXIES: 'trustedProxies',
   ROSTER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  ROSTER_SQLITE_WAL_AUTOCHECKPOINT_PAGES: 'sqliteWalAutocheckpointPages',
   ROSTER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   ROSTER_BODY_LIMIT_BYTES: 'limits.bodyLimitBytes',
   ROSTER_FILTER_MAX_LENGTH: 'limits.filterMaxLength',

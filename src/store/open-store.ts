@@ -15,5 +15,5 @@ export async function openStore(config: RosterConfig, events: StoreEvents = {}):
     const { createPostgresStore } = await import('./postgres/create-postgres-store.ts');
     return createPostgresStore({ connectionString: config.databaseUrl, ...config.postgres, ...events });
   }
-  return createSqliteStore(config.databasePath, { synchronous: config.sqliteSynchronous });
+  return createSqliteStore(config.databasePath, { synchronous: config.sqliteSynchronous, walAutocheckpointPages: config.sqliteWalAutocheckpointPages });
 }

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 export interface SqliteOptions {
   /** `normal` survives a process crash (kill -9) in WAL mode; `full` also survives power loss. */
   readonly synchronous: 'normal' | 'full';
+  /** Log pages after which a write checkpoints (SQLite's wal_autocheckpoint); 10,000 by default. */
+  readonly walAutocheckpointPages?: number;
 }
 
 /**
@@ -23,6 +25,11 @@ export function openSqlite(file: string, options: SqliteOptions): Database.Datab
   // The CLI and the server may write the same file; wait for the other's transaction to finish.
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
+  // A checkpoint copies the log into the database file and syncs it: with SQLite's default (every
+  // 1,000 pages), a 100-member delta on a 100,000-member group, whose rows sit on ~300 scattered index
+  // pages, paid for one every few requests (remove p50 20.6 ms against 5.7 ms at 10,000, measured).
+  // A longer log (about 40 MiB at 10,000 pages) is read as fast; it is replayed after a crash.
+  db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? 10_000}`);
   db.function(SCIM_LOWER, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   return db;
 }
