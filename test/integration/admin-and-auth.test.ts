@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
+import { adminRequest } from '../helpers/admin-api.ts';
 
 describeEachEngine('directories, tokens and the admin API', (engine) => {
   let roster: RosterUnderTest;
   let adminKey: string;
-  const api = async (method: string, path: string, body?: unknown, key = adminKey) => {
-    const res = await fetch(`${roster.origin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown, key = adminKey) => adminRequest(roster.origin, key, method, path, body);
 
   beforeAll(async () => {
     roster = await startRoster({}, engine);

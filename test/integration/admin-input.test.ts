@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { startRoster, type RosterUnderTest } from '../helpers/start-roster.ts';
+import { adminRequest } from '../helpers/admin-api.ts';
 
 /**
  * Admin API inputs (issue 8, item 6): every body and parameter is validated at the edge with the
@@ -9,15 +10,7 @@ import { startRoster, type RosterUnderTest } from '../helpers/start-roster.ts';
 describeEachEngine('admin API input validation', (engine) => {
   let roster: RosterUnderTest;
   let adminKey: string;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${roster.origin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminRequest(roster.origin, adminKey, method, path, body);
 
   beforeAll(async () => {
     roster = await startRoster({}, engine);

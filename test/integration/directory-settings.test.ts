@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { patchOp, startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
+import { adminRequest } from '../helpers/admin-api.ts';
 
 const CUSTOM = 'urn:roster:params:scim:schemas:extension:custom:2.0:User';
 
 describeEachEngine('directory settings: custom attributes, password sync, IP allow-list', (engine) => {
   let roster: RosterUnderTest;
   let adminKey: string;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${roster.origin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminRequest(roster.origin, adminKey, method, path, body);
 
   beforeAll(async () => {
     roster = await startRoster({ ROSTER_TRUSTED_PROXIES: '127.0.0.1/32' }, engine);

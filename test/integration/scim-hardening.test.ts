@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { expectScimError } from '../helpers/expect-scim-error.ts';
 import { patchOp, startRoster, userBody, USER_SCHEMA, type RosterUnderTest } from '../helpers/start-roster.ts';
+import { adminRequest } from '../helpers/admin-api.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -13,15 +14,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 describeEachEngine('SCIM hardening (issue 8)', (engine) => {
   let roster: RosterUnderTest;
   let adminKey: string;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${roster.origin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminRequest(roster.origin, adminKey, method, path, body);
 
   beforeAll(async () => {
     roster = await startRoster({}, engine);

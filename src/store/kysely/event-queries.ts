@@ -1,18 +1,9 @@
+import type { EventRow } from '../database.ts';
 import type { EventQueries } from '../store.ts';
 import { toEvent } from './map-rows.ts';
 import type { Executor, QueryContext } from './prepared.ts';
 
-interface EventArgs {
-  id: string;
-  directory_id: string | null;
-  type: string;
-  schema_version: number;
-  resource_type: string;
-  resource_id: string;
-  data: string;
-  changed: string | null;
-  created_at: string;
-}
+type EventArgs = Omit<EventRow, 'seq'>;
 
 const insert = (db: Executor, a: EventArgs) =>
   db.insertInto('events').values({
