@@ -4,17 +4,8 @@ import type { TokenData } from '../events/domain-event.ts';
 /** A directory as the admin API and the CLI show it. */
 export type DirectoryView = DirectoryRecord;
 
-export interface TokenView {
-  readonly id: string;
-  readonly directoryId: string;
-  readonly prefix: string;
-  readonly label: string | null;
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-  readonly revokedAt: string | null;
-  readonly lastUsedAt: string | null;
-  readonly state: 'active' | 'expiring' | 'expired' | 'revoked';
-}
+/** A token as the admin API and the CLI show it: never its hash. */
+export type TokenView = Omit<TokenRecord, 'tokenHash'> & { readonly state: 'active' | 'expiring' | 'expired' | 'revoked' };
 
 /** A token shown once, with the view stored for it. */
 export interface IssuedToken {
