@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, describeEachEngine } from '../../test/helpers/engines.ts';
-import { createPostgresStore } from './postgres/create-postgres-store.ts';
-import { createSqliteStore } from './sqlite/create-sqlite-store.ts';
-import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { createTestDatabase, describeEachEngine } from '../helpers/engines.ts';
+import { createPostgresStore } from '../../src/store/postgres/create-postgres-store.ts';
+import { createSqliteStore } from '../../src/store/sqlite/create-sqlite-store.ts';
+import { runStoreContract, type OpenedStore } from './contract/run-store-contract.ts';
 
 async function openSqliteStore(): Promise<OpenedStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-store-contract-'));
