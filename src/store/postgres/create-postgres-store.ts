@@ -32,6 +32,20 @@ export const postgresTypes = {
   },
 };
 
+/**
+ * Runs the statements in `named` as named prepared statements on this client. Kysely calls
+ * `client.query(text, values)`; the name is added here, below it.
+ */
+function useNamedStatements(client: pg.PoolClient, named: ReadonlyMap<string, string>): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+    const [config, values, callback] = args;
+    const name = typeof config === 'string' ? named.get(config) : undefined;
+    if (name === undefined) return query(...args);
+    return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
+  };
+}
+
 /** How many times a transaction that hit a serialization failure, deadlock or write conflict is run. */
 const MAX_ATTEMPTS = 8;
 
@@ -51,11 +65,18 @@ export function createPostgresStore(options: PostgresOptions): Store {
   // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server
   // goes away; unheard, that event would crash the process. The query in flight fails on its own,
   // and the pool drops the dead client when it is released.
-  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onPoolError?.(error));
+    useNamedStatements(client, named);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
   // queue on the row instead of losing a race and retrying.
-  const statements = createStatementCache();
+  // Statements Roster compiles once are also prepared once per connection, by name: PostgreSQL then
+  // parses them once and, after a few runs, plans them once. Planning the user-with-groups join took
+  // 1.6 ms on every get (0.2 ms to run it), measured with EXPLAIN ANALYZE.
+  const named = new Map<string, string>();
+  const statements = createStatementCache({ onCompile: (sql) => named.set(sql, `roster_${named.size + 1}`) });
   let hooks = postgresJsonHooks;
   let pooled = createQueries(db, hooks, { lockRows: true, statements });
   /** Every start migrates first; that is when Roster learns whether the server has ICU. */
