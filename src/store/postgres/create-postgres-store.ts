@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.ts';
@@ -76,6 +77,7 @@ export function createPostgresStore(options: PostgresOptions): Store {
   // parses them once and, after a few runs, plans them once. Planning the user-with-groups join took
   // 1.6 ms on every get (0.2 ms to run it), measured with EXPLAIN ANALYZE.
   const named = new Map<string, string>();
+  const insideWrite = new AsyncLocalStorage<true>();
   const statements = createStatementCache({ onCompile: (sql) => named.set(sql, `roster_${named.size + 1}`) });
   let hooks = postgresJsonHooks;
   let pooled = createQueries(db, hooks, { lockRows: true, statements });
@@ -96,9 +98,11 @@ export function createPostgresStore(options: PostgresOptions): Store {
     engine: 'postgres',
     read: (fn) => fn(pooled).catch(rethrow),
     async write(fn) {
+      // As on SQLite: a write started inside a write would not be part of its transaction.
+      if (insideWrite.getStore()) throw new Error('store.write called inside a write: use the queries the transaction was given');
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { lockRows: true, statements })));
+          return await db.transaction().execute((trx) => insideWrite.run(true, () => fn(createQueries(trx, hooks, { lockRows: true, statements }))));
         } catch (error) {
           if (attempt < MAX_ATTEMPTS && (isRetryable(error) || error instanceof WriteConflictError)) continue;
           rethrow(error);
