@@ -100,6 +100,8 @@ export function createEventReader(store: Store, options: { retentionDays: number
     /** Deletes events older than the retention; returns how many. */
     async prune(now: Date = new Date()): Promise<number> {
       const before = new Date(now.getTime() - options.retentionDays * 86_400_000).toISOString();
+      // Retention goes by position: events committed but not yet positioned are positioned first.
+      await sequence();
       let total = 0;
       for (let round = 0; round < 100; round++) {
         const n = await store.write((q) => q.feed.prune(before, 5000));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queries, Store, WebhookRecord } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
-import type { WebhookData } from '../events/domain-event.ts';
+import { EVENT_CATALOG, type WebhookData } from '../events/domain-event.ts';
 import type { EventRecorder } from '../events/record-event.ts';
 import { decryptSecret, encryptSecret, generateWebhookSecret } from './webhook-secret.ts';
 
@@ -39,6 +39,14 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
     return k;
   }
 
+  /** The rules every caller (API, CLI) gets; the API also checks types and lengths at its edge. */
+  function checkInput(input: WebhookInput): void {
+    if (input.url !== undefined && !(URL.canParse(input.url) && /^https?:$/.test(new URL(input.url).protocol))) throw new DomainError('webhook.invalid', 'url: must be an http:// or https:// URL');
+    const unknown = (input.eventTypes ?? []).find((t) => !(t in EVENT_CATALOG));
+    if (unknown !== undefined) throw new DomainError('webhook.invalid', `eventTypes: unknown event type "${unknown}" (docs/events.md lists them)`);
+    if (input.secret !== undefined && input.secret.length < 16) throw new DomainError('webhook.invalid', 'secret: must be at least 16 characters');
+  }
+
   async function checkDirectory(q: Queries, directoryId: string | null | undefined): Promise<void> {
     if (directoryId === undefined || directoryId === null) return;
     const directory = await q.directories.get(directoryId);
@@ -53,6 +61,7 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
 
   return {
     async create(input: WebhookInput & { readonly url: string }): Promise<{ webhook: WebhookView; secret: string }> {
+      checkInput(input);
       const secret = input.secret ?? generateWebhookSecret();
       const secretEncrypted = encryptSecret(key(), secret);
       const at = now().toISOString();
@@ -85,6 +94,7 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
 
     /** Changes an endpoint; `rotateSecret` (or a new `secret`) returns the new secret, shown once. */
     async update(id: string, input: WebhookInput & { readonly rotateSecret?: boolean }): Promise<{ webhook: WebhookView; secret?: string }> {
+      checkInput(input);
       const secret = input.secret ?? (input.rotateSecret ? generateWebhookSecret() : undefined);
       const secretEncrypted = secret === undefined ? undefined : encryptSecret(key(), secret);
       const at = now().toISOString();
