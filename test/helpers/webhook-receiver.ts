@@ -21,13 +21,16 @@ export interface Received {
  * A webhook receiver on 127.0.0.1 whose behaviour a test switches. In `refuse` mode the port is
  * closed (connections refused, open ones cut); switching back listens on the same port again.
  */
-export async function startReceiver(options: { delayMs?: () => number } = {}) {
+export async function startReceiver(options: { delayMs?: () => number; answer?: (eventId: string) => 200 | 500 } = {}) {
   let mode: ReceiverMode = 'ok';
   let secret = '';
   const received: Received[] = [];
   const hanging = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   let onRequest: ((r: Received) => void) | undefined;
+  /** Event ids being handled right now, and every time one arrived while it already was. */
+  const handling = new Set<string>();
+  const overlaps: string[] = [];
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -35,7 +38,9 @@ export async function startReceiver(options: { delayMs?: () => number } = {}) {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', async () => {
       const event = JSON.parse(body);
-      const answered = mode === 'ok' ? 200 : mode === 'fail' ? 500 : 0;
+      const answered = mode === 'ok' ? (options.answer?.(event.id) ?? 200) : mode === 'fail' ? 500 : 0;
+      if (handling.has(event.id)) overlaps.push(event.id);
+      handling.add(event.id);
       const r: Received = {
         id: event.id,
         type: event.type,
@@ -54,6 +59,7 @@ export async function startReceiver(options: { delayMs?: () => number } = {}) {
       }
       const delay = options.delayMs?.() ?? 0;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      handling.delete(event.id);
       res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered === 200 ? 'ok' : 'receiver failing');
     });
   });
@@ -73,6 +79,7 @@ export async function startReceiver(options: { delayMs?: () => number } = {}) {
   return {
     url: `http://127.0.0.1:${port}/hooks/roster`,
     received,
+    overlaps,
     setSecret(value: string) {
       secret = value;
     },
