@@ -10,8 +10,15 @@ export interface WorkerLog {
   warn(obj: object, msg: string): void;
 }
 
-/** A claim outlives the attempt it covers by this much, so no other node takes a delivery still in flight. */
+/** A claim outlives the attempts it covers by this much, so no other node takes a delivery still in flight. */
 const LEASE_MARGIN_MS = 5_000;
+/**
+ * A round claims up to this many times `concurrency` deliveries per endpoint and queues them locally:
+ * on PostgreSQL a round costs about ten round trips, so claiming only the free slots capped a fast
+ * endpoint at ~800 deliveries/s (measured); four slots' worth per round keeps the slots busy. The
+ * lease covers the queue's wait: `BATCH_SLOTS + 1` timeouts.
+ */
+const BATCH_SLOTS = 4;
 /** Retention runs this often on each node (deleting what is already gone is cheap). */
 const PRUNE_EVERY_MS = 3_600_000;
 /** Endpoints (and their decrypted secrets) are re-read this often: a change reaches every node within it. */
@@ -29,6 +36,8 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   const { services, settings, log } = deps;
   const poster = createWebhookPoster({ timeoutMs: settings.timeoutMs, connections: settings.concurrency });
   const inFlight = new Map<string, number>();
+  const queues = new Map<string, { endpoint: WebhookEndpoint; items: ClaimedSend[] }>();
+  const leaseMs = settings.timeoutMs * (BATCH_SLOTS + 1) + LEASE_MARGIN_MS;
   const sends = new Set<Promise<void>>();
   const results: AttemptResult[] = [];
   const shutdown = new AbortController();
@@ -57,6 +66,18 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     if (dead > 0) log.warn({ dead }, 'webhook deliveries dead-lettered after their last attempt');
   }
 
+  /** Starts queued sends of an endpoint while it has free slots. */
+  function pump(endpointId: string): void {
+    const queue = queues.get(endpointId);
+    if (!queue) return;
+    while (queue.items.length > 0 && (inFlight.get(endpointId) ?? 0) < settings.concurrency && !shutdown.signal.aborted) {
+      const claimed = queue.items.shift()!;
+      // Too late to finish within the lease: leave it; once the lease ends it is claimed again.
+      if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > claimed.leaseUntil) continue;
+      send(queue.endpoint, claimed);
+    }
+  }
+
   function send(endpoint: WebhookEndpoint, claimed: ClaimedSend): void {
     inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
     const body = JSON.stringify(claimed.event);
@@ -78,6 +99,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       .finally(() => {
         inFlight.set(endpoint.id, inFlight.get(endpoint.id)! - 1);
         sends.delete(p);
+        pump(endpoint.id);
         wakeUp();
       });
     sends.add(p);
@@ -91,10 +113,15 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS || added > 0) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
     let claimedAny = false;
     for (const endpoint of endpoints.list) {
-      const free = settings.concurrency - (inFlight.get(endpoint.id) ?? 0);
-      if (free <= 0 || !running) continue;
-      const claimed = await services.deliveries.claim(endpoint.id, free, settings.timeoutMs + LEASE_MARGIN_MS);
-      for (const c of claimed) send(endpoint, c);
+      const queue = queues.get(endpoint.id) ?? { endpoint, items: [] };
+      queue.endpoint = endpoint;
+      queues.set(endpoint.id, queue);
+      const room = settings.concurrency * BATCH_SLOTS - queue.items.length - (inFlight.get(endpoint.id) ?? 0);
+      // Claim again once the queue runs low, not for every free slot.
+      if (room < settings.concurrency || !running) continue;
+      const claimed = await services.deliveries.claim(endpoint.id, room, leaseMs);
+      queue.items.push(...claimed);
+      pump(endpoint.id);
       claimedAny ||= claimed.length > 0;
     }
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
@@ -103,7 +130,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       const events = await services.events.prune();
       if (deliveries + events > 0) log.info({ events, deliveries }, 'retention: old events and deliveries deleted');
     }
-    return added > 0 || results.length > 0;
+    return added > 0 || results.length > 0 || claimedAny;
   }
 
   async function run(): Promise<void> {
@@ -136,21 +163,11 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       await Promise.race([Promise.allSettled([...sends]), grace]);
       shutdown.abort();
       await Promise.allSettled([...sends]);
+      // Claimed but never sent: handed back at once rather than left to their leases.
+      const unsent = [...queues.values()].flatMap((q) => q.items.splice(0, q.items.length));
+      await services.deliveries.release(unsent).catch(() => undefined);
       await flush().catch((error) => log.warn({ reason: (error as Error).message }, 'could not record the last delivery outcomes; they will be sent again'));
       await poster.close();
-    },
-
-    /** Runs rounds until nothing is in flight or due (tests and the benchmark), at most `maxRounds`. */
-    async drain(maxRounds = 1000): Promise<void> {
-      running = true;
-      for (let i = 0; i < maxRounds; i++) {
-        const busy = await round();
-        if (!busy && sends.size === 0) break;
-        if (sends.size > 0) await Promise.race([...sends]);
-      }
-      await Promise.allSettled([...sends]);
-      await flush();
-      running = false;
     },
   };
 }

@@ -197,6 +197,8 @@ export interface DeliveryQueries {
   redeliver(webhookId: string, deliveryId: string | undefined, now: number, at: string): Promise<number>;
   /** Deletes delivered and dead-lettered deliveries created before `before`; returns how many. */
   prune(before: string): Promise<number>;
+  /** Refreshes the planner's statistics of the deliveries table (after a large fan-out). */
+  analyze(): Promise<void>;
 }
 
 /** Every query Roster runs, grouped by table; the same code serves every engine. */

@@ -23,7 +23,7 @@ describeEachEngine('kill -9 during provisioning and during deliveries', (engine)
     const env: Record<string, string> = {
       ROSTER_DATA_DIR: dataDir,
       ROSTER_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-      ROSTER_WEBHOOK_TIMEOUT_MS: '1000',
+      ROSTER_WEBHOOK_TIMEOUT_MS: '500',
       ROSTER_WEBHOOK_BACKOFF_BASE_MS: '20',
       ROSTER_WEBHOOK_BACKOFF_MAX_MS: '200',
       ROSTER_WEBHOOK_POLL_MS: '20',
@@ -60,7 +60,7 @@ describeEachEngine('kill -9 during provisioning and during deliveries', (engine)
       expect(acknowledged.length).toBeGreaterThanOrEqual(40);
 
       await start();
-      await eventually(() => acknowledged.every((id) => [...receiver.acknowledged().values()].some((r) => r.resourceId === id)), 'every acknowledged user delivered after the restart');
+      await eventually(() => acknowledged.every((id) => [...receiver.acknowledged().values()].some((r) => r.resourceId === id)), 'every acknowledged user delivered after the restart', 1200);
       const feed = runCli(['events', '--directory', directory.id, '--types', 'user.created', '--limit', '1000', '--json'], env);
       const inFeed = feed.stdout.trim().split('\n').map((l) => JSON.parse(l).resourceId);
       for (const id of acknowledged) expect(inFeed).toContain(id);
@@ -76,7 +76,7 @@ describeEachEngine('kill -9 during provisioning and during deliveries', (engine)
       expect(receiver.acknowledged().size).toBeLessThan(before + 40);
       delay = 0;
       await start();
-      await eventually(() => second.every((id) => [...receiver.acknowledged().values()].some((r) => r.resourceId === id)), 'the rest of the second batch delivered after the restart');
+      await eventually(() => second.every((id) => [...receiver.acknowledged().values()].some((r) => r.resourceId === id)), 'the rest of the second batch delivered after the restart', 1200);
       expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
     } finally {
       if (server && server.child.exitCode === null) {
@@ -86,5 +86,5 @@ describeEachEngine('kill -9 during provisioning and during deliveries', (engine)
       await receiver.close();
       await database?.drop();
     }
-  }, 90_000);
+  }, 180_000);
 });

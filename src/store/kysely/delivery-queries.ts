@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { WebhookDeliveryRow } from '../database.ts';
 import type { DeliveryRecord } from '../records.ts';
 import type { DeliveryQueries } from '../store.ts';
@@ -23,7 +24,8 @@ function toDelivery(row: WebhookDeliveryRow): DeliveryRecord {
   };
 }
 
-const DELIVERY_COLUMNS = ['id', 'webhook_id', 'position', 'event_id', 'resource_key', 'status', 'attempts', 'next_attempt_at', 'lease_until', 'last_status', 'last_error', 'created_at', 'updated_at'] as const;
+const PENDING = sql.lit<'pending'>('pending');
+
 
 export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQueries {
   return {
@@ -56,58 +58,65 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
     async claim(webhookId, now, limit, leaseUntil, at) {
       let q = db
         .selectFrom('webhook_deliveries as d')
-        .innerJoin('events as e', 'e.position', 'd.position')
-        .select(DELIVERY_COLUMNS.map((c) => `d.${c}` as const))
-        .select(['e.seq', 'e.id as e_id', 'e.type', 'e.schema_version', 'e.directory_id', 'e.resource_type', 'e.resource_id', 'e.data', 'e.changed', 'e.created_at as e_created_at'])
+        .selectAll('d')
         .where('d.webhook_id', '=', webhookId)
-        .where('d.status', '=', 'pending')
+        // 'pending' as a literal, not a parameter: only then do SQLite and PostgreSQL use the partial
+        // indexes (`where status = 'pending'`) the claim is built on.
+        .where('d.status', '=', PENDING)
         .where('d.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', now)]))
-        // Per-resource order: never a delivery whose resource has an earlier one still pending
-        // (due later, or in flight on some node).
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('webhook_deliveries as p')
-                .select('p.id')
-                .whereRef('p.webhook_id', '=', 'd.webhook_id')
-                .whereRef('p.resource_key', '=', 'd.resource_key')
-                .where('p.status', '=', 'pending')
-                .whereRef('p.position', '<', 'd.position'),
-            ),
+        // Per-resource order: only the earliest pending delivery of its resource (the others wait
+        // while it is due later or in flight on some node). A correlated min() rather than NOT
+        // EXISTS: it is always an index probe on (webhook_id, resource_key, position), whereas with
+        // stale statistics after a large fan-out PostgreSQL planned the NOT EXISTS as a filter over
+        // every pending row, for each candidate (98 ms for 64 claims on 4,000 pending, measured).
+        .where((eb) =>
+          eb(
+            'd.position',
+            '=',
+            eb
+              .selectFrom('webhook_deliveries as p')
+              .select((e) => e.fn.min('p.position').as('first'))
+              .whereRef('p.webhook_id', '=', 'd.webhook_id')
+              .whereRef('p.resource_key', '=', 'd.resource_key')
+              .where('p.status', '=', PENDING),
           ),
         )
         .orderBy('d.position')
         .limit(limit);
       // Several nodes claim at once: rows another node is claiming are skipped, not waited for; its
       // lease (set below, committed with the claim) keeps them from everyone until it expires.
-      if (lockRows) q = q.forUpdate(['d']).skipLocked();
+      if (lockRows) q = q.forUpdate().skipLocked();
       const rows = await q.execute();
       if (rows.length === 0) return [];
-      for (const part of chunks(rows.map((r) => r.id))) {
+      const ids = rows.map((r) => r.id);
+      for (const part of chunks(ids)) {
         await db
           .updateTable('webhook_deliveries')
           .set((eb) => ({ attempts: eb('attempts', '+', 1), lease_until: leaseUntil, updated_at: at }))
           .where('id', 'in', part)
           .execute();
       }
-      return rows.map((r) => ({
-        delivery: { ...toDelivery(r as WebhookDeliveryRow), attempts: r.attempts + 1, leaseUntil },
-        event: {
-          ...toEvent({ seq: r.seq, id: r.e_id, type: r.type, schema_version: r.schema_version, directory_id: r.directory_id, resource_type: r.resource_type, resource_id: r.resource_id, data: r.data, changed: r.changed, created_at: r.e_created_at, position: r.position }),
-          position: Number(r.position),
-        },
-      }));
+      // The events by position, apart: joined in the claim, PostgreSQL merge-joined the whole events
+      // index from its start on every claim (cost growing with everything already delivered).
+      const events = new Map<number, ReturnType<typeof toEvent> & { position: number }>();
+      for (const part of chunks(rows.map((r) => Number(r.position)))) {
+        for (const e of await db.selectFrom('events').selectAll().where('position', 'in', part).execute()) events.set(Number(e.position), { ...toEvent(e), position: Number(e.position) });
+      }
+      // Retention keeps an event while a delivery needs it; a missing one is left to its lease.
+      return rows.filter((r) => events.has(Number(r.position))).map((r) => ({ delivery: { ...toDelivery(r), attempts: r.attempts + 1, leaseUntil }, event: events.get(Number(r.position))! }));
     },
 
     async complete(outcomes) {
-      for (const o of outcomes) {
-        await db
-          .updateTable('webhook_deliveries')
-          .set({ status: o.status, next_attempt_at: o.nextAttemptAt, lease_until: null, last_status: o.lastStatus, last_error: o.lastError, updated_at: o.at })
-          .where('id', '=', o.id)
-          .where('attempts', '=', o.attempts)
-          .execute();
+      // One statement per batch (a round trip per outcome was a third of the worker's time on PostgreSQL).
+      for (const part of chunks(outcomes)) {
+        const values = part.map(
+          (o) => sql`(${o.id}, cast(${o.attempts} as integer), ${o.status}, cast(${o.nextAttemptAt} as bigint), cast(${o.lastStatus} as integer), ${o.lastError}, ${o.at})`,
+        );
+        await sql`with v (id, attempts, status, next_attempt_at, last_status, last_error, updated_at) as (values ${sql.join(values)})
+          update webhook_deliveries set status = v.status, next_attempt_at = v.next_attempt_at, lease_until = null,
+            last_status = v.last_status, last_error = v.last_error, updated_at = v.updated_at
+          from v where webhook_deliveries.id = v.id and webhook_deliveries.attempts = v.attempts`.execute(db);
       }
     },
 
@@ -131,6 +140,10 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
         .where('status', '=', 'dead');
       if (deliveryId !== undefined) q = q.where('id', '=', deliveryId);
       return Number((await q.executeTakeFirst()).numUpdatedRows);
+    },
+
+    async analyze() {
+      await sql`analyze webhook_deliveries`.execute(db);
     },
 
     async prune(before) {
