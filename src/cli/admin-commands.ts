@@ -7,7 +7,7 @@ import { openStore } from '../store/open-store.ts';
  * The admin commands work on the configured database directly, whether or not a server is running
  * (SQLite's busy timeout lets both write the same file).
  */
-async function withServices<T>(fn: (services: Services, config: RosterConfig) => Promise<T>): Promise<T> {
+export async function withServices<T>(fn: (services: Services, config: RosterConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const store = await openStore(config);
   try {
@@ -24,10 +24,10 @@ function scimBaseUrl(config: RosterConfig, directoryId: string): string {
   return `${origin}/scim/v2/${directoryId}`;
 }
 
-const out = (line: string): void => void process.stdout.write(line + '\n');
-const json = (value: unknown) => out(JSON.stringify(value));
+export const out = (line: string): void => void process.stdout.write(line + '\n');
+export const json = (value: unknown) => out(JSON.stringify(value));
 
-function table(rows: Record<string, unknown>[]): void {
+export function table(rows: Record<string, unknown>[]): void {
   if (rows.length === 0) return out('(none)');
   const keys = Object.keys(rows[0]!);
   const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k] ?? '').length)));

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { registerAdminKeyCommands, registerAttributeCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
 import { serve } from './serve.ts';
 import { registerSimulateCommand } from './simulate.ts';
+import { registerEventCommands, registerWebhookCommands } from './webhook-commands.ts';
 
 /** The `roster` command line: the composition root for everything but the HTTP server. */
 const program = new Command('roster').description('Roster: user and group provisioning over SCIM').showHelpAfterError();
@@ -20,6 +21,8 @@ registerTokenCommands(program);
 registerAttributeCommands(program);
 registerAdminKeyCommands(program);
 registerSimulateCommand(program);
+registerEventCommands(program);
+registerWebhookCommands(program);
 
 
 try {

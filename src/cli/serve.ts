@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { loadConfig, type RosterConfig } from '../config/load-config.ts';
+import { createDeliveryWorker } from '../delivery/create-delivery-worker.ts';
 import { createServices } from '../domain/create-services.ts';
 import { createApp } from '../http/create-app.ts';
 import { openStore } from '../store/open-store.ts';
@@ -42,6 +43,9 @@ export async function serve(): Promise<void> {
   const services = createServices(config, store);
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });
+  // Webhook deliveries and the feed's sequencer run beside the server (ROSTER_DELIVERY_WORKER=off: not on this node).
+  const worker = config.webhooks.worker === 'on' ? createDeliveryWorker({ services, settings: config.webhooks, log: app.log.child({ component: 'delivery' }) }) : undefined;
+  worker?.start();
   if ((await services.adminKeys.count()) === 0) {
     app.log.info('no admin key yet: create one with `npx roster admin-key create` to use the admin API at /api/v1');
   }
@@ -57,7 +61,7 @@ export async function serve(): Promise<void> {
     }, config.shutdownTimeoutMs);
     timer.unref();
     try {
-      await app.close();
+      await Promise.all([app.close(), worker?.stop()]);
       await store.close();
       process.exit(0);
     } catch (error) {

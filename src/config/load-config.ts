@@ -45,6 +45,27 @@ const configSchema = z.strictObject({
     })
     .default({} as never),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  /** How long the event feed keeps events (and webhook deliveries their history); older cursors get 410. */
+  eventRetentionDays: z.coerce.number().positive().default(30),
+  /** 32 bytes (base64 or hex) that encrypt webhook secrets at rest; SQLite alone may leave it to a key file. */
+  encryptionKey: z.string().optional(),
+  webhooks: z
+    .strictObject({
+      /** Attempts per delivery before it is dead-lettered. */
+      maxAttempts: z.coerce.number().int().min(1).max(100).default(12),
+      /** One attempt's limit: connecting, sending, and the receiver's answer. */
+      timeoutMs: z.coerce.number().int().positive().default(10_000),
+      /** Deliveries in flight per endpoint on one node. */
+      concurrency: z.coerce.number().int().min(1).max(256).default(16),
+      /** Delay before the second attempt; doubled for each further one, with jitter, up to backoffMaxMs. */
+      backoffBaseMs: z.coerce.number().int().positive().default(10_000),
+      backoffMaxMs: z.coerce.number().int().positive().default(3_600_000),
+      /** How often an idle delivery worker looks for new events. */
+      pollIntervalMs: z.coerce.number().int().positive().default(200),
+      /** Whether `roster serve` runs the delivery worker on this node. */
+      worker: z.enum(['on', 'off']).default('on'),
+    })
+    .default({} as never),
   postgres: z
     .strictObject({
       poolSize: z.coerce.number().int().positive().default(10),
@@ -85,6 +106,15 @@ const ENV_KEYS: Record<string, string> = {
   ROSTER_BULK_MAX_PAYLOAD_BYTES: 'limits.bulkMaxPayloadBytes',
   ROSTER_PATCH_MAX_OPERATIONS: 'limits.patchMaxOperations',
   ROSTER_MAX_MULTI_VALUED_VALUES: 'limits.maxMultiValuedValues',
+  ROSTER_EVENT_RETENTION_DAYS: 'eventRetentionDays',
+  ROSTER_ENCRYPTION_KEY: 'encryptionKey',
+  ROSTER_WEBHOOK_MAX_ATTEMPTS: 'webhooks.maxAttempts',
+  ROSTER_WEBHOOK_TIMEOUT_MS: 'webhooks.timeoutMs',
+  ROSTER_WEBHOOK_CONCURRENCY: 'webhooks.concurrency',
+  ROSTER_WEBHOOK_BACKOFF_BASE_MS: 'webhooks.backoffBaseMs',
+  ROSTER_WEBHOOK_BACKOFF_MAX_MS: 'webhooks.backoffMaxMs',
+  ROSTER_WEBHOOK_POLL_MS: 'webhooks.pollIntervalMs',
+  ROSTER_DELIVERY_WORKER: 'webhooks.worker',
   ROSTER_PG_POOL_SIZE: 'postgres.poolSize',
   ROSTER_PG_STATEMENT_TIMEOUT_MS: 'postgres.statementTimeoutMs',
   ROSTER_PG_CONNECT_TIMEOUT_MS: 'postgres.connectTimeoutMs',
@@ -97,12 +127,12 @@ export const CONFIG_ENV_KEYS = Object.freeze({ ...ENV_KEYS });
  * once, and returns a frozen object. Every problem is listed, not just the first.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): RosterConfig {
-  const raw: Record<string, any> = { limits: {}, postgres: {} };
+  const raw: Record<string, any> = { limits: {}, postgres: {}, webhooks: {} };
   const problems: string[] = [];
   if (env.ROSTER_CONFIG) {
     try {
       const file = JSON.parse(readFileSync(env.ROSTER_CONFIG, 'utf8'));
-      Object.assign(raw, file, { limits: { ...(file.limits ?? {}) }, postgres: { ...(file.postgres ?? {}) } });
+      Object.assign(raw, file, { limits: { ...(file.limits ?? {}) }, postgres: { ...(file.postgres ?? {}) }, webhooks: { ...(file.webhooks ?? {}) } });
     } catch (error) {
       problems.push(`ROSTER_CONFIG (${env.ROSTER_CONFIG}): ${(error as Error).message}`);
     }
@@ -129,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     throw new ConfigError([`DATABASE_URL: must be a postgres:// URL (SQLite is the default when it is unset)`]);
   }
   const databasePath = path.resolve(config.dataDir, 'roster.db');
-  return deepFreeze({ ...config, trustedProxies: [...config.trustedProxies], limits: { ...config.limits }, postgres: { ...config.postgres }, databasePath });
+  return deepFreeze({ ...config, trustedProxies: [...config.trustedProxies], limits: { ...config.limits }, postgres: { ...config.postgres }, webhooks: { ...config.webhooks }, databasePath });
 }
 
 function deepFreeze<T extends object>(value: T): T {

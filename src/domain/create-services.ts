@@ -1,3 +1,4 @@
+import { resolveEncryptionKey } from '../config/encryption-key.ts';
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
 import { createAuthCache } from './directories/auth-cache.ts';
@@ -11,6 +12,8 @@ import { createEventRecorder } from './events/record-event.ts';
 import { createGroupProvisioning } from './provisioning/create-group-provisioning.ts';
 import { createSearch } from './provisioning/create-search.ts';
 import { createUserProvisioning } from './provisioning/create-user-provisioning.ts';
+import { createDeliveryService } from './webhooks/create-delivery-service.ts';
+import { createWebhookService } from './webhooks/create-webhook-service.ts';
 
 /**
  * Every domain service over one store: the only way in for the HTTP routes, the CLI and (later) the
@@ -23,6 +26,10 @@ export function createServices(config: RosterConfig, store: Store) {
   const tokens = createTokenService({ store, events: recorder, authCache });
   const users = createUserProvisioning(provisioning);
   const groups = createGroupProvisioning(provisioning);
+  // Resolved on first use: a Roster without webhooks never reads or creates a key file.
+  let encryptionKey: Buffer | undefined | null = null;
+  const webhooks = createWebhookService({ store, events: recorder, encryptionKey: () => (encryptionKey === null ? (encryptionKey = resolveEncryptionKey(config)) : encryptionKey) });
+  const retentionDays = config.eventRetentionDays;
   return {
     directories: createDirectoryService({ store, events: recorder, authCache, tokens }),
     tokens,
@@ -34,7 +41,10 @@ export function createServices(config: RosterConfig, store: Store) {
     search: createSearch(users, groups),
     /** Reactors run inside the transaction that records an event (see record-event.ts). */
     react: recorder.react,
-    events: createEventReader(store),
+    /** The ordered event feed (and, for tests, the outbox in write order). */
+    events: createEventReader(store, { retentionDays }),
+    webhooks,
+    deliveries: createDeliveryService({ store, webhooks, settings: { ...config.webhooks, retentionDays } }),
     system: {
       /** Whether the database answers (readiness). */
       ping: () => store.ping(),

@@ -8,7 +8,14 @@ export type DomainErrorCode =
   | 'token.not_found'
   | 'token.invalid'
   | 'admin_key.not_found'
-  | 'request.invalid';
+  | 'request.invalid'
+  | 'event.invalid'
+  | 'event.cursor_invalid'
+  | 'event.cursor_expired'
+  | 'webhook.not_found'
+  | 'webhook.invalid'
+  | 'webhook.delivery_not_found'
+  | 'webhook.encryption_key_missing';
 
 /** Every admin-side error code and its HTTP status; docs/errors.md lists each (a test checks). */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
@@ -18,6 +25,14 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'token.invalid': 400,
   'admin_key.not_found': 404,
   'request.invalid': 400,
+  'event.invalid': 400,
+  'event.cursor_invalid': 400,
+  // Gone: the events after this cursor were deleted by retention; the error names the oldest cursor.
+  'event.cursor_expired': 410,
+  'webhook.not_found': 404,
+  'webhook.invalid': 400,
+  'webhook.delivery_not_found': 404,
+  'webhook.encryption_key_missing': 503,
 };
 
 export class DomainError extends Error {
@@ -25,6 +40,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** Extra fields the API adds to the error object (e.g. `oldestCursor` of a 410). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'DomainError';

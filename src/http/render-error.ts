@@ -78,7 +78,8 @@ export function renderApiError(error: unknown, request: FastifyRequest, reply: F
   if (c.status >= 500) logFailure(request, error, c.status);
   if (c.retryAfter) reply.header('retry-after', String(c.retryAfter));
   const field = (error as { field?: unknown })?.field;
-  return reply.code(c.status).send({ error: { code: c.code, message: c.message, ...(typeof field === 'string' ? { field } : {}) } });
+  const details = error instanceof DomainError ? error.details : undefined;
+  return reply.code(c.status).send({ error: { code: c.code, message: c.message, ...(typeof field === 'string' ? { field } : {}), ...details } });
 }
 
 /** Which error shape a URL's answer takes: SCIM 2.0, SCIM 1.1, or the admin API's (everything else). */

@@ -103,6 +103,44 @@ export interface EventRow {
   /** JSON array of the attributes an update changed; null otherwise. */
   changed: string | null;
   created_at: string;
+  /** The feed's commit order; null until the sequencer reaches the event (006-event-feed.ts). */
+  position: number | null;
+}
+
+export interface EventSequencerRow {
+  id: number;
+  last_position: number;
+  pruned_through: number;
+}
+
+export interface WebhookRow {
+  id: string;
+  url: string;
+  secret_encrypted: string;
+  /** JSON array of event types; null: all. */
+  event_types: string | null;
+  directory_id: string | null;
+  description: string | null;
+  enabled: number;
+  cursor: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  webhook_id: string;
+  position: number;
+  event_id: string;
+  resource_key: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 /** The database assigns `seq` on insert. */
@@ -130,6 +168,9 @@ export interface Database {
   users: WithSeq<UserRow>;
   groups: WithSeq<GroupRow>;
   group_members: WithSeq<GroupMemberRow>;
-  events: WithSeq<EventRow>;
+  events: WithSeq<Omit<EventRow, 'position'> & { position: Generated<number | null> }>;
+  event_sequencer: EventSequencerRow;
+  webhooks: WebhookRow;
+  webhook_deliveries: WebhookDeliveryRow;
   user_passwords: UserPasswordRow;
 }

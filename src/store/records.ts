@@ -127,3 +127,77 @@ export interface EventRecord {
 }
 
 export type NewEvent = Omit<EventRecord, 'seq'>;
+
+/** An event in the feed: with its position, the feed's commit order (see feed-queries.ts). */
+export type FeedEventRecord = EventRecord & { readonly position: number };
+
+/** What the fan-out needs of an event to decide which endpoints want it. */
+export interface FeedIndexEntry {
+  readonly position: number;
+  readonly id: string;
+  readonly type: string;
+  readonly directoryId: string | null;
+  readonly resourceType: string;
+  readonly resourceId: string;
+}
+
+/** A webhook endpoint. Its secret is stored encrypted (domain/webhooks/webhook-secret.ts). */
+export interface WebhookRecord {
+  readonly id: string;
+  readonly url: string;
+  readonly secretEncrypted: string;
+  /** Event types it receives; null: every type. */
+  readonly eventTypes: readonly string[] | null;
+  /** Only events of this directory; null: every directory and organization-wide events. */
+  readonly directoryId: string | null;
+  readonly description: string | null;
+  readonly enabled: boolean;
+  /** The feed position its deliveries have been fanned out through. */
+  readonly cursor: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type WebhookChanges = Partial<Pick<WebhookRecord, 'url' | 'secretEncrypted' | 'eventTypes' | 'directoryId' | 'description' | 'enabled' | 'updatedAt'>>;
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly webhookId: string;
+  /** The event's feed position. */
+  readonly position: number;
+  readonly eventId: string;
+  /** `resourceType:resourceId`: deliveries of one key are sent one at a time, in feed order. */
+  readonly resourceKey: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  /** Epoch milliseconds. */
+  readonly nextAttemptAt: number;
+  /** Epoch milliseconds until which a worker holds it; null when none does. */
+  readonly leaseUntil: number | null;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type NewDelivery = Pick<DeliveryRecord, 'id' | 'webhookId' | 'position' | 'eventId' | 'resourceKey' | 'nextAttemptAt' | 'createdAt'>;
+
+/** A claimed delivery with its event, ready to send. */
+export interface ClaimedDelivery {
+  readonly delivery: DeliveryRecord;
+  readonly event: FeedEventRecord;
+}
+
+/** How an attempt ended: delivered, to be retried at `nextAttemptAt`, or dead-lettered. */
+export interface DeliveryOutcome {
+  readonly id: string;
+  /** The attempt number the claim gave it: an outcome for an older attempt is ignored. */
+  readonly attempts: number;
+  readonly status: DeliveryStatus;
+  readonly nextAttemptAt: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly at: string;
+}

@@ -4,12 +4,19 @@ import type { Engine } from './migrations/migration.ts';
 import type {
   AdminKeyChanges,
   AdminKeyRecord,
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryStatus,
   DirectoryChanges,
   DirectoryRecord,
   EventRecord,
+  FeedEventRecord,
+  FeedIndexEntry,
   GroupRecord,
   GroupRef,
   MemberRecord,
+  NewDelivery,
   NewEvent,
   NewGroup,
   NewMember,
@@ -17,6 +24,8 @@ import type {
   TokenChanges,
   TokenRecord,
   UserRecord,
+  WebhookChanges,
+  WebhookRecord,
 } from './records.ts';
 
 export type { Engine };
@@ -131,6 +140,67 @@ export interface EventQueries {
   list(options: { afterSeq: number; limit: number; directoryId?: string }): Promise<EventRecord[]>;
 }
 
+/** The event feed in commit order (feed-queries.ts explains the sequencer). */
+export interface FeedQueries {
+  /** Whether some committed event has no position yet (a cheap read before a sequencer write). */
+  hasUnpositioned(): Promise<boolean>;
+  /**
+   * Gives the next positions to up to `limit` committed events that have none, in seq order, and
+   * returns how many. Run in a write transaction; on PostgreSQL a second sequencer running at the
+   * same moment assigns nothing (it skips the locked sequencer row) and returns 0.
+   */
+  assignPositions(limit: number): Promise<number>;
+  /** The last position assigned, and the last position retention deleted (older cursors are gone). */
+  state(): Promise<{ head: number; prunedThrough: number }>;
+  /** Events with `after < position <= through`, in position order, optionally of one directory and some types. */
+  page(options: { after: number; through: number; limit: number; directoryId?: string; types?: readonly string[] }): Promise<FeedEventRecord[]>;
+  /** What the fan-out needs of events after `after`, in position order. */
+  index(after: number, through: number, limit: number): Promise<FeedIndexEntry[]>;
+  /**
+   * Deletes the oldest events, in position order, up to the first created at or after `before`
+   * (at most `limit`), keeping those a pending or dead-lettered delivery still needs; moves
+   * `pruned_through`. Returns how many were deleted.
+   */
+  prune(before: string, limit: number): Promise<number>;
+}
+
+export interface WebhookQueries {
+  insert(record: WebhookRecord): Promise<void>;
+  get(id: string): Promise<WebhookRecord | undefined>;
+  /** Every endpoint, oldest first. */
+  list(): Promise<WebhookRecord[]>;
+  update(id: string, changes: WebhookChanges): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  /**
+   * Enabled endpoints whose cursor is behind `head`, locked for this transaction's fan-out; on
+   * PostgreSQL an endpoint another node is fanning out is skipped (`for update skip locked`).
+   */
+  lockBehind(head: number): Promise<WebhookRecord[]>;
+  setCursor(id: string, cursor: number): Promise<void>;
+}
+
+export interface DeliveryQueries {
+  /** Adds deliveries; one that exists already (same endpoint and event) is left as it is. */
+  insertMany(deliveries: readonly NewDelivery[]): Promise<void>;
+  /**
+   * Claims up to `limit` due deliveries of an endpoint, in feed order, never one whose resource has
+   * an earlier delivery still pending (per-resource order); each claimed row gets `attempts + 1` and
+   * `lease_until`. On PostgreSQL rows another node is claiming are skipped (`for update skip locked`).
+   */
+  claim(webhookId: string, now: number, limit: number, leaseUntil: number, at: string): Promise<ClaimedDelivery[]>;
+  /** Records how attempts ended; an outcome whose attempt is no longer the row's is ignored. */
+  complete(outcomes: readonly DeliveryOutcome[]): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  /** An endpoint's deliveries, newest first, optionally of one status, before a position. */
+  list(webhookId: string, options: { status?: DeliveryStatus; beforePosition?: number; limit: number }): Promise<DeliveryRecord[]>;
+  /** Dead letters (one, or all of the endpoint's) back to pending, due now, attempts reset; returns how many. */
+  redeliver(webhookId: string, deliveryId: string | undefined, now: number, at: string): Promise<number>;
+  /** Deletes delivered and dead-lettered deliveries created before `before`; returns how many. */
+  prune(before: string): Promise<number>;
+  /** Refreshes the planner's statistics of the deliveries table (after a large fan-out). */
+  analyze(): Promise<void>;
+}
+
 /** Every query Roster runs, grouped by table; the same code serves every engine. */
 export interface Queries {
   readonly directories: DirectoryQueries;
@@ -141,6 +211,9 @@ export interface Queries {
   readonly members: MemberQueries;
   readonly passwords: PasswordQueries;
   readonly events: EventQueries;
+  readonly feed: FeedQueries;
+  readonly webhooks: WebhookQueries;
+  readonly deliveries: DeliveryQueries;
 }
 
 export interface Store {

@@ -1,9 +1,116 @@
-import type { EventRecord, Store } from '../../store/store.ts';
+import type { EventRecord, FeedEventRecord, Store } from '../../store/store.ts';
+import { DomainError } from '../domain-error.ts';
+import { EVENT_CATALOG } from './domain-event.ts';
+import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.ts';
 
-/** Reads the outbox in order: the event feed and the tests read events through this. */
-export function createEventReader(store: Store) {
+/** An event as the feed and webhooks hand it to consumers (docs/events.md, "The envelope"). */
+export interface EventEnvelope {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly at: string;
+  readonly directoryId: string | null;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly data: unknown;
+  readonly changed: readonly string[] | null;
+}
+
+export interface FeedPage {
+  readonly events: (EventEnvelope & { readonly cursor: string })[];
+  /** Where the next page starts; a consumer stores it once it has handled the page. */
+  readonly nextCursor: string;
+  /** Whether more events were already there when this page was read. */
+  readonly hasMore: boolean;
+}
+
+export interface FeedOptions {
+  readonly after?: string;
+  readonly limit?: number;
+  readonly types?: readonly string[];
+  readonly directoryId?: string;
+}
+
+export const FEED_MAX_PAGE = 1000;
+/** Events the sequencer positions per write transaction. */
+const SEQUENCE_BATCH = 5000;
+/** Batches per call: a bound, never reached unless writers outrun the sequencer for a long time. */
+const SEQUENCE_ROUNDS = 20;
+
+export function toEnvelope(e: EventRecord): EventEnvelope {
+  return { id: e.id, type: e.type, schemaVersion: e.schemaVersion, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data, changed: e.changed };
+}
+
+/** Reads the outbox: the ordered feed (positions, cursors, retention) and, for tests, in write order. */
+export function createEventReader(store: Store, options: { retentionDays: number }) {
+  /** Positions the events committed so far (store/kysely/feed-queries.ts); returns how many. */
+  async function sequence(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < SEQUENCE_ROUNDS; round++) {
+      if (!(await store.read((q) => q.feed.hasUnpositioned()))) break;
+      const n = await store.write((q) => q.feed.assignPositions(SEQUENCE_BATCH));
+      total += n;
+      // 0: another node holds the sequencer right now; its batch will be visible in a moment.
+      if (n < SEQUENCE_BATCH) break;
+    }
+    return total;
+  }
+
   return {
-    list: (options: { afterSeq?: number; limit?: number; directoryId?: string } = {}): Promise<EventRecord[]> =>
-      store.read((q) => q.events.list({ afterSeq: options.afterSeq ?? 0, limit: Math.min(options.limit ?? 100, 1000), directoryId: options.directoryId })),
+    /** Events after `afterSeq` in write order (not the feed's order on PostgreSQL: tests and tools only). */
+    list: (o: { afterSeq?: number; limit?: number; directoryId?: string } = {}): Promise<EventRecord[]> =>
+      store.read((q) => q.events.list({ afterSeq: o.afterSeq ?? 0, limit: Math.min(o.limit ?? 100, 1000), directoryId: o.directoryId })),
+
+    sequence,
+
+    /**
+     * A page of the feed after the cursor, in commit order. A consumer that stores `nextCursor`
+     * after handling a page never misses or reorders an event, across restarts and nodes.
+     */
+    async page(o: FeedOptions = {}): Promise<FeedPage> {
+      const limit = o.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > FEED_MAX_PAGE) throw new DomainError('event.invalid', `limit: must be a whole number from 1 to ${FEED_MAX_PAGE}`);
+      const unknown = (o.types ?? []).find((t) => !(t in EVENT_CATALOG));
+      if (unknown !== undefined) throw new DomainError('event.invalid', `types: unknown event type "${unknown}" (docs/events.md lists them)`);
+      const after = o.after === undefined || o.after === '' ? undefined : decodeFeedCursor(o.after);
+      await sequence();
+      // Every position up to `head` is committed and visible (a sequencer batch commits with it):
+      // reading through head only, a page that comes back short has seen everything up to head.
+      const { head, prunedThrough } = await store.read((q) => q.feed.state());
+      if (after !== undefined && after < prunedThrough) {
+        const oldestCursor = encodeFeedCursor(prunedThrough);
+        throw new DomainError('event.cursor_expired', `the events after this cursor are older than the retention (${options.retentionDays} days) and were deleted; continue from oldestCursor`, { oldestCursor });
+      }
+      const from = Math.max(after ?? 0, prunedThrough);
+      const rows = from >= head ? [] : await store.read((q) => q.feed.page({ after: from, through: head, limit, directoryId: o.directoryId, types: o.types }));
+      const full = rows.length === limit;
+      const last = full ? rows[rows.length - 1]!.position : Math.max(head, from);
+      return {
+        events: rows.map((e: FeedEventRecord) => ({ ...toEnvelope(e), cursor: encodeFeedCursor(e.position) })),
+        nextCursor: encodeFeedCursor(last),
+        hasMore: full && last < head,
+      };
+    },
+
+    /** The cursor of the oldest event still kept. */
+    async oldestCursor(): Promise<string> {
+      return encodeFeedCursor((await store.read((q) => q.feed.state())).prunedThrough);
+    },
+
+    /** Deletes events older than the retention; returns how many. */
+    async prune(now: Date = new Date()): Promise<number> {
+      const before = new Date(now.getTime() - options.retentionDays * 86_400_000).toISOString();
+      // Retention goes by position: events committed but not yet positioned are positioned first.
+      await sequence();
+      let total = 0;
+      for (let round = 0; round < 100; round++) {
+        const n = await store.write((q) => q.feed.prune(before, 5000));
+        total += n;
+        if (n === 0) break;
+      }
+      return total;
+    },
   };
 }
+
+export type EventReader = ReturnType<typeof createEventReader>;

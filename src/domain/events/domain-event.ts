@@ -35,6 +35,19 @@ export interface EventDataByType {
   'token.revoked': TokenData;
   'admin_key.created': AdminKeyData;
   'admin_key.revoked': AdminKeyData;
+  'webhook.created': WebhookData;
+  'webhook.updated': WebhookData;
+  'webhook.deleted': WebhookData;
+}
+
+/** What an event says of a webhook endpoint: never its secret. */
+export interface WebhookData {
+  readonly id: string;
+  readonly url: string;
+  readonly eventTypes: readonly string[] | null;
+  readonly directoryId: string | null;
+  readonly description: string | null;
+  readonly enabled: boolean;
 }
 
 /** What an event says of a token: never the token or its hash. */
@@ -76,6 +89,9 @@ export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType
   'token.revoked': { resourceType: 'Token', scope: 'directory' },
   'admin_key.created': { resourceType: 'AdminKey', scope: 'organization' },
   'admin_key.revoked': { resourceType: 'AdminKey', scope: 'organization' },
+  'webhook.created': { resourceType: 'Webhook', scope: 'organization' },
+  'webhook.updated': { resourceType: 'Webhook', scope: 'organization' },
+  'webhook.deleted': { resourceType: 'Webhook', scope: 'organization' },
 };
 
 /** Bumped for a type when its data changes shape incompatibly; consumers read it from each event. */

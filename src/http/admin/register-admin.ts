@@ -5,8 +5,9 @@ import { renderApiError } from '../render-error.ts';
 import { publicOrigin } from '../public-origin.ts';
 import { adminInput } from './admin-inputs.ts';
 import { createAdminAuthHook } from './authenticate-admin.ts';
+import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 
-export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword'> & { readonly config: RosterConfig };
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword'> & FeedAndWebhookDeps & { readonly config: RosterConfig };
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -56,6 +57,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
         return reply.code(201).send({ ...issued.view, token: issued.token });
       });
       api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id));
+      registerFeedAndWebhookRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,7 +1,9 @@
 import type { Queries } from '../store.ts';
 import { createAdminKeyQueries } from './admin-key-queries.ts';
+import { createDeliveryQueries } from './delivery-queries.ts';
 import { createDirectoryQueries } from './directory-queries.ts';
 import { createEventQueries } from './event-queries.ts';
+import { createFeedQueries } from './feed-queries.ts';
 import { createGroupQueries } from './group-queries.ts';
 import { createListQueries, type EngineSql } from './list-queries.ts';
 import { createMemberQueries } from './member-queries.ts';
@@ -9,6 +11,7 @@ import { createPasswordQueries } from './password-queries.ts';
 import type { DirectRun, Executor, RunStatement, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
 import { createUserQueries } from './user-queries.ts';
+import { createWebhookQueries } from './webhook-queries.ts';
 
 export interface QueryOptions {
   /** Compiled point queries, shared by every executor of one store. */
@@ -36,5 +39,9 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     members: createMemberQueries(ctx),
     passwords: createPasswordQueries(ctx),
     events: createEventQueries(ctx),
+    // The event feed and webhooks (issue 10).
+    feed: createFeedQueries(ctx),
+    webhooks: createWebhookQueries(ctx),
+    deliveries: createDeliveryQueries(ctx),
   };
 }

@@ -3,7 +3,7 @@ import type { EventQueries } from '../store.ts';
 import { toEvent } from './map-rows.ts';
 import type { Executor, QueryContext } from './prepared.ts';
 
-type EventArgs = Omit<EventRow, 'seq'>;
+type EventArgs = Omit<EventRow, 'seq' | 'position'>;
 
 const insert = (db: Executor, a: EventArgs) =>
   db.insertInto('events').values({

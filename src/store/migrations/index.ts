@@ -4,6 +4,8 @@ import * as directorySettings from './002-directory-settings.ts';
 import * as memberOrderIndex from './003-member-order-index.ts';
 import * as binaryTextOrder from './004-binary-text-order.ts';
 import * as eventEnvelope from './005-event-envelope.ts';
+import * as eventFeed from './006-event-feed.ts';
+import * as webhooks from './007-webhooks.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -13,6 +15,8 @@ export const migrations: readonly Migration[] = [
   { name: '003-member-order-index', up: memberOrderIndex.up },
   { name: '004-binary-text-order', up: binaryTextOrder.up },
   { name: '005-event-envelope', up: eventEnvelope.up },
+  { name: '006-event-feed', up: eventFeed.up },
+  { name: '007-webhooks', up: webhooks.up },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { groupsContract } from './groups.ts';
 import { membersContract } from './members.ts';
 import { passwordsContract } from './passwords.ts';
 import { eventsContract } from './events.ts';
+import { feedContract } from './feed.ts';
 import { transactionsContract } from './transactions.ts';
 
 /** A store opened for the suite, and how to dispose of it (and of its database). */
@@ -44,6 +45,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     membersContract(f);
     passwordsContract(f);
     eventsContract(f);
+    feedContract(f);
     transactionsContract(f);
   });
 }

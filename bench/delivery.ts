@@ -1,0 +1,138 @@
+// Delivery and feed throughput (issue 10): deliveries/s from the webhook worker to a local receiver,
+// and events/s the feed serves to one reader in pages of 1,000, on SQLite and on PostgreSQL.
+//
+//   node --import tsx bench/delivery.ts [--events 20000] [--engines sqlite,postgres]
+//
+// Roster runs in this process (server, domain, delivery worker); the receiver runs in a worker thread
+// (a bare node:http server answering 204), so it does not share Roster's event loop. Events are
+// seeded straight into the outbox (100 per transaction, each about its own user), then:
+//   feed:       one reader walks GET /api/v1/events?limit=1000 from the start to the end;
+//   deliveries: the worker starts with one endpoint owed every event; timed until the receiver has them all
+//               (fan-out, claims, signing, HTTP and recording outcomes included).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../src/config/load-config.ts';
+import { createDeliveryWorker } from '../src/delivery/create-delivery-worker.ts';
+import { createServices } from '../src/domain/create-services.ts';
+import { createApp } from '../src/http/create-app.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { createBenchDatabase, dropBenchDatabase } from './postgres.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const EVENTS = Number(option('events', '20000'));
+const ENGINES = option('engines', 'sqlite,postgres').split(',');
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const RECEIVER = `
+const { parentPort } = require('node:worker_threads');
+const http = require('node:http');
+let count = 0;
+const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { count++; res.writeHead(204).end(); }); });
+server.keepAliveTimeout = 10000;
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (m) => { if (m === 'count') parentPort.postMessage({ count }); if (m === 'close') server.close(() => process.exit(0)); });
+`;
+
+async function startReceiver() {
+  const worker = new Worker(RECEIVER, { eval: true });
+  const port = await new Promise<number>((resolve) => worker.once('message', (m: { port: number }) => resolve(m.port)));
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    count: () => new Promise<number>((resolve) => (worker.once('message', (m: { count: number }) => resolve(m.count)), worker.postMessage('count'))),
+    close: () => worker.terminate(),
+  };
+}
+
+async function run(engine: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'roster-bench-delivery-'));
+  const database = engine === 'postgres' ? await createBenchDatabase(PG_ADMIN_URL) : undefined;
+  const config = loadConfig({ ROSTER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...(database ? { DATABASE_URL: database.url, ROSTER_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') } : {}) });
+  const store = await openStore(config);
+  await store.migrate();
+  const services = createServices(config, store);
+  const receiver = await startReceiver();
+  try {
+    const { directory } = await services.directories.create({ name: 'bench', idp: 'generic' });
+    const hook = await services.webhooks.create({ url: receiver.url, directoryId: directory.id, eventTypes: ['user.created'] });
+    const at = new Date().toISOString();
+    const seedStart = performance.now();
+    for (let i = 0; i < EVENTS; i += 100) {
+      await store.write(async (q) => {
+        for (let j = i; j < Math.min(i + 100, EVENTS); j++) {
+          const id = randomUUID();
+          await q.events.append({ id: randomUUID(), type: 'user.created', schemaVersion: 1, at, directoryId: directory.id, resourceType: 'User', resourceId: id, data: { id, userName: `user${j}@example.com`, active: true, name: { givenName: 'Bench', familyName: `User ${j}` }, emails: [{ value: `user${j}@example.com`, primary: true }] }, changed: null });
+        }
+      });
+    }
+    const seedMs = performance.now() - seedStart;
+    const seqStart = performance.now();
+    await services.events.sequence();
+    const sequenceMs = performance.now() - seqStart;
+
+    // Feed: one reader, pages of 1,000, over HTTP.
+    const app = await createApp({ config, services });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const key = (await services.adminKeys.create('bench')).key;
+    const walk = async () => {
+      let cursor: string | undefined;
+      let read = 0;
+      const t0 = performance.now();
+      for (let pages = 0; pages < 10_000; pages++) {
+        const res = await fetch(`${origin}/api/v1/events?limit=1000${cursor ? `&after=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
+        const body = (await res.json()) as { events: unknown[]; nextCursor: string; hasMore: boolean };
+        read += body.events.length;
+        cursor = body.nextCursor;
+        if (!body.hasMore) break;
+      }
+      return { read, ms: performance.now() - t0 };
+    };
+    await walk(); // warm-up
+    const feed = await walk();
+
+    // Deliveries: the worker starts with the endpoint owed every event.
+    const worker = createDeliveryWorker({ services, settings: config.webhooks, log: { info: () => undefined, warn: () => undefined } });
+    const t0 = performance.now();
+    worker.start();
+    for (let i = 0; i < 100_000; i++) {
+      if ((await receiver.count()) >= EVENTS) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const deliveryMs = performance.now() - t0;
+    await worker.stop();
+    const delivered = await receiver.count();
+    await app.close();
+    const pending = (await services.deliveries.list(hook.webhook.id, { status: 'pending', limit: 1 })).length;
+    return {
+      engine,
+      events: EVENTS,
+      seedPerSecond: Math.round(EVENTS / (seedMs / 1000)),
+      sequencePerSecond: Math.round(EVENTS / (sequenceMs / 1000)),
+      feedEventsPerSecond: Math.round(feed.read / (feed.ms / 1000)),
+      feedRead: feed.read,
+      deliveriesPerSecond: Math.round(delivered / (deliveryMs / 1000)),
+      delivered,
+      pendingAfter: pending,
+    };
+  } finally {
+    await receiver.close();
+    await store.close();
+    if (database) await dropBenchDatabase(PG_ADMIN_URL, database.name);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const engine of ENGINES) results.push(await run(engine));
+console.log('| engine | events | feed events/s (1 reader, pages of 1,000) | deliveries/s (1 endpoint, concurrency ' + loadConfig({}).webhooks.concurrency + ') | sequencer events/s |');
+console.log('|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.engine} | ${r.events} | ${r.feedEventsPerSecond.toLocaleString('en')} | ${r.deliveriesPerSecond.toLocaleString('en')} (${r.delivered} delivered) | ${r.sequencePerSecond.toLocaleString('en')} |`);
+console.log(JSON.stringify(results));
+process.exit(0);
