@@ -5,6 +5,7 @@ import { groupResourceType, userResourceType } from '../scim/schemas/resource-ty
 import type { AdminKeyRecord, DirectoryRecord, EventRecord, GroupRecord, NewEvent, NewGroup, NewUser, ResourceJson, TokenRecord, UserRecord } from './records.ts';
 import { UniqueViolationError, WriteConflictError } from './store-errors.ts';
 import type { ListOptions, Listed, Store } from './store.ts';
+import { runOpsStoreContract } from './ops-store-contract.ts';
 
 /** A store opened for the suite, and how to dispose of it (and of its database). */
 export interface OpenedStore {
@@ -886,6 +887,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
         expect((since[1] as EventRecord).directoryId).toBeNull();
       });
     });
+
+    runOpsStoreContract(() => store);
 
     // ---- transactions ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import { createPasswordQueries } from './password-queries.ts';
 import type { Executor, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
 import { createUserQueries } from './user-queries.ts';
+import { createAuditQueries, createOpsQueries, createRequestLogQueries } from './ops-queries.ts';
 
 export interface QueryOptions {
   /** Compiled point queries, shared by every executor of one store. */
@@ -33,5 +34,8 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     members: createMemberQueries(ctx),
     passwords: createPasswordQueries(ctx),
     events: createEventQueries(ctx),
+    requestLog: createRequestLogQueries(ctx),
+    audit: createAuditQueries(ctx),
+    ops: createOpsQueries(ctx),
   };
 }

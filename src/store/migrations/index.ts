@@ -4,6 +4,7 @@ import * as directorySettings from './002-directory-settings.ts';
 import * as memberOrderIndex from './003-member-order-index.ts';
 import * as binaryTextOrder from './004-binary-text-order.ts';
 import * as eventEnvelope from './005-event-envelope.ts';
+import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   { name: '003-member-order-index', up: memberOrderIndex.up },
   { name: '004-binary-text-order', up: binaryTextOrder.up },
   { name: '005-event-envelope', up: eventEnvelope.up },
+  { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
 ];
 
 /**

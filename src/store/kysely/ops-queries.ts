@@ -1,0 +1,176 @@
+import { sql } from 'kysely';
+import type { AuditLogRow, RequestLogRow } from '../database.ts';
+import type { AuditRecord, RequestLogEntry, RequestLogRecord } from '../ops-records.ts';
+import type { AuditQueries, OpsQueries, RequestLogQueries } from '../store.ts';
+import { toToken } from './map-rows.ts';
+import type { QueryContext } from './prepared.ts';
+
+/** Rows per insert statement: 19 columns × 100 stays far below SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 100;
+
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+/** `subjects` holds `\n`-delimited values, so a LIKE finds a whole value only; `!` escapes LIKE's wildcards. */
+const SUBJECT_SEPARATOR = '\n';
+const likeSubject = (value: string) => `%${SUBJECT_SEPARATOR}${value.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}${SUBJECT_SEPARATOR}%`;
+
+function fromEntry(e: RequestLogEntry): Omit<RequestLogRow, 'seq'> {
+  return {
+    directory_id: e.directoryId,
+    at: e.at,
+    request_id: e.requestId,
+    idp: e.idp,
+    version: e.version,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    operation: e.operation,
+    status: e.status,
+    latency_ms: e.latencyMs,
+    received: e.received,
+    received_size: e.receivedSize,
+    normalized: e.normalized,
+    rewrites: e.rewrites === null ? null : JSON.stringify(e.rewrites),
+    resources: e.resources === null ? null : JSON.stringify(e.resources),
+    subjects: e.subjects.length === 0 ? null : SUBJECT_SEPARATOR + e.subjects.map((s) => s.toLowerCase()).join(SUBJECT_SEPARATOR) + SUBJECT_SEPARATOR,
+    error: e.error,
+  };
+}
+
+function toRequestLog(row: RequestLogRow): RequestLogRecord {
+  return {
+    seq: Number(row.seq),
+    directoryId: row.directory_id,
+    at: row.at,
+    requestId: row.request_id,
+    idp: row.idp,
+    version: row.version as RequestLogRecord['version'],
+    method: row.method,
+    path: row.path,
+    query: row.query,
+    operation: row.operation,
+    status: Number(row.status),
+    latencyMs: Number(row.latency_ms),
+    received: row.received,
+    receivedSize: row.received_size === null ? null : Number(row.received_size),
+    normalized: row.normalized,
+    rewrites: parse(row.rewrites),
+    resources: parse(row.resources),
+    error: row.error,
+  };
+}
+
+function toAudit(row: AuditLogRow): AuditRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at,
+    actor: { type: row.actor_type as AuditRecord['actor']['type'], id: row.actor_id, label: row.actor_label, address: row.address },
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    directoryId: row.directory_id,
+    before: parse(row.before),
+    after: parse(row.after),
+  };
+}
+
+export function createRequestLogQueries({ db }: QueryContext): RequestLogQueries {
+  return {
+    async insertMany(entries) {
+      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+        await db.insertInto('request_log').values(entries.slice(i, i + INSERT_CHUNK).map(fromEntry)).execute();
+      }
+    },
+    async list(f) {
+      let q = db.selectFrom('request_log').selectAll().where('directory_id', '=', f.directoryId);
+      if (f.status) q = q.where('status', '>=', f.status.min).where('status', '<=', f.status.max);
+      if (f.since !== undefined) q = q.where('at', '>=', f.since);
+      if (f.until !== undefined) q = q.where('at', '<', f.until);
+      if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
+      if (f.subject !== undefined) q = q.where(sql<boolean>`subjects like ${likeSubject(f.subject)} escape '!'`);
+      return (await q.orderBy('seq', 'desc').limit(f.limit).execute()).map(toRequestLog);
+    },
+    async count(directoryId, since) {
+      const row = await db
+        .selectFrom('request_log')
+        .select((eb) => [eb.fn.countAll<number>().as('requests'), sql<number | null>`sum(case when status >= 400 then 1 else 0 end)`.as('errors')])
+        .where('directory_id', '=', directoryId)
+        .where('at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return { requests: Number(row.requests), errors: Number(row.errors ?? 0) };
+    },
+    async lastAt(directoryId) {
+      const row = await db.selectFrom('request_log').select('at').where('directory_id', '=', directoryId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return row?.at;
+    },
+    async purgeBefore(before, limit) {
+      const oldest = db.selectFrom('request_log').select('seq').where('at', '<', before).orderBy('seq').limit(limit);
+      const result = await db.deleteFrom('request_log').where('seq', 'in', oldest).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function createAuditQueries({ db }: QueryContext): AuditQueries {
+  return {
+    async append(e) {
+      await db
+        .insertInto('audit_log')
+        .values({
+          id: e.id,
+          at: e.at,
+          actor_type: e.actor.type,
+          actor_id: e.actor.id,
+          actor_label: e.actor.label,
+          address: e.actor.address,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          directory_id: e.directoryId,
+          before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
+          after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
+        })
+        .execute();
+    },
+    async list(f) {
+      let q = db.selectFrom('audit_log').selectAll();
+      if (f.directoryId !== undefined) q = q.where('directory_id', '=', f.directoryId);
+      if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
+      if (f.action !== undefined) q = q.where('action', '=', f.action);
+      if (f.since !== undefined) q = q.where('at', '>=', f.since);
+      if (f.until !== undefined) q = q.where('at', '<', f.until);
+      if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
+      return (await q.orderBy('seq', 'desc').limit(f.limit).execute()).map(toAudit);
+    },
+  };
+}
+
+export function createOpsQueries({ db }: QueryContext): OpsQueries {
+  return {
+    async countMemberships(directoryId) {
+      const row = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async tokensExpiringBy(from, to) {
+      const rows = await db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('expires_at', 'is not', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', from)
+        .where('expires_at', '<=', to)
+        .orderBy('expires_at')
+        .execute();
+      return rows.map(toToken);
+    },
+    async markExpiryWarned(tokenId, thresholdDays, at) {
+      const result = await db
+        .insertInto('token_expiry_warnings')
+        .values({ token_id: tokenId, threshold_days: thresholdDays, sent_at: at })
+        .onConflict((oc) => oc.columns(['token_id', 'threshold_days']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+  };
+}
