@@ -79,14 +79,26 @@ export function registerOpsHooks(app: FastifyInstance, deps: { config: RosterCon
     });
   }
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (typeof payload !== 'string' || !scimVersion(request.url)) return payload;
-    if (reply.statusCode >= 400) request.scimOutcome = { error: errorDetail(payload) };
-    else if (request.method === 'POST' && request.routeOptions.url?.endsWith('/Bulk')) request.scimOutcome = { bulkLocations: bulkLocations(payload) };
-    return payload;
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (typeof payload === 'string' && scimVersion(request.url)) {
+      if (reply.statusCode >= 400) request.scimOutcome = { error: errorDetail(payload) };
+      else if (request.method === 'POST' && request.routeOptions.url?.endsWith('/Bulk')) request.scimOutcome = { bulkLocations: bulkLocations(payload) };
+    }
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      record(request, reply);
+    } catch (error) {
+      // The response has left; a log entry that cannot be built must not break anything else.
+      request.log.warn({ reason: (error as Error)?.message }, 'request log entry not recorded');
+    }
+    done();
+  });
+
+  function record(request: FastifyRequest, reply: FastifyReply): void {
     const version = scimVersion(request.url);
     if (!version) return;
     const directory = request.directory;
@@ -127,7 +139,7 @@ export function registerOpsHooks(app: FastifyInstance, deps: { config: RosterCon
         maxChars: config.requestLogMaxBodyBytes,
       }),
     });
-  });
+  }
 
   // The last batch is written before the store closes (serve closes the app first).
   app.addHook('onClose', async () => {
