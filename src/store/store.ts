@@ -141,7 +141,7 @@ export interface RequestLogQueries {
   count(directoryId: string, since: string): Promise<{ requests: number; errors: number }>;
   /** When the directory's newest logged request was made. */
   lastAt(directoryId: string): Promise<string | undefined>;
-  /** Deletes up to `limit` entries older than `before`; returns how many. */
+  /** Deletes up to `limit` entries older than `before` (of every directory); returns how many. */
   purgeBefore(before: string, limit: number): Promise<number>;
 }
 
