@@ -56,8 +56,8 @@ export interface RequestLogFilter {
   readonly subject?: string;
   readonly since?: string;
   readonly until?: string;
-  /** Newest first: only entries before this position. */
-  readonly beforeSeq?: number;
+  /** Newest first: only entries before this position (the `at` and `seq` of the last entry of the previous page). */
+  readonly before?: { readonly at: string; readonly seq: number };
   readonly limit: number;
 }
 

@@ -96,7 +96,7 @@ export function runOpsStoreContract(storeOf: () => Store): void {
       expect(await list({ subject: 'u-' })).toEqual([]);
       expect(await list({ since: at(20), until: at(30) })).toEqual([bad.requestId]);
       const [newest] = await store.read((q) => q.requestLog.list({ directoryId: d, limit: 1 }));
-      expect(await list({ beforeSeq: newest!.seq, limit: 1 })).toEqual([bad.requestId]);
+      expect(await list({ before: { at: newest!.at, seq: newest!.seq }, limit: 1 })).toEqual([bad.requestId]);
     });
 
     it('counts requests and errors since a time, and knows the last request', async () => {

@@ -1,6 +1,6 @@
 import type { RequestLogEntry, RequestLogRecord, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
-import { decodeCursor, encodeCursor } from './create-audit-log.ts';
+
 import type { OpsMetrics } from './ops-metrics.ts';
 
 /** What the HTTP layer knows of a request once it is answered; the costly parts are computed later. */
@@ -65,6 +65,19 @@ export function toRequestLogView(r: RequestLogRecord): RequestLogView {
   return { ...rest, received: showBody(received, receivedSize), normalized: showBody(normalized, null) };
 }
 
+/** A page position as an opaque string: the time and seq of the last entry shown. */
+const encodeCursor = (r: RequestLogRecord): string => Buffer.from(JSON.stringify([r.at, r.seq])).toString('base64url');
+function decodeCursor(cursor: string | undefined): { at: string; seq: number } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [at, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && Number.isSafeInteger(seq)) return { at, seq: seq as number };
+  } catch {
+    // not ours: refused below
+  }
+  throw new DomainError('request.invalid', 'cursor: not a cursor this server issued');
+}
+
 function statusRange(status: string | undefined): { min: number; max: number } | undefined {
   if (status === undefined) return undefined;
   if (status === 'error') return { min: 400, max: 599 };
@@ -104,7 +117,29 @@ export function createRequestLog(options: RequestLogOptions) {
       for (const e of batch) if (e.authenticated) knownDirectories.add(e.directoryId);
       const kept = await keepKnown(batch);
       if (kept.length === 0) return;
-      const entries: RequestLogEntry[] = kept.map(({ authenticated: _a, details, ...e }) => ({ ...e, ...details() }));
+      const entries: RequestLogEntry[] = kept.map((e) => {
+        const d = e.details();
+        return {
+          directoryId: e.directoryId,
+          at: e.at,
+          requestId: e.requestId,
+          idp: e.idp,
+          version: e.version,
+          method: e.method,
+          path: e.path,
+          query: e.query,
+          operation: e.operation,
+          status: e.status,
+          latencyMs: e.latencyMs,
+          received: d.received,
+          receivedSize: d.receivedSize,
+          normalized: d.normalized,
+          rewrites: e.rewrites,
+          resources: d.resources,
+          subjects: d.subjects,
+          error: e.error,
+        };
+      });
       await store.write((q) => q.requestLog.insertMany(entries));
       metrics.requestLogWritten.inc({}, entries.length);
     } catch (error) {
@@ -159,11 +194,11 @@ export function createRequestLog(options: RequestLogOptions) {
           subject: query.user,
           since: query.since,
           until: query.until,
-          beforeSeq: decodeCursor(query.cursor),
+          before: decodeCursor(query.cursor),
           limit: query.limit,
         }),
       );
-      return { requests: records.map(toRequestLogView), nextCursor: records.length === query.limit ? encodeCursor(records[records.length - 1]!.seq) : null };
+      return { requests: records.map(toRequestLogView), nextCursor: records.length === query.limit ? encodeCursor(records[records.length - 1]!) : null };
     },
 
     /** Deletes entries older than the retention; returns how many. Run periodically by `roster serve`. */

@@ -133,6 +133,7 @@ export function registerOpsHooks(app: FastifyInstance, deps: { config: RosterCon
         rawBody: request.rawBody,
         body: request.body,
         rewritten: rewrites !== undefined && rewrites.length > 0,
+        operation,
         pathId: (request.params as { id?: string } | undefined)?.id,
         location: typeof location === 'string' ? location : undefined,
         bulkLocations: request.scimOutcome?.bulkLocations ?? [],

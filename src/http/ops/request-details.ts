@@ -11,6 +11,8 @@ export interface RequestParts {
   /** The parsed body the route handled: the normalized one when the IdP profile rewrote it. */
   readonly body: unknown;
   readonly rewritten: boolean;
+  /** `User.create`, `Group.patch`…: which parts of the body can name resources. */
+  readonly operation: string;
   /** The `:id` of the path. */
   readonly pathId: string | undefined;
   /** The `Location` of a created resource. */
@@ -62,27 +64,32 @@ function memberIds(body: unknown, into: Set<string>): void {
 }
 
 /**
- * The parts of an entry whose cost grows with the body, computed when the batch is written (not on
- * the request's path): the bodies redacted and capped, the resources touched, and what the `user`
- * filter matches (those ids and the lowercased userName).
+ * The parts of an entry that grow with the body. What needs the parsed body (resources, userName, the
+ * normalized body when the profile rewrote one) is read now, so the entry keeps no reference to the
+ * request's object graph: held for a quarter second, thousands of parsed bodies would all survive into
+ * the old generation and cost a major GC. The received text (one string) is redacted and capped when
+ * the batch is written, off the request's path.
  */
 export function requestDetails(parts: RequestParts): () => Pick<RequestLogEntry, 'received' | 'receivedSize' | 'normalized' | 'resources' | 'subjects'> {
+  const ids = new Set<string>();
+  if (parts.pathId) ids.add(parts.pathId);
+  const created = parts.location && lastSegment(parts.location);
+  if (created) ids.add(created);
+  for (const l of parts.bulkLocations) {
+    const id = lastSegment(l);
+    if (id) ids.add(id);
+  }
+  const group = parts.operation === 'Group.create' || parts.operation === 'Group.replace' || parts.operation === 'Group.patch';
+  if (group) memberIds(parts.body, ids);
+  const resources = ids.size > MAX_RESOURCES ? [...ids].slice(0, MAX_RESOURCES) : [...ids];
+  const subjects = [...resources];
+  const userName = (parts.operation === 'User.create' || parts.operation === 'User.replace') && isPlainObject(parts.body) ? readMember(parts.body, 'userName') : undefined;
+  if (typeof userName === 'string' && userName.length <= 1024) subjects.push(userName.toLowerCase());
+  const normalizedText = parts.rewritten && parts.body !== undefined ? JSON.stringify(parts.body) : undefined;
+  const { rawBody, maxChars } = parts;
   return () => {
-    const received = parts.rawBody === undefined || parts.rawBody === '' ? undefined : safeBodyText(parts.rawBody, parts.maxChars);
-    const normalized = parts.rewritten && parts.body !== undefined ? safeBodyText(JSON.stringify(parts.body), parts.maxChars).text : null;
-    const ids = new Set<string>();
-    if (parts.pathId) ids.add(parts.pathId);
-    const created = parts.location && lastSegment(parts.location);
-    if (created) ids.add(created);
-    for (const l of parts.bulkLocations) {
-      const id = lastSegment(l);
-      if (id) ids.add(id);
-    }
-    memberIds(parts.body, ids);
-    const resources = [...ids].slice(0, MAX_RESOURCES);
-    const subjects = [...resources];
-    const userName = isPlainObject(parts.body) ? readMember(parts.body, 'userName') : undefined;
-    if (typeof userName === 'string' && userName.length <= 1024) subjects.push(userName.toLowerCase());
+    const received = rawBody === undefined || rawBody === '' ? undefined : safeBodyText(rawBody, maxChars);
+    const normalized = normalizedText === undefined ? null : safeBodyText(normalizedText, maxChars).text;
     return { received: received?.text ?? null, receivedSize: received?.size ?? null, normalized, resources: resources.length > 0 ? resources : null, subjects };
   };
 }

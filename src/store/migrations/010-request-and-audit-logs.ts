@@ -5,9 +5,9 @@ import type { MigrationContext } from './migration.ts';
  * The request log (every SCIM request per directory, bodies redacted and capped), the audit log
  * (every admin action: who, from where, before and after), and the token expiry warnings already
  * sent (one row per token and threshold, so each warning goes out once, whichever node sends it).
- * Bodies are text, not json: a capped body is a prefix, not a JSON document. The request log has two
- * indexes only (each costs every SCIM request a write): pages by (directory, seq), counts and the
- * retention purge by (directory, at).
+ * Bodies are text, not json: a capped body is a prefix, not a JSON document. The request log has one
+ * index (each index costs every SCIM request a b-tree insert): (directory, at, seq) serves the pages
+ * (newest first, keyset on at and seq), the counts since a time, and the retention purge.
  */
 export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   const seq = (t: string) => (ctx.engine === 'postgres' ? sql.raw(`${t} bigserial primary key`) : sql.raw(`${t} integer primary key autoincrement`));
@@ -34,8 +34,7 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     subjects text,
     error text
   )`.execute(db);
-  await db.schema.createIndex('request_log_directory_seq').on('request_log').columns(['directory_id', 'seq']).execute();
-  await db.schema.createIndex('request_log_directory_at').on('request_log').columns(['directory_id', 'at']).execute();
+  await db.schema.createIndex('request_log_directory_at').on('request_log').columns(['directory_id', 'at', 'seq']).execute();
 
   await sql`create table audit_log (
     ${seq('seq')},
