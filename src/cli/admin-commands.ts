@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type RosterConfig } from '../config/load-config.ts';
 import { createServices, type Services } from '../domain/create-services.ts';
 import { openStore } from '../store/open-store.ts';
+import { CLI_ACTOR } from './cli-actor.ts';
 
 /**
  * The admin commands work on the configured database directly, whether or not a server is running
@@ -69,7 +70,7 @@ export function registerDirectoryCommands(program: Command) {
     .option('--json', 'print {"id","name","idp","scimBaseUrl","token"} as JSON')
     .action((opts: { name: string; idp: string; json?: boolean }) =>
       withServices(async (s, config) => {
-        const { directory, token } = await s.directories.create({ name: opts.name, idp: opts.idp });
+        const { directory, token } = await s.directories.create({ name: opts.name, idp: opts.idp }, CLI_ACTOR);
         const url = scimBaseUrl(config, directory.id);
         if (opts.json) return json({ id: directory.id, name: directory.name, idp: directory.idp, scimBaseUrl: url, token: token.token });
         out(`Directory "${directory.name}" (${directory.idp}) created: ${directory.id}`);
@@ -110,7 +111,7 @@ export function registerDirectoryCommands(program: Command) {
       .description(`${name} a directory: ${text}`)
       .action((id: string) =>
         withServices(async (s) => {
-          await s.directories.update(id, { status });
+          await s.directories.update(id, { status }, CLI_ACTOR);
           out(`directory ${id} ${status}`);
         }),
       );
@@ -127,7 +128,7 @@ export function registerDirectoryCommands(program: Command) {
     .action((id: string, opts: { name?: string; idp?: string; passwordMode?: string; ipAllowlist?: string; json?: boolean }) =>
       withServices(async (s) => {
         const ipAllowlist = opts.ipAllowlist === undefined ? undefined : opts.ipAllowlist === 'any' ? null : opts.ipAllowlist.split(',').map((c) => c.trim());
-        const d = await s.directories.update(id, { name: opts.name, idp: opts.idp, passwordMode: opts.passwordMode, ipAllowlist });
+        const d = await s.directories.update(id, { name: opts.name, idp: opts.idp, passwordMode: opts.passwordMode, ipAllowlist }, CLI_ACTOR);
         if (opts.json) return json(d);
         out(`directory ${id} updated: idp ${d.idp}, passwords ${d.passwordMode}, allow-list ${d.ipAllowlist?.join(', ') ?? 'any address'}`);
       }),
@@ -144,7 +145,7 @@ export function registerDirectoryCommands(program: Command) {
           process.exitCode = 1;
           return;
         }
-        await s.directories.remove(id);
+        await s.directories.remove(id, CLI_ACTOR);
         out(`directory ${id} deleted`);
       }),
     );
@@ -161,7 +162,7 @@ export function registerAttributeCommands(program: Command) {
     .option('--description <text>', 'shown to the IdP admin', '')
     .action((directoryId: string, opts: { name: string; type: string; multiValued?: boolean; caseExact?: boolean; description: string }) =>
       withServices(async (s) => {
-        const a = await s.directories.addAttribute(directoryId, { name: opts.name, type: opts.type, multiValued: !!opts.multiValued, caseExact: !!opts.caseExact, description: opts.description });
+        const a = await s.directories.addAttribute(directoryId, { name: opts.name, type: opts.type, multiValued: !!opts.multiValued, caseExact: !!opts.caseExact, description: opts.description }, CLI_ACTOR);
         out(`attribute ${a.name} (${a.type}${a.multiValued ? ', multi-valued' : ''}) added`);
       }),
     );
@@ -177,7 +178,7 @@ export function registerAttributeCommands(program: Command) {
     );
   attribute.command('remove <directoryId> <name>').action((directoryId: string, name: string) =>
     withServices(async (s) => {
-      await s.directories.removeAttribute(directoryId, name);
+      await s.directories.removeAttribute(directoryId, name, CLI_ACTOR);
       out(`attribute ${name} removed`);
     }),
   );
@@ -193,7 +194,7 @@ export function registerTokenCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((directoryId: string, opts: { label?: string; expiresAt?: string; json?: boolean }) =>
       withServices(async (s) => {
-        const issued = await s.tokens.create(directoryId, { label: opts.label ?? null, expiresAt: opts.expiresAt ?? null });
+        const issued = await s.tokens.create(directoryId, { label: opts.label ?? null, expiresAt: opts.expiresAt ?? null }, CLI_ACTOR);
         if (opts.json) return json({ ...issued.view, token: issued.token });
         out(`Token ${issued.view.id}${issued.view.expiresAt ? ` (expires ${issued.view.expiresAt})` : ''}:`);
         out(issued.token);
@@ -219,7 +220,7 @@ export function registerTokenCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((tokenId: string, opts: { grace: string; json?: boolean }) =>
       withServices(async (s) => {
-        const issued = await s.tokens.rotate(tokenId, Number(opts.grace));
+        const issued = await s.tokens.rotate(tokenId, Number(opts.grace), CLI_ACTOR);
         if (opts.json) return json({ ...issued.view, token: issued.token });
         out(`New token ${issued.view.id} (the old one stops working in ${opts.grace} s):`);
         out(issued.token);
@@ -230,7 +231,7 @@ export function registerTokenCommands(program: Command) {
     .command('revoke <tokenId>')
     .action((tokenId: string) =>
       withServices(async (s) => {
-        await s.tokens.revoke(tokenId);
+        await s.tokens.revoke(tokenId, CLI_ACTOR);
         out(`token ${tokenId} revoked`);
       }),
     );
@@ -244,7 +245,7 @@ export function registerAdminKeyCommands(program: Command) {
     .option('--json', 'print JSON')
     .action((opts: { label?: string; json?: boolean }) =>
       withServices(async (s) => {
-        const created = await s.adminKeys.create(opts.label ?? null);
+        const created = await s.adminKeys.create(opts.label ?? null, CLI_ACTOR);
         if (opts.json) return json({ ...created.view, key: created.key });
         out(`Admin key ${created.view.id} (shown once):`);
         out(created.key);
@@ -262,7 +263,7 @@ export function registerAdminKeyCommands(program: Command) {
     );
   key.command('revoke <id>').action((id: string) =>
     withServices(async (s) => {
-      await s.adminKeys.revoke(id);
+      await s.adminKeys.revoke(id, CLI_ACTOR);
       out(`admin key ${id} revoked`);
     }),
   );

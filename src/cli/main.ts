@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { registerAdminKeyCommands, registerAttributeCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
+import { registerOpsCommands } from './ops-commands.ts';
 import { serve } from './serve.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerEventCommands, registerWebhookCommands } from './webhook-commands.ts';
@@ -23,6 +24,7 @@ registerAdminKeyCommands(program);
 registerSimulateCommand(program);
 registerEventCommands(program);
 registerWebhookCommands(program);
+registerOpsCommands(program);
 
 
 try {

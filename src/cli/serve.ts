@@ -1,7 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { loadConfig, type RosterConfig } from '../config/load-config.ts';
+import type { FastifyBaseLogger } from 'fastify';
 import { createDeliveryWorker } from '../delivery/create-delivery-worker.ts';
-import { createServices } from '../domain/create-services.ts';
+import { createServices, type Services } from '../domain/create-services.ts';
 import { createApp } from '../http/create-app.ts';
 import { openStore } from '../store/open-store.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
@@ -28,6 +29,29 @@ async function migrateWhenReachable(store: Store, config: RosterConfig, log: Log
 }
 
 /**
+ * What `roster serve` does every `opsIntervalMs` (an hour) and once at start: warn of tokens about to
+ * expire (an event and a log line, once per token and threshold) and purge the request log past its
+ * retention. Each node runs it; the warnings table makes a second node's check a no-op.
+ */
+function startPeriodicOps(services: Services, config: RosterConfig, log: FastifyBaseLogger): NodeJS.Timeout {
+  const run = async () => {
+    try {
+      for (const w of await services.checkTokenExpiry()) {
+        log.warn({ directoryId: w.directoryId, tokenId: w.tokenId, prefix: w.prefix, expiresAt: w.expiresAt, thresholdDays: w.thresholdDays }, `SCIM token expires within ${w.thresholdDays} day${w.thresholdDays === 1 ? '' : 's'}; rotate it`);
+      }
+      const purged = await services.requestLog.purge();
+      if (purged > 0) log.info({ purged, retentionDays: config.requestLogRetentionDays }, 'request log entries past their retention deleted');
+    } catch (error) {
+      log.warn({ reason: (error as Error)?.message }, 'periodic token expiry check or request log purge failed; retrying at the next interval');
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), config.opsIntervalMs);
+  timer.unref();
+  return timer;
+}
+
+/**
  * `roster serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting, let in-flight requests
  * finish (up to shutdownTimeoutMs), then close the database cleanly.
  */
@@ -40,7 +64,9 @@ export async function serve(): Promise<void> {
       log.warn("PostgreSQL has no ICU collation 'und-x-icu': case-insensitive filters use the database's lower(), which may fold a few non-ASCII characters differently from SQLite"),
   });
   await migrateWhenReachable(store, config, log);
-  const services = createServices(config, store);
+  const services = createServices(config, store, {
+    onRequestLogError: (error, dropped) => log.warn({ reason: (error as Error)?.message, dropped }, 'request log entries could not be written'),
+  });
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });
   // Webhook deliveries and the feed's sequencer run beside the server (ROSTER_DELIVERY_WORKER=off: not on this node).
@@ -49,6 +75,10 @@ export async function serve(): Promise<void> {
   if ((await services.adminKeys.count()) === 0) {
     app.log.info('no admin key yet: create one with `npx roster admin-key create` to use the admin API at /api/v1');
   }
+  if (config.rateLimitPerSecond > 0) {
+    app.log.info({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst ?? Math.max(1, Math.ceil(config.rateLimitPerSecond)) }, 'SCIM rate limit on: per directory, per node; over it, 429 with Retry-After');
+  }
+  const ops = startPeriodicOps(services, config, app.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -61,6 +91,7 @@ export async function serve(): Promise<void> {
     }, config.shutdownTimeoutMs);
     timer.unref();
     try {
+      clearInterval(ops);
       await Promise.all([app.close(), worker?.stop()]);
       await store.close();
       process.exit(0);

@@ -66,6 +66,22 @@ const configSchema = z.strictObject({
       worker: z.enum(['on', 'off']).default('on'),
     })
     .default({} as never),
+  /** The SCIM request log (docs/operations.md): on by default. */
+  requestLog: z.enum(['on', 'off']).default('on'),
+  requestLogRetentionDays: z.coerce.number().positive().default(30),
+  /** A logged body (as received, as normalized) is cut to this many characters. */
+  requestLogMaxBodyBytes: z.coerce.number().int().min(256).default(16_384),
+  /** CIDRs that may read /metrics without an admin key (comma-separated); none by default. */
+  metricsAllowlist: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Per-directory SCIM requests per second on each node; 0 (the default) turns the limit off. */
+  rateLimitPerSecond: z.coerce.number().min(0).default(0),
+  /** Requests a directory may send at once above the rate; default: one second's worth (at least 1). */
+  rateLimitBurst: z.coerce.number().int().positive().optional(),
+  /** How often `roster serve` checks token expiry and purges the request log. */
+  opsIntervalMs: z.coerce.number().int().positive().default(3_600_000),
   postgres: z
     .strictObject({
       poolSize: z.coerce.number().int().positive().default(10),
@@ -96,6 +112,13 @@ const ENV_KEYS: Record<string, string> = {
   ROSTER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   ROSTER_SQLITE_WAL_AUTOCHECKPOINT_PAGES: 'sqliteWalAutocheckpointPages',
   ROSTER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  ROSTER_REQUEST_LOG: 'requestLog',
+  ROSTER_REQUEST_LOG_RETENTION_DAYS: 'requestLogRetentionDays',
+  ROSTER_REQUEST_LOG_MAX_BODY_BYTES: 'requestLogMaxBodyBytes',
+  ROSTER_METRICS_ALLOWLIST: 'metricsAllowlist',
+  ROSTER_RATE_LIMIT_PER_SECOND: 'rateLimitPerSecond',
+  ROSTER_RATE_LIMIT_BURST: 'rateLimitBurst',
+  ROSTER_OPS_INTERVAL_MS: 'opsIntervalMs',
   ROSTER_BODY_LIMIT_BYTES: 'limits.bodyLimitBytes',
   ROSTER_FILTER_MAX_LENGTH: 'limits.filterMaxLength',
   ROSTER_FILTER_MAX_DEPTH: 'limits.filterMaxDepth',
@@ -159,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     throw new ConfigError([`DATABASE_URL: must be a postgres:// URL (SQLite is the default when it is unset)`]);
   }
   const databasePath = path.resolve(config.dataDir, 'roster.db');
-  return deepFreeze({ ...config, trustedProxies: [...config.trustedProxies], limits: { ...config.limits }, postgres: { ...config.postgres }, webhooks: { ...config.webhooks }, databasePath });
+  return deepFreeze({ ...config, trustedProxies: [...config.trustedProxies], metricsAllowlist: [...config.metricsAllowlist], limits: { ...config.limits }, postgres: { ...config.postgres }, webhooks: { ...config.webhooks }, databasePath });
 }
 
 function deepFreeze<T extends object>(value: T): T {

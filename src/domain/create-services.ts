@@ -14,16 +14,31 @@ import { createSearch } from './provisioning/create-search.ts';
 import { createUserProvisioning } from './provisioning/create-user-provisioning.ts';
 import { createDeliveryService } from './webhooks/create-delivery-service.ts';
 import { createWebhookService } from './webhooks/create-webhook-service.ts';
+import { createAuditLog } from './ops/create-audit-log.ts';
+import { createProvisioningStatus } from './ops/create-provisioning-status.ts';
+import { createRequestLog } from './ops/create-request-log.ts';
+import { createTokenExpiryCheck } from './ops/create-token-expiry-check.ts';
+import { createMetricsRegistry } from './ops/metrics-registry.ts';
+import { createOpsMetrics } from './ops/ops-metrics.ts';
 
 /**
  * Every domain service over one store: the only way in for the HTTP routes, the CLI and (later) the
  * console API, sync jobs and delivery workers. None of them is handed the store itself.
  */
-export function createServices(config: RosterConfig, store: Store) {
+export function createServices(config: RosterConfig, store: Store, options: { onRequestLogError?: (error: unknown, dropped: number) => void } = {}) {
   const recorder = createEventRecorder();
   const authCache = createAuthCache(store);
   const provisioning = { store, events: recorder, maxPatchOperations: config.limits.patchMaxOperations, maxMultiValuedValues: config.limits.maxMultiValuedValues };
-  const tokens = createTokenService({ store, events: recorder, authCache });
+  const audit = createAuditLog({ store });
+  const metrics = createOpsMetrics(createMetricsRegistry(), { engine: store.engine, poolState: () => store.poolState?.(), requestLogBuffered: () => requestLog.buffered() });
+  const requestLog = createRequestLog({
+    store,
+    metrics,
+    enabled: config.requestLog === 'on',
+    retentionDays: config.requestLogRetentionDays,
+    onError: options.onRequestLogError,
+  });
+  const tokens = createTokenService({ store, events: recorder, authCache, audit });
   const users = createUserProvisioning(provisioning);
   const groups = createGroupProvisioning(provisioning);
   // Resolved on first use: a Roster without webhooks never reads or creates a key file.
@@ -31,11 +46,11 @@ export function createServices(config: RosterConfig, store: Store) {
   const webhooks = createWebhookService({ store, events: recorder, encryptionKey: () => (encryptionKey === null ? (encryptionKey = resolveEncryptionKey(config)) : encryptionKey) });
   const retentionDays = config.eventRetentionDays;
   return {
-    directories: createDirectoryService({ store, events: recorder, authCache, tokens }),
+    directories: createDirectoryService({ store, events: recorder, authCache, tokens, audit }),
     tokens,
     authenticate: createScimAuthenticator({ store, authCache }),
     verifyPassword: createPasswordVerifier(store),
-    adminKeys: createAdminKeyService({ store, events: recorder }),
+    adminKeys: createAdminKeyService({ store, events: recorder, audit }),
     users,
     groups,
     search: createSearch(users, groups),
@@ -45,6 +60,16 @@ export function createServices(config: RosterConfig, store: Store) {
     events: createEventReader(store, { retentionDays }),
     webhooks,
     deliveries: createDeliveryService({ store, webhooks, settings: { ...config.webhooks, retentionDays } }),
+    /** Every SCIM request per directory, written in batches (ops/create-request-log.ts). */
+    requestLog,
+    /** Admin actions: who, from where, before and after (ops/create-audit-log.ts). */
+    audit,
+    /** A directory's provisioning status: counts, traffic, recent errors, tokens. */
+    provisioningStatus: createProvisioningStatus({ store, requestLog }),
+    /** Sends `token.expiring` once per token and threshold; `roster serve` runs it periodically. */
+    checkTokenExpiry: createTokenExpiryCheck({ store, events: recorder, metrics }),
+    /** Counters, gauges and histograms exposed at /metrics; other workers register theirs here. */
+    metrics,
     system: {
       /** Whether the database answers (readiness). */
       ping: () => store.ping(),

@@ -3,6 +3,8 @@ import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
 import { registerAdmin } from './admin/register-admin.ts';
 import { registerHealth } from './register-health.ts';
+import { registerMetricsRoute } from './metrics/metrics-route.ts';
+import { registerOpsHooks } from './ops/register-ops-hooks.ts';
 import { canonicalEndpointUrl } from './canonical-endpoint-url.ts';
 import { pathOnly, renderErrorByPath } from './render-error.ts';
 import { requestIdOf } from './request-id.ts';
@@ -54,6 +56,7 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', 'application/scim+json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    request.rawBody = body as string; // for the request log (http/ops/register-ops-hooks.ts)
     return parseJson(request, body as string, done);
   });
   // A request still running when shutdown begins (a long /Bulk yields between operations, so it
@@ -73,6 +76,8 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   );
 
   registerHealth(app, services);
+  registerOpsHooks(app, { config, services });
+  registerMetricsRoute(app, { config, services });
   await registerScim(app, { config, services });
   await registerScimV1(app, { config, services });
   await registerAdmin(app, { config, ...services });

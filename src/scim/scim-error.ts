@@ -65,6 +65,7 @@ export const SCIM_ERROR_PAIRS: readonly { readonly status: number; readonly scim
   { status: 413 },
   { status: 414 },
   { status: 415 },
+  { status: 429 },
   { status: 431 },
   { status: 500 },
   { status: 503 },

@@ -161,6 +161,55 @@ type DirectoryTable = Omit<DirectoryRow, 'password_mode' | 'ip_allowlist' | 'cus
   custom_attributes: Generated<string | null>;
 };
 
+/** One SCIM request of a directory (request-log-queries.ts); bodies redacted and capped before they get here. */
+export interface RequestLogRow {
+  seq: number;
+  directory_id: string;
+  at: string;
+  request_id: string;
+  idp: string | null;
+  version: string;
+  method: string;
+  path: string;
+  query: string | null;
+  operation: string;
+  status: number;
+  latency_ms: number;
+  received: string | null;
+  received_size: number | null;
+  normalized: string | null;
+  /** JSON array of the IdP quirks' rewrites. */
+  rewrites: string | null;
+  /** JSON array of the resource ids the request touched. */
+  resources: string | null;
+  /** Newline-delimited ids and lowercased userNames, for the `user` filter (`like '%\n<x>\n%'`). */
+  subjects: string | null;
+  error: string | null;
+}
+
+/** One admin action; `before` and `after` are JSON without secrets. */
+export interface AuditLogRow {
+  seq: number;
+  id: string;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  address: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  directory_id: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export interface TokenExpiryWarningRow {
+  token_id: string;
+  threshold_days: number;
+  sent_at: string;
+}
+
 export interface Database {
   directories: DirectoryTable;
   tokens: TokenRow;
@@ -173,4 +222,7 @@ export interface Database {
   webhooks: WebhookRow;
   webhook_deliveries: WebhookDeliveryRow;
   user_passwords: UserPasswordRow;
+  request_log: WithSeq<RequestLogRow>;
+  audit_log: WithSeq<AuditLogRow>;
+  token_expiry_warnings: TokenExpiryWarningRow;
 }

@@ -1,5 +1,7 @@
 import type { CustomAttribute } from '../scim/schemas/custom-schema.ts';
 
+export type * from './ops-records.ts';
+
 /**
  * What the store hands the domain: rows mapped to plain records at the store boundary (camelCase,
  * JSON columns parsed). Timestamps are ISO 8601 strings in UTC with millisecond precision.

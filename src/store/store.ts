@@ -27,6 +27,7 @@ import type {
   WebhookChanges,
   WebhookRecord,
 } from './records.ts';
+import type { AuditEntry, AuditFilter, AuditRecord, RequestLogEntry, RequestLogFilter, RequestLogRecord } from './ops-records.ts';
 
 export type { Engine };
 export type * from './records.ts';
@@ -201,6 +202,41 @@ export interface DeliveryQueries {
   analyze(): Promise<void>;
 }
 
+export interface RequestLogQueries {
+  /** Appends a batch of entries in one statement per chunk. */
+  insertMany(entries: readonly RequestLogEntry[]): Promise<void>;
+  /** Entries of a directory, newest first. */
+  list(filter: RequestLogFilter): Promise<RequestLogRecord[]>;
+  /** Requests and errors (status 400 or more) of a directory at or after `since`. */
+  count(directoryId: string, since: string): Promise<{ requests: number; errors: number }>;
+  /** When the directory's newest logged request was made. */
+  lastAt(directoryId: string): Promise<string | undefined>;
+  /** Deletes up to `limit` entries older than `before` (of every directory); returns how many. */
+  purgeBefore(before: string, limit: number): Promise<number>;
+}
+
+export interface AuditQueries {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditRecord[]>;
+}
+
+export interface OpsQueries {
+  /** Memberships of a directory's groups. */
+  countMemberships(directoryId: string): Promise<number>;
+  /** Tokens neither revoked nor expired at `from` whose expiry is at or before `to`. */
+  tokensExpiringBy(from: string, to: string): Promise<TokenRecord[]>;
+  /** Remembers that a token's warning for a threshold went out; false when it had already. */
+  markExpiryWarned(tokenId: string, thresholdDays: number, at: string): Promise<boolean>;
+}
+
+/** What a database connection pool holds now; SQLite has one connection and no pool. */
+export interface PoolState {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 /** Every query Roster runs, grouped by table; the same code serves every engine. */
 export interface Queries {
   readonly directories: DirectoryQueries;
@@ -214,6 +250,9 @@ export interface Queries {
   readonly feed: FeedQueries;
   readonly webhooks: WebhookQueries;
   readonly deliveries: DeliveryQueries;
+  readonly requestLog: RequestLogQueries;
+  readonly audit: AuditQueries;
+  readonly ops: OpsQueries;
 }
 
 export interface Store {
@@ -227,6 +266,8 @@ export interface Store {
   write<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
+  /** The connection pool's state, for metrics; absent where there is no pool (SQLite). */
+  poolState?(): PoolState;
   /** A consistent copy of the database in one file, taken while it serves (SQLite only). */
   backup(destination: string): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomAttribute } from '../../scim/schemas/custom-schema.ts';
-import type { DirectoryChanges, DirectoryRecord, Store } from '../../store/store.ts';
+import type { AuditActor, DirectoryChanges, DirectoryRecord, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import type { EventRecorder } from '../events/record-event.ts';
+import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
 import type { AuthCache } from './auth-cache.ts';
 import { checkAllowlist, checkCustomAttribute } from './directory-settings.ts';
 import { IDP_NAMES, isIdpName } from './idp-names.ts';
@@ -17,6 +18,7 @@ export interface DirectoryServiceDeps {
   readonly events: EventRecorder;
   readonly authCache: AuthCache;
   readonly tokens: TokenService;
+  readonly audit: AuditLog;
   readonly now?: () => Date;
 }
 
@@ -34,17 +36,24 @@ function checkIdp(idp: unknown): string {
 
 /** Directories: one per IdP connection, with its settings and custom attributes. */
 export function createDirectoryService(deps: DirectoryServiceDeps) {
-  const { store, events, authCache } = deps;
+  const { store, events, authCache, audit } = deps;
   const now = deps.now ?? (() => new Date());
   const write = authCache.write;
 
-  /** Applies changes to a directory and records `directory.updated` with what changed. */
-  async function change(current: DirectoryRecord, changes: DirectoryChanges): Promise<DirectoryRecord> {
+  /** The audit action of a settings change: pausing and resuming read as such. */
+  function changeAction(changes: DirectoryChanges): string {
+    if (Object.keys(changes).length === 1 && changes.status !== undefined) return changes.status === 'paused' ? 'directory.pause' : 'directory.resume';
+    return 'directory.update';
+  }
+
+  /** Applies changes to a directory and records `directory.updated` with what changed, and the audit entry. */
+  async function change(current: DirectoryRecord, changes: DirectoryChanges, actor: AuditActor): Promise<DirectoryRecord> {
     const at = now().toISOString();
     const next: DirectoryRecord = { ...current, ...changes, updatedAt: at };
     const changed = Object.keys(changes).filter((k) => JSON.stringify(changes[k as keyof DirectoryChanges]) !== JSON.stringify(current[k as keyof DirectoryRecord]));
     await write(async (q) => {
       await q.directories.update(current.id, { ...changes, updatedAt: at });
+      await audit.record(q, actor, { action: changeAction(changes), targetType: 'Directory', targetId: current.id, directoryId: current.id, before: current, after: next }, at);
       if (changed.length === 0) return;
       await events.record(q, {
         type: 'directory.updated',
@@ -59,7 +68,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
   }
 
   return {
-    async create(input: { name: unknown; idp?: unknown }): Promise<{ directory: DirectoryView; token: IssuedToken }> {
+    async create(input: { name: unknown; idp?: unknown }, actor: AuditActor = SYSTEM_ACTOR): Promise<{ directory: DirectoryView; token: IssuedToken }> {
       const name = checkName(input.name);
       const idp = checkIdp(input.idp ?? 'generic');
       const at = now().toISOString();
@@ -67,7 +76,9 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       const token = await write(async (q) => {
         await q.directories.insert(directory);
         await events.record(q, { type: 'directory.created', directoryId: directory.id, resourceId: directory.id, data: { id: directory.id, name, idp }, at });
-        return deps.tokens.issue(q, directory.id, { label: 'initial', expiresAt: null });
+        const issued = await deps.tokens.issue(q, directory.id, { label: 'initial', expiresAt: null });
+        await audit.record(q, actor, { action: 'directory.create', targetType: 'Directory', targetId: directory.id, directoryId: directory.id, before: null, after: { ...directory, initialToken: issued.view } }, at);
+        return issued;
       });
       return { directory, token };
     },
@@ -79,7 +90,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       return { ...found, ...(await store.read((q) => q.directories.counts(id))) };
     },
 
-    async update(id: string, input: { name?: unknown; idp?: unknown; status?: unknown; passwordMode?: unknown; ipAllowlist?: unknown }): Promise<DirectoryView> {
+    async update(id: string, input: { name?: unknown; idp?: unknown; status?: unknown; passwordMode?: unknown; ipAllowlist?: unknown }, actor: AuditActor = SYSTEM_ACTOR): Promise<DirectoryView> {
       const current = await mustGetDirectory(store, id);
       const changes: { -readonly [K in keyof DirectoryChanges]: DirectoryChanges[K] } = {};
       if (input.name !== undefined) changes.name = checkName(input.name);
@@ -93,41 +104,45 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
         if (input.status !== 'active' && input.status !== 'paused') throw new DomainError('directory.invalid', 'status must be active or paused');
         changes.status = input.status;
       }
-      return change(current, changes);
+      return change(current, changes, actor);
     },
 
     /** Deletes the directory's users, groups and memberships; its IdP then gets 404 on every call. */
-    async remove(id: string): Promise<void> {
+    async remove(id: string, actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
       const current = await mustGetDirectory(store, id);
       const at = now().toISOString();
       await write(async (q) => {
         await q.directories.purgeData(id);
         await q.directories.update(id, { status: 'deleted', updatedAt: at });
         await events.record(q, { type: 'directory.deleted', directoryId: id, resourceId: id, data: { id, name: current.name }, at });
+        await audit.record(q, actor, { action: 'directory.delete', targetType: 'Directory', targetId: id, directoryId: id, before: current, after: null }, at);
       });
     },
 
     /** Declares a custom attribute; it appears in the directory's /Schemas at once. */
-    async addAttribute(id: string, input: Record<string, unknown>): Promise<CustomAttribute> {
+    async addAttribute(id: string, input: Record<string, unknown>, actor: AuditActor = SYSTEM_ACTOR): Promise<CustomAttribute> {
       const current = await mustGetDirectory(store, id);
       const attribute = checkCustomAttribute(input, current.customAttributes);
       const at = now().toISOString();
       await write(async (q) => {
         await q.directories.update(id, { customAttributes: [...current.customAttributes, attribute], updatedAt: at });
         await events.record(q, { type: 'directory.attribute_added', directoryId: id, resourceId: id, data: { id, attribute: { ...attribute } }, at });
+        await audit.record(q, actor, { action: 'directory.attribute_add', targetType: 'Directory', targetId: id, directoryId: id, before: null, after: attribute }, at);
       });
       return attribute;
     },
 
     /** Removes a declaration. Values already stored stay in the resources (an IdP reads back what it wrote). */
-    async removeAttribute(id: string, name: string): Promise<void> {
+    async removeAttribute(id: string, name: string, actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
       const current = await mustGetDirectory(store, id);
       const kept = current.customAttributes.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
+      const removed = current.customAttributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
       if (kept.length === current.customAttributes.length) throw new DomainError('directory.not_found', `the directory has no attribute "${name}"`);
       const at = now().toISOString();
       await write(async (q) => {
         await q.directories.update(id, { customAttributes: kept, updatedAt: at });
         await events.record(q, { type: 'directory.attribute_removed', directoryId: id, resourceId: id, data: { id, name }, at });
+        await audit.record(q, actor, { action: 'directory.attribute_remove', targetType: 'Directory', targetId: id, directoryId: id, before: removed, after: null }, at);
       });
     },
   };

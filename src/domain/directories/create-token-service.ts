@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Queries, Store, TokenRecord } from '../../store/store.ts';
+import type { AuditActor, Queries, Store, TokenRecord } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import type { EventRecorder } from '../events/record-event.ts';
+import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
 import type { AuthCache } from './auth-cache.ts';
 import { mustGetDirectory } from './must-get-directory.ts';
 import { generateSecret, TOKEN_PREFIX } from './secrets.ts';
@@ -11,12 +12,13 @@ export interface TokenServiceDeps {
   readonly store: Store;
   readonly events: EventRecorder;
   readonly authCache: AuthCache;
+  readonly audit: AuditLog;
   readonly now?: () => Date;
 }
 
 /** The bearer tokens that reach a directory: shown once, stored as a hash, rotated with an overlap. */
 export function createTokenService(deps: TokenServiceDeps) {
-  const { store, events, authCache } = deps;
+  const { store, events, authCache, audit } = deps;
   const now = deps.now ?? (() => new Date());
 
   function checkExpiry(expiresAt: string | null | undefined): string | null {
@@ -51,10 +53,14 @@ export function createTokenService(deps: TokenServiceDeps) {
   return {
     issue,
 
-    async create(directoryId: string, input: { label?: string | null; expiresAt?: string | null } = {}): Promise<IssuedToken> {
+    async create(directoryId: string, input: { label?: string | null; expiresAt?: string | null } = {}, actor: AuditActor = SYSTEM_ACTOR): Promise<IssuedToken> {
       await mustGetDirectory(store, directoryId);
       const expiresAt = checkExpiry(input.expiresAt);
-      return authCache.write((q) => issue(q, directoryId, { label: input.label ?? null, expiresAt }));
+      return authCache.write(async (q) => {
+        const issued = await issue(q, directoryId, { label: input.label ?? null, expiresAt });
+        await audit.record(q, actor, { action: 'token.create', targetType: 'Token', targetId: issued.view.id, directoryId, before: null, after: issued.view });
+        return issued;
+      });
     },
 
     async list(directoryId: string): Promise<TokenView[]> {
@@ -67,23 +73,36 @@ export function createTokenService(deps: TokenServiceDeps) {
      * Issues a new token and lets the old one keep working for `graceSeconds`, so the admin can paste
      * the new one into the IdP without a window in which provisioning fails.
      */
-    async rotate(tokenId: string, graceSeconds: number): Promise<IssuedToken> {
+    async rotate(tokenId: string, graceSeconds: number, actor: AuditActor = SYSTEM_ACTOR): Promise<IssuedToken> {
       if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new DomainError('token.invalid', 'grace period must be zero or more seconds');
       const old = await store.read((q) => q.tokens.get(tokenId));
       if (!old || old.revokedAt) throw new DomainError('token.not_found', `no active token ${tokenId}`);
       await mustGetDirectory(store, old.directoryId);
       const graceEnd = new Date(now().getTime() + graceSeconds * 1000).toISOString();
       const expiresAt = old.expiresAt && Date.parse(old.expiresAt) < Date.parse(graceEnd) ? old.expiresAt : graceEnd;
-      return authCache.write((q) => issue(q, old.directoryId, { label: old.label, expiresAt: null }, { id: old.id, expiresAt }));
+      return authCache.write(async (q) => {
+        const issued = await issue(q, old.directoryId, { label: old.label, expiresAt: null }, { id: old.id, expiresAt });
+        const at = now();
+        await audit.record(q, actor, {
+          action: 'token.rotate',
+          targetType: 'Token',
+          targetId: old.id,
+          directoryId: old.directoryId,
+          before: toTokenView(old, at),
+          after: { ...toTokenView({ ...old, expiresAt }, at), replacedBy: issued.view },
+        });
+        return issued;
+      });
     },
 
-    async revoke(tokenId: string): Promise<TokenView> {
+    async revoke(tokenId: string, actor: AuditActor = SYSTEM_ACTOR): Promise<TokenView> {
       const current = await mustGetToken(tokenId);
       if (current.revokedAt) return toTokenView(current, now());
       const revoked = { ...current, revokedAt: now().toISOString() };
       await authCache.write(async (q) => {
         await q.tokens.update(tokenId, { revokedAt: revoked.revokedAt });
         await events.record(q, { type: 'token.revoked', directoryId: current.directoryId, resourceId: tokenId, data: tokenData(revoked), at: revoked.revokedAt });
+        await audit.record(q, actor, { action: 'token.revoke', targetType: 'Token', targetId: tokenId, directoryId: current.directoryId, before: toTokenView(current, now()), after: toTokenView(revoked, now()) }, revoked.revokedAt);
       });
       return toTokenView(revoked, now());
     },

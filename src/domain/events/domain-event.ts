@@ -33,6 +33,8 @@ export interface EventDataByType {
   'token.created': TokenData;
   'token.rotated': TokenData & { readonly replacedTokenId: string; readonly replacedTokenExpiresAt: string };
   'token.revoked': TokenData;
+  /** A token expires within `thresholdDays` (14, then 1); sent once per token and threshold. */
+  'token.expiring': TokenData & { readonly thresholdDays: number };
   'admin_key.created': AdminKeyData;
   'admin_key.revoked': AdminKeyData;
   'webhook.created': WebhookData;
@@ -87,6 +89,7 @@ export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType
   'token.created': { resourceType: 'Token', scope: 'directory' },
   'token.rotated': { resourceType: 'Token', scope: 'directory' },
   'token.revoked': { resourceType: 'Token', scope: 'directory' },
+  'token.expiring': { resourceType: 'Token', scope: 'directory' },
   'admin_key.created': { resourceType: 'AdminKey', scope: 'organization' },
   'admin_key.revoked': { resourceType: 'AdminKey', scope: 'organization' },
   'webhook.created': { resourceType: 'Webhook', scope: 'organization' },

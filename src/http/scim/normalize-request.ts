@@ -55,6 +55,7 @@ export async function normalizeScimRequest(request: FastifyRequest, reply: Fasti
     request.body = normalized.body;
     if (normalized.query !== raw.query) request.query = { ...(request.query as object), ...normalized.query };
     reply.header('x-roster-rewrites', rewriteNames(rewrites).join(', '));
+    request.scimRewrites = rewrites; // for the request log (http/ops/register-ops-hooks.ts)
   }
   if ((raw.body !== undefined || rewrites.length > 0) && debugEnabled(request)) {
     request.log.debug(

@@ -12,6 +12,7 @@ import type { DirectRun, Executor, RunStatement, StatementCache } from './prepar
 import { createTokenQueries } from './token-queries.ts';
 import { createUserQueries } from './user-queries.ts';
 import { createWebhookQueries } from './webhook-queries.ts';
+import { createAuditQueries, createOpsQueries, createRequestLogQueries } from './ops-queries.ts';
 
 export interface QueryOptions {
   /** Compiled point queries, shared by every executor of one store. */
@@ -43,5 +44,8 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     feed: createFeedQueries(ctx),
     webhooks: createWebhookQueries(ctx),
     deliveries: createDeliveryQueries(ctx),
+    requestLog: createRequestLogQueries(ctx),
+    audit: createAuditQueries(ctx),
+    ops: createOpsQueries(ctx),
   };
 }

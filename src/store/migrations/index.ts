@@ -6,6 +6,7 @@ import * as binaryTextOrder from './004-binary-text-order.ts';
 import * as eventEnvelope from './005-event-envelope.ts';
 import * as eventFeed from './006-event-feed.ts';
 import * as webhooks from './007-webhooks.ts';
+import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   { name: '005-event-envelope', up: eventEnvelope.up },
   { name: '006-event-feed', up: eventFeed.up },
   { name: '007-webhooks', up: webhooks.up },
+  { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
 ];
 
 /**

@@ -121,6 +121,7 @@ export function createPostgresStore(options: PostgresOptions): Store {
     async ping() {
       await pool.query('select 1').catch(rethrow);
     },
+    poolState: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async backup() {
       throw new Error('back up PostgreSQL with pg_dump (see docs/operations.md)');
     },

@@ -11,6 +11,7 @@ import { membersContract } from './members.ts';
 import { passwordsContract } from './passwords.ts';
 import { eventsContract } from './events.ts';
 import { feedContract } from './feed.ts';
+import { runOpsStoreContract } from './ops.ts';
 import { transactionsContract } from './transactions.ts';
 
 /** A store opened for the suite, and how to dispose of it (and of its database). */
@@ -46,6 +47,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     passwordsContract(f);
     eventsContract(f);
     feedContract(f);
+    runOpsStoreContract(() => f.store);
     transactionsContract(f);
   });
 }
