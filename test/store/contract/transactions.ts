@@ -32,19 +32,6 @@ export function transactionsContract(f: Fixtures): void {
       expect(await f.store.read((q) => q.events.list({ afterSeq: 0, limit: 10, directoryId: d }))).toEqual([]);
     });
 
-    it('refuses a write started inside a write (it could not be part of the transaction), and rolls back', async () => {
-      const d = await createDirectory();
-      const outer = newUser(d, { userName: 'outer' });
-      const error = await rejection(
-        f.store.write(async (q) => {
-          await q.users.insert(outer);
-          await f.store.write((inner) => inner.users.insert(newUser(d, { userName: 'inner' })));
-        }),
-      );
-      expect(String(error)).toMatch(/inside a write/);
-      expect(await f.store.read((q) => q.users.get(d, outer.id))).toBeUndefined();
-    });
-
     it('concurrent writes stay independent: one that fails undoes only itself, the others commit', async () => {
       const d = await createDirectory();
       await createUser(d, { userName: 'taken' });
