@@ -25,7 +25,7 @@ const placeholders = new Proxy({}, { get: (_target, name) => `${MARK}${String(na
  */
 export type DirectRun = <R>(query: CompiledQuery<R>) => QueryResult<R> | undefined;
 
-export function createStatementCache(options: { onCompile?: (sql: string) => void } = {}) {
+export function createStatementCache(options: { onCompile?: (sql: string, key: string) => void } = {}) {
   const compiled = new Map<string, { query: CompiledQuery; slots: Slot[] }>();
 
   /**
@@ -39,7 +39,7 @@ export function createStatementCache(options: { onCompile?: (sql: string) => voi
       const slots = query.parameters.map((p): Slot => (typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { value: p }));
       entry = { query, slots };
       compiled.set(key, entry);
-      options.onCompile?.(query.sql);
+      options.onCompile?.(query.sql, key);
     }
     const values = args as Record<string, unknown>;
     const parameters = entry.slots.map((s) => ('name' in s ? (values[s.name] ?? null) : s.value));
