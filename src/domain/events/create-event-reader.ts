@@ -3,18 +3,8 @@ import { DomainError } from '../domain-error.ts';
 import { EVENT_CATALOG } from './domain-event.ts';
 import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.ts';
 
-/** An event as the feed and webhooks hand it to consumers (docs/events.md, "The envelope"). */
-export interface EventEnvelope {
-  readonly id: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly at: string;
-  readonly directoryId: string | null;
-  readonly resourceType: string;
-  readonly resourceId: string;
-  readonly data: unknown;
-  readonly changed: readonly string[] | null;
-}
+/** An event as the feed and webhooks hand it to consumers (docs/events.md, "The envelope"): the outbox record without its outbox position. */
+export type EventEnvelope = Omit<EventRecord, 'seq'>;
 
 export interface FeedPage {
   readonly events: (EventEnvelope & { readonly cursor: string })[];

@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditActor, AuditRecord, Queries, Store } from '../../store/store.ts';
+import type { AuditActor, AuditEntry, AuditRecord, Queries, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 
 /** Roster acting on its own, or a caller that named no actor (tests, scripts over the services). */
 export const SYSTEM_ACTOR: AuditActor = Object.freeze({ type: 'system', id: null, label: 'roster', address: null });
 
-/** What one admin action did, as the audit log keeps it. */
-export interface AuditedAction {
-  /** `directory.create`, `token.revoke`… (docs/operations.md lists them). */
-  readonly action: string;
-  readonly targetType: string;
-  readonly targetId: string;
-  readonly directoryId: string | null;
-  /** The target before and after the action: views without secrets (no token, key, hash or password). */
-  readonly before: unknown;
-  readonly after: unknown;
-}
+/** What one admin action did, as the audit log keeps it (the entry without who, when and its id). */
+export type AuditedAction = Omit<AuditEntry, 'id' | 'at' | 'actor'>;
 
 export interface AuditQuery {
   readonly directoryId?: string;
