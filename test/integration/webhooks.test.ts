@@ -75,13 +75,10 @@ describeEachEngine('webhooks', (engine) => {
     expect((await ctx.api('GET', `/webhooks/${id}`)).body.error.code).toBe('webhook.not_found');
 
     // The delivery worker may hold the sequencer for a moment (PostgreSQL skips a locked sequencer): the
-    // last event reaches the feed once its batch is positioned, so the read is retried, boundedly.
+    // last event reaches the feed once its batch is positioned, so the read waits for it, boundedly.
     const webhookEvents = async () => (await ctx.roster.services.events.page({ types: ['webhook.created', 'webhook.updated', 'webhook.deleted'], limit: 1000 })).events.filter((e) => e.resourceId === id);
-    let events = await webhookEvents();
-    for (let i = 0; i < 100 && events.length < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      events = await webhookEvents();
-    }
+    await eventually(async () => (await webhookEvents()).length >= 4, 'the webhook events in the feed');
+    const events = await webhookEvents();
     expect(events.map((e) => e.type)).toEqual(['webhook.created', 'webhook.updated', 'webhook.updated', 'webhook.deleted']);
     expect(events[2]!.changed).toEqual(['secret']);
     const everything = JSON.stringify(await ctx.roster.store.read((q) => q.events.list({ afterSeq: 0, limit: 100_000 }))) + ctx.roster.logs();
@@ -94,6 +91,9 @@ describeEachEngine('webhooks', (engine) => {
     await receiver.setMode('refuse');
     const hook = await ctx.api('POST', '/webhooks', { url: receiver.url, directoryId: scim.directoryId });
     receiver.setSecret(hook.body.secret);
+    // The delivery worker may hold the sequencer for a moment: wait until the directory's own events
+    // (created, first token) are in the feed, so the start cursor is after them.
+    await eventually(async () => (await ctx.feedAfter(scim.directoryId)).events.length >= 2, 'the directory in the feed');
     const { cursor: start } = await ctx.feedAfter(scim.directoryId);
 
     const ids: string[] = [];
@@ -112,8 +112,10 @@ describeEachEngine('webhooks', (engine) => {
     await eventually(async () => (await errors()).includes('HTTP 500'), 'a 500');
     await receiver.setMode('ok');
 
+    const written = 6 + 6 + 2 + 6 + 2; // creates, updates, group + members, updates, delete + its membership change
+    await eventually(async () => (await ctx.feedAfter(scim.directoryId, start)).events.length >= written, 'every write in the feed');
     const { events: expected } = await ctx.feedAfter(scim.directoryId, start);
-    expect(expected.length).toBe(6 + 6 + 2 + 6 + 2); // creates, updates, group + members, updates, delete + its membership change
+    expect(expected.length).toBe(written);
     await eventually(() => expected.every((e) => receiver.acknowledged().has(e.id)), 'every event acknowledged');
     expect(deliveryProblems(receiver.received, expected)).toEqual([]);
     expect(receiver.received.some((r) => r.attempt > 1)).toBe(true);
