@@ -421,6 +421,90 @@ async function benchmarkTwoNodes(
 }
 
 /** Every phase on one engine: one server, one growing data set; on PostgreSQL also the two-node phase. */
+/**
+ * Issue 10's cost check, in the same invocation as the phases above: the create phase on a fresh
+ * SQLite server with the request log off and no webhook, then on another with the request log on
+ * and one webhook endpoint on a local receiver (a bare node:http server answering 204), the delivery
+ * worker sending while the users are created. Then bench/delivery.ts measures deliveries/s and feed
+ * events/s (one reader, pages of 1,000) in a child process. Off with BENCH_VISIBILITY=0.
+ */
+async function measureVisibilityCost(options: BenchOptions, latencies: Float64Array, ceiling: number | undefined): Promise<string> {
+  const users = Math.min(options.users, 10_000);
+  const rows: string[] = [];
+  const createWith = async (label: string, extraEnv: NodeJS.ProcessEnv, receiverUrl?: string): Promise<PhaseRow> => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-visibility-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', ROSTER_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv };
+    delete env.DATABASE_URL;
+    const { server, env: serverEnv } = await startRoster(options, `roster (${label})`, env);
+    try {
+      const directory = await createDirectory(options, serverEnv);
+      if (receiverUrl !== undefined) {
+        await runNodeCommand({ args: entryArgs(options, 'webhook', 'create', '--url', receiverUrl, '--json'), cwd: repoRoot, env: serverEnv, timeoutMs: 60_000 });
+      }
+      const pool = createPool(server.origin, options.concurrency);
+      try {
+        const context = phaseContext(options, createScimTarget(pool, directory.basePath, directory.token), latencies, cpuReader([server.pid]));
+        return await createUsers(context, `create users (${label})`, 0, users, { indexes: [], ids: [] });
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      await stopRoster(server);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  const { createServer } = await import('node:http');
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const address = receiver.address();
+  const receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  try {
+    progress('issue 10: create users without the request log and webhooks');
+    const plain = await createWith('request log off, no webhook', { ROSTER_REQUEST_LOG: 'off' });
+    progress('issue 10: create users with the request log and one webhook endpoint');
+    const withBoth = await createWith('request log on, one webhook', { ROSTER_REQUEST_LOG: 'on' }, receiverUrl);
+    const ratio = plain.opsPerSec > 0 ? withBoth.opsPerSec / plain.opsPerSec : 0;
+    rows.push(
+      `| create users, request log off, no webhook | ${formatCount(Math.round(plain.opsPerSec))} | ${plain.p50Ms.toFixed(2)} | ${plain.errors} | |`,
+      `| create users, request log on, one webhook endpoint (${formatCount(received)} deliveries received meanwhile) | ${formatCount(Math.round(withBoth.opsPerSec))} | ${withBoth.p50Ms.toFixed(2)} | ${withBoth.errors} | ${ratio.toFixed(2)}× of the above: ${ratio >= 0.85 ? '✓' : '✗'} (≥ 0.85×) |`,
+    );
+  } finally {
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+
+  progress('issue 10: deliveries/s and feed events/s (bench/delivery.ts)');
+  try {
+    const out = await runNodeCommand({ args: ['--import', 'tsx', 'bench/delivery.ts', '--events', '20000', '--engines', options.engines.join(',')], cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
+    const line = out.trim().split('\n').at(-1) ?? '[]';
+    for (const r of JSON.parse(line) as { engine: string; feedEventsPerSecond: number; deliveriesPerSecond: number }[]) {
+      rows.push(
+        `| feed, one reader, pages of 1,000 (${r.engine}) | ${formatCount(Math.round(r.feedEventsPerSecond))} events/s | | | ${r.feedEventsPerSecond >= 50_000 ? '✓' : '✗'} (≥ 50,000/s) |`,
+        `| webhook deliveries to one local endpoint (${r.engine}) | ${formatCount(Math.round(r.deliveriesPerSecond))}/s | | | ${r.deliveriesPerSecond >= 2_000 ? '✓' : '✗'} (≥ 2,000/s) |`,
+      );
+    }
+  } catch (error) {
+    rows.push(`| delivery and feed | failed: ${(error as Error).message.split('\n')[0]} | | | |`);
+  }
+  return [
+    '',
+    `### Issue 10: the cost of the request log and a webhook; delivery and feed throughput (SQLite${ceiling ? `; this run's ceiling ${formatCount(Math.round(ceiling))} ops/s` : ''})`,
+    '',
+    `${formatCount(users)} creates per server, 16 in flight; each server fresh.`,
+    '',
+    '| phase | ops/s | p50 ms | errors | target |',
+    '|---|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
 async function benchmarkEngine(
   options: BenchOptions,
   engine: Engine,
@@ -633,7 +717,11 @@ async function main(): Promise<number> {
     exitCode = 1;
   }
 
-  process.stdout.write(`${renderReport(result)}\n`);
+  const visibility =
+    process.env.BENCH_VISIBILITY !== '0' && options.engines.includes('sqlite') && options.serverEntry === 'bin/roster.js'
+      ? await measureVisibilityCost(options, latencies, result.ceiling?.opsPerSec).catch((error: Error) => `\n### Issue 10\n\nfailed: ${error.message}`)
+      : '';
+  process.stdout.write(`${renderReport(result)}${visibility}\n`);
   const outDir = join(repoRoot, '.bench');
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'last.json'), `${JSON.stringify(roundForJson(result), null, 2)}\n`);
