@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/delivery/create-delivery-worker.ts';
+import { adminApi } from '../helpers/admin-api.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
 import { deliveryProblems, eventually, startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
@@ -12,15 +13,7 @@ async function setUp(engine: 'sqlite' | 'postgres', env: Record<string, string>)
   const roster = await startRoster({ ...FAST, ROSTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ...env }, engine);
   const worker = createDeliveryWorker({ services: roster.services, settings: roster.config.webhooks, log: quiet });
   const key = (await roster.services.adminKeys.create('webhooks test')).key;
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${roster.origin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = adminApi(roster.origin, key);
   /** Feed events of a directory after a cursor (the events a webhook created at that cursor owes). */
   async function feedAfter(directoryId: string, after?: string) {
     const out: { id: string; resourceId: string; type: string }[] = [];

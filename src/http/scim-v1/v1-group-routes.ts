@@ -22,14 +22,15 @@ export function registerV1GroupRoutes(app: FastifyInstance, deps: ScimDeps) {
   const { config, services } = deps;
   const { groups } = services;
 
-  function pipeline(request: FastifyRequest<{ Querystring: Query }>, projection = queryProjection(config, v1Context(config, request).groupType, request.query)): Pipeline {
-    const ctx = v1Context(config, request);
+  /** The request's context, built once, and its projection (the query's lists unless given, e.g. a list's). */
+  function pipeline(request: FastifyRequest<{ Querystring: Query }>, ctx = v1Context(config, request), projection = queryProjection(config, ctx.groupType, request.query)): Pipeline {
     return { services, ctx, projection: createProjection(ctx.groupType, projection), representation: v1Representation(ctx.baseUrl) };
   }
 
   app.get('/Groups', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
-    const list = toV1ListRequest(config, v1Context(config, request).groupType, request.query);
-    return listGroups(reply, pipeline(request, list.projection), list.query);
+    const ctx = v1Context(config, request);
+    const list = toV1ListRequest(config, ctx.groupType, request.query);
+    return listGroups(reply, pipeline(request, ctx, list.projection), list.query);
   });
 
   app.post('/Groups', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {

@@ -20,15 +20,16 @@ export function registerV1UserRoutes(app: FastifyInstance, deps: ScimDeps) {
   const { config, services } = deps;
   const { users } = services;
 
-  function pipeline(request: FastifyRequest<{ Querystring: Query }>, projection = queryProjection(config, v1Context(config, request).userType, request.query)): Pipeline {
-    const ctx = v1Context(config, request);
+  /** The request's context, built once, and its projection (the query's lists unless given, e.g. a list's). */
+  function pipeline(request: FastifyRequest<{ Querystring: Query }>, ctx = v1Context(config, request), projection = queryProjection(config, ctx.userType, request.query)): Pipeline {
     return { services, ctx, projection: createProjection(ctx.userType, projection), representation: v1Representation(ctx.baseUrl) };
   }
   const read = (p: Pipeline) => ({ withGroups: p.projection.includes('groups') });
 
   app.get('/Users', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
-    const list = toV1ListRequest(config, v1Context(config, request).userType, request.query);
-    return listUsers(reply, pipeline(request, list.projection), list.query);
+    const ctx = v1Context(config, request);
+    const list = toV1ListRequest(config, ctx.userType, request.query);
+    return listUsers(reply, pipeline(request, ctx, list.projection), list.query);
   });
 
   app.post('/Users', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
