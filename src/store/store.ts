@@ -27,10 +27,12 @@ import type {
   WebhookChanges,
   WebhookRecord,
 } from './records.ts';
+import type { OrgQueries } from './org-records.ts';
 import type { AuditEntry, AuditFilter, AuditRecord, RequestLogEntry, RequestLogFilter, RequestLogRecord } from './ops-records.ts';
 
 export type { Engine };
 export type * from './records.ts';
+export type * from './org-records.ts';
 
 /** Where a keyset page starts: after this row, in the list's order. */
 export interface ListPosition {
@@ -253,6 +255,7 @@ export interface Queries {
   readonly requestLog: RequestLogQueries;
   readonly audit: AuditQueries;
   readonly ops: OpsQueries;
+  readonly org: OrgQueries;
 }
 
 export interface Store {

@@ -7,6 +7,7 @@ import { createFeedQueries } from './feed-queries.ts';
 import { createGroupQueries } from './group-queries.ts';
 import { createListQueries, type EngineSql } from './list-queries.ts';
 import { createMemberQueries } from './member-queries.ts';
+import { createOrgQueries } from './org-queries.ts';
 import { createPasswordQueries } from './password-queries.ts';
 import type { DirectRun, Executor, RunStatement, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
@@ -47,5 +48,7 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     requestLog: createRequestLogQueries(ctx),
     audit: createAuditQueries(ctx),
     ops: createOpsQueries(ctx),
+    // The organization layer (issue 9).
+    org: createOrgQueries(ctx),
   };
 }
