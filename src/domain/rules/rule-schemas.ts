@@ -59,7 +59,7 @@ const OPERATOR_SCHEMAS: Record<(typeof VALUE_SOURCE_OPERATORS)[number], () => z.
       })
       .superRefine((value, ctx) => {
         const problem = checkRuleRegex(value.pattern, value.flags);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [value.flags !== undefined && problem.startsWith('flags') ? 'flags' : 'pattern'] });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [problem.startsWith('flags') ? 'flags' : 'pattern'] });
       }),
 };
 
