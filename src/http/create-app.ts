@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
 import { registerAdmin } from './admin/register-admin.ts';
+import { registerApiRoutes } from './admin/api-route.ts';
+import { registerAppApi } from './app-api/register-app-api.ts';
 import { registerHealth } from './register-health.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { registerOpsHooks } from './ops/register-ops-hooks.ts';
@@ -81,5 +83,6 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   await registerScim(app, { config, services });
   await registerScimV1(app, { config, services });
   await registerAdmin(app, { config, ...services });
+  await registerAppApi(app, services, registerApiRoutes);
   return app;
 }

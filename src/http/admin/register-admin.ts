@@ -5,10 +5,12 @@ import { renderApiError } from '../render-error.ts';
 import { publicOrigin } from '../public-origin.ts';
 import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
+import { registerApiRoutes } from './api-route.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { orgRoutes, type OrgDeps } from './org-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 
-export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus'> & FeedAndWebhookDeps & { readonly config: RosterConfig };
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus'> & FeedAndWebhookDeps & OrgDeps & { readonly config: RosterConfig };
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -60,6 +62,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id, actorOf(request)));
       registerFeedAndWebhookRoutes(api, deps);
       registerOpsRoutes(api, deps);
+      registerApiRoutes(api, orgRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
