@@ -110,7 +110,8 @@ describeEachEngine('organization layer: incremental equals a full recompute', (e
 
     const incremental = await snapshot(roster.services);
     expect(incremental.length).toBeGreaterThan(5);
-    await roster.services.rules.reconcile(undefined);
+    const { accounts } = await roster.services.rules.reconcile(undefined);
+    expect(accounts).toBe((await roster.services.accounts.list({ limit: 1000 })).length);
     expect(await snapshot(roster.services)).toEqual(incremental);
   });
 });

@@ -146,7 +146,7 @@ export function createOrgQueries({ db, run }: QueryContext): OrgQueries {
     },
 
     async insertAccounts(accounts) {
-      await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 40);
+      await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
     },
     async getAccounts(ids) {
       return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
@@ -193,7 +193,7 @@ export function createOrgQueries({ db, run }: QueryContext): OrgQueries {
       return rows.map(toLink).sort((a, b) => a.seq - b.seq);
     },
     async insertLinks(links) {
-      await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 100);
+      await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 250);
     },
     async linkedAccounts(directoryId, afterSeq, limit) {
       const rows = await db.selectFrom('account_links').select(['seq', 'account_id', 'user_id']).where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
