@@ -97,4 +97,14 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     await expectError(await admin('POST', '/apps', { name: 'twice', kind: 'wiki' }), 409, 'app.name_taken');
     expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body).toMatchObject({ version: 0, rules: { groups: { mode: 'on_the_fly' }, guard: { enabled: true, share: 0.1, windowMinutes: 15, minCount: 10 } } });
   });
+
+  it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
+    const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
+    const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));
+    const created = await Promise.all(dirs.map((d, i) => d.post('/Groups', groupBody('Race Team', { members: [{ value: users[i]!.body.id }] }))));
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const groups = (await roster.services.orgGroups.list({ search: 'Race Team' })).filter((g) => g.name === 'Race Team');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.memberCount).toBe(4);
+  });
 });
