@@ -256,6 +256,25 @@ describeEachEngine('admin accounts and console sessions', (engine) => {
     expect(audit.every((e: { actor: { type: string; label: string } }) => e.actor.type === 'admin' && e.actor.label === OWNER.email)).toBe(true);
   });
 
+  it('owners list, create and revoke admin keys from the console; the key is shown once', async () => {
+    const ownerSession = await owner();
+    const created = await ownerSession.request('POST', '/admin-keys', { label: 'deploy script' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), label: 'deploy script', key: expect.stringMatching(/^rsk_/) });
+    secrets.push(created.body.key);
+    const key = adminApi(roster.origin, created.body.key);
+    expect((await key('GET', '/directories')).status).toBe(200);
+    const listed = await ownerSession.request('GET', '/admin-keys');
+    expect(listed.body.adminKeys.map((k: { id: string }) => k.id)).toContain(created.body.id);
+    expect(listed.text).not.toContain(created.body.key);
+    // A key acts as an admin: it cannot mint keys or manage accounts.
+    expect((await key('POST', '/admin-keys', { label: 'by a key' })).body.error.code).toBe('auth.forbidden');
+    expect((await ownerSession.request('DELETE', `/admin-keys/${created.body.id}`)).status).toBe(204);
+    expect((await key('GET', '/directories')).status).toBe(401);
+    const audit = (await ownerSession.request('GET', '/audit?action=admin_key.create')).body.entries;
+    expect(audit[0].actor).toMatchObject({ type: 'admin', label: OWNER.email });
+  });
+
   it('`roster admin create` makes an account from the command line (password on stdin); list and remove too', async () => {
     const env: Record<string, string> = roster.config.databaseUrl ? { DATABASE_URL: roster.config.databaseUrl } : { ROSTER_DATA_DIR: roster.dataDir };
     const created = runCli(['admin', 'create', '--email', 'cli@example.com', '--role', 'owner', '--password-stdin', '--json'], env, 'typed on stdin 1\n');

@@ -6,6 +6,7 @@ import { publicOrigin } from '../public-origin.ts';
 import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 
@@ -82,6 +83,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       registerFeedAndWebhookRoutes(api, deps);
       registerOpsRoutes(api, deps);
       registerSessionRoutes(api, deps);
+      registerAdminKeyRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
