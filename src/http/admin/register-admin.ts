@@ -7,8 +7,9 @@ import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
+import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
 
-export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus'> & FeedAndWebhookDeps & { readonly config: RosterConfig };
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> & FeedAndWebhookDeps & { readonly config: RosterConfig };
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -60,6 +61,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id, actorOf(request)));
       registerFeedAndWebhookRoutes(api, deps);
       registerOpsRoutes(api, deps);
+      registerScimBrowseRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
