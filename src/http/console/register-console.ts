@@ -13,7 +13,7 @@ export const CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist/', import.me
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Paths the console never answers: the APIs keep their own 404s in their own error shapes. */
-const RESERVED = /^\/(scim|api|metrics|health|readyz)(?:[/?#.]|$)/i;
+const RESERVED = /^\/(?:(?:scim|api|metrics)(?:[/?#.]|$)|health|readyz)/i;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
