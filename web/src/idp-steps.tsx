@@ -49,21 +49,22 @@ export function IdpSteps({ idp }: { idp: string }) {
     onelogin: {
       title: 'In OneLogin',
       steps: [
-        <>{b('Applications → Add App')}, choose {b('SCIM Provisioner with SAML (SCIM v2 Enterprise)')}.</>,
-        <>On {b('Configuration')}, paste the {b('SCIM Base URL')} and the {b('SCIM Bearer Token')}; Save.</>,
-        <>Under {b('API Connection')}, click {b('Enable')}.</>,
-        <>On {b('Provisioning')}, tick {b('Enable provisioning')} and choose what happens when a user is deleted or suspended; Save.</>,
-        <>On {b('Parameters')}, add {b('Groups')} to the user provisioning; map groups with {b('Rules')}.</>,
-        <>Assign users on the {b('Users')} tab (or by role); OneLogin then provisions them.</>,
+        <>{b('Applications → Add App')}, search for SCIM and choose {b('SCIM Provisioner with SAML (SCIM v2 Enterprise)')}; Save.</>,
+        <>On {b('Configuration')}, paste the {b('SCIM Base URL')} and the {b('SCIM Bearer Token')}.</>,
+        <>Under {b('API Status')}, click {b('Enable')}: OneLogin calls Roster once to test the connection. Save.</>,
+        <>On {b('Provisioning')}, tick {b('Enable provisioning')}; untick the admin-approval boxes for Create, Delete and Update unless you want to approve each change. Save.</>,
+        <>On {b('Parameters')}, include {b('Groups')} in user provisioning; map OneLogin roles or groups to it with {b('Rules')}.</>,
+        <>Give people access on {b('Access')} (roles) or per user under {b('Users → Applications')}.</>,
       ],
     },
     jumpcloud: {
       title: 'In JumpCloud',
       steps: [
-        <>{b('SSO Applications → Add New Application')}, and open its {b('Identity Management')} tab.</>,
-        <>Choose {b('SCIM 2.0')}, paste the {b('Base URL')} and the {b('Token Key')} (HTTP header authentication).</>,
-        <>Click {b('Test Connection')}, then {b('Activate')} and Save.</>,
-        <>Bind {b('User Groups')} to the application: their members are created, and the groups are pushed with their members.</>,
+        <>{b('SSO Applications → Add New Application → Custom Application')}, tick {b('Export users to this app (Identity Management)')}, save and configure it.</>,
+        <>On {b('Identity Management')}, choose {b('SCIM 2.0')}, paste the {b('Base URL')} and the {b('Token Key')}, and give a {b('Test User Email')}.</>,
+        <>Tick {b('Enable management of User Groups and Group Membership')} to push groups too.</>,
+        <>Click {b('Test Connection')}, then {b('Activate')}, then {b('Save')}.</>,
+        <>On the app's {b('User Groups')} tab, select the groups to provision: their members are created and the groups pushed.</>,
       ],
     },
     pingone: {
