@@ -15,7 +15,18 @@ export type DomainErrorCode =
   | 'webhook.not_found'
   | 'webhook.invalid'
   | 'webhook.delivery_not_found'
-  | 'webhook.encryption_key_missing';
+  | 'webhook.encryption_key_missing'
+  | 'auth.invalid'
+  | 'auth.invalid_credentials'
+  | 'auth.forbidden'
+  | 'auth.csrf'
+  | 'auth.rate_limited'
+  | 'setup.invalid_token'
+  | 'setup.done'
+  | 'admin.not_found'
+  | 'admin.invalid'
+  | 'admin.email_taken'
+  | 'admin.last_owner';
 
 /** Every admin-side error code and its HTTP status; docs/errors.md lists each (a test checks). */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
@@ -33,6 +44,18 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'webhook.invalid': 400,
   'webhook.delivery_not_found': 404,
   'webhook.encryption_key_missing': 503,
+  'auth.invalid': 401,
+  'auth.invalid_credentials': 401,
+  'auth.forbidden': 403,
+  'auth.csrf': 403,
+  // With Retry-After: the seconds until the oldest counted failure leaves the window.
+  'auth.rate_limited': 429,
+  'setup.invalid_token': 401,
+  'setup.done': 409,
+  'admin.not_found': 404,
+  'admin.invalid': 400,
+  'admin.email_taken': 409,
+  'admin.last_owner': 409,
 };
 
 export class DomainError extends Error {

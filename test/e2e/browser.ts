@@ -15,7 +15,10 @@ export const PHONE = { width: 390, height: 844 };
  * ROSTER_REQUIRE_CHROMIUM=1 (CI), where its absence fails the run.
  */
 export function describeInBrowser(name: string, suite: () => void): void {
-  if (existsSync(CHROMIUM)) return describe(name, suite);
+  if (existsSync(CHROMIUM)) {
+    describe(name, suite);
+    return;
+  }
   const reason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
   if (process.env.ROSTER_REQUIRE_CHROMIUM === '1') {
     describe(name, () => {

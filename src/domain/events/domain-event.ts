@@ -40,6 +40,17 @@ export interface EventDataByType {
   'webhook.created': WebhookData;
   'webhook.updated': WebhookData;
   'webhook.deleted': WebhookData;
+  'admin.created': AdminData;
+  /** A role change (`changed: ["role"]`) or a password change (`changed: ["password"]`, never the password). */
+  'admin.updated': AdminData;
+  'admin.removed': AdminData;
+}
+
+/** What an event says of an admin account: never its password or hash. */
+export interface AdminData {
+  readonly id: string;
+  readonly email: string;
+  readonly role: string;
 }
 
 /** What an event says of a webhook endpoint: never its secret. */
@@ -95,6 +106,9 @@ export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType
   'webhook.created': { resourceType: 'Webhook', scope: 'organization' },
   'webhook.updated': { resourceType: 'Webhook', scope: 'organization' },
   'webhook.deleted': { resourceType: 'Webhook', scope: 'organization' },
+  'admin.created': { resourceType: 'Admin', scope: 'organization' },
+  'admin.updated': { resourceType: 'Admin', scope: 'organization' },
+  'admin.removed': { resourceType: 'Admin', scope: 'organization' },
 };
 
 /** Bumped for a type when its data changes shape incompatibly; consumers read it from each event. */

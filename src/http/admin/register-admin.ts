@@ -6,20 +6,42 @@ import { publicOrigin } from '../public-origin.ts';
 import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { registerSessionRoutes } from './session-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
+import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 
-export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> & FeedAndWebhookDeps & { readonly config: RosterConfig };
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'admins' | 'adminSessions' | 'adminSetup' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> &
+  FeedAndWebhookDeps & { readonly config: RosterConfig };
+
+/** A route of the admin API as registered: tests walk them all (every write route is role-checked). */
+export interface AdminRouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly access: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the admin API, filled as they are registered. */
+    adminRoutes: readonly AdminRouteInfo[];
+  }
+}
 
 type WithId = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
-/** The admin REST API at `/api/v1`: directories and their tokens. */
+/** The admin REST API at `/api/v1`: directories and their tokens, and the console's sessions and admin accounts. */
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
   const { directories } = deps;
+  const routes: AdminRouteInfo[] = [];
+  app.decorate('adminRoutes', routes);
   await app.register(
     async (api) => {
+      api.addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: (route.config as { access?: string } | undefined)?.access });
+      });
       api.setErrorHandler(renderApiError);
-      api.addHook('onRequest', createAdminAuthHook(deps.adminKeys));
+      api.addHook('onRequest', createAdminAuthHook(deps));
       const scimBaseUrl = (request: FastifyRequest, id: string) => `${publicOrigin(deps.config, request)}/scim/v2/${id}`;
 
       api.get('/directories', async (request) => ({ directories: (await directories.list()).map((d) => ({ ...d, scimBaseUrl: scimBaseUrl(request, d.id) })) }));
@@ -61,7 +83,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       api.delete('/tokens/:id', async (request: WithId) => deps.tokens.revoke(request.params.id, actorOf(request)));
       registerFeedAndWebhookRoutes(api, deps);
       registerOpsRoutes(api, deps);
+      registerSessionRoutes(api, deps);
       registerScimBrowseRoutes(api, deps);
+      registerAdminKeyRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

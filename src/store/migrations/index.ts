@@ -7,6 +7,7 @@ import * as eventEnvelope from './005-event-envelope.ts';
 import * as eventFeed from './006-event-feed.ts';
 import * as webhooks from './007-webhooks.ts';
 import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
+import * as adminAccounts from './012-admin-accounts.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   { name: '006-event-feed', up: eventFeed.up },
   { name: '007-webhooks', up: webhooks.up },
   { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
+  { name: '012-admin-accounts', up: adminAccounts.up },
 ];
 
 /**
