@@ -58,8 +58,8 @@ describeInBrowser('admin console in Chromium', () => {
       await expect.poll(() => page.getByRole('heading', { name: 'In Okta' }).isVisible()).toBe(true);
       await expect.poll(() => page.getByText('Test API Credentials').isVisible()).toBe(true);
       await screenshot(page, 'owner-04-wizard-token');
-      const baseUrl = await page.getByLabel('SCIM base URL').inputValue();
-      const shownToken = await page.getByLabel('Token', { exact: true }).inputValue();
+      const baseUrl = await page.getByRole('textbox', { name: 'SCIM base URL' }).inputValue();
+      const shownToken = await page.getByRole('textbox', { name: 'Token', exact: true }).inputValue();
       expect(baseUrl).toMatch(new RegExp(`^${roster.origin}/scim/v2/[0-9a-f-]{36}$`));
       // The Copy button puts the token on the clipboard, as an admin pastes it into Okta.
       await page.getByRole('button', { name: 'Copy Token' }).click();
@@ -92,7 +92,7 @@ describeInBrowser('admin console in Chromium', () => {
       await expect.poll(() => page.getByTestId('users-table').locator('tbody tr').count()).toBe(1);
       await page.getByRole('link', { name: firstUser }).click();
       await page.getByRole('heading', { name: 'SCIM resource' }).waitFor();
-      await expect.poll(() => page.getByLabel('SCIM resource').textContent()).toContain(`"userName": "${firstUser}"`);
+      await expect.poll(() => page.getByLabel('SCIM resource JSON').textContent()).toContain(`"userName": "${firstUser}"`);
       await expect.poll(() => page.locator('.timeline li').count()).toBeGreaterThan(0);
       await screenshot(page, 'owner-08-user');
       await phone.page.goto(page.url());
@@ -109,12 +109,13 @@ describeInBrowser('admin console in Chromium', () => {
       await screenshot(page, 'owner-11-group');
 
       // Rotate with an overlap: the new token works at once, the old one until the overlap ends.
-      await page.getByRole('link', { name: 'Okta employees' }).click();
+      await page.locator('.crumbs').getByRole('link', { name: 'Okta employees' }).click();
+      await page.getByTestId('groups-table').waitFor();
       await page.getByRole('navigation', { name: 'Directory' }).getByRole('link', { name: 'Tokens' }).click();
       await page.getByTestId('tokens-table').waitFor();
       await page.getByRole('button', { name: 'Rotate' }).click();
       await page.getByText('rotated; it keeps working for 1 hour').waitFor();
-      const rotated = await page.getByLabel('Token', { exact: true }).inputValue();
+      const rotated = await page.getByRole('textbox', { name: 'Token', exact: true }).inputValue();
       expect(rotated).not.toBe(token);
       await expect.poll(() => page.getByTestId('tokens-table').locator('tbody tr').count()).toBe(2);
       await screenshot(page, 'owner-12-token-rotated');
@@ -171,7 +172,7 @@ describeInBrowser('admin console in Chromium', () => {
 
       await page.getByRole('link', { name: 'Entra staff' }).click();
       // Entra's Tenant URL carries its compliance flag, ready to paste.
-      expect(await page.getByLabel('Tenant URL').inputValue()).toBe(`${directory.scimBaseUrl}?aadOptscim062020`);
+      expect(await page.getByRole('textbox', { name: 'Tenant URL' }).inputValue()).toBe(`${directory.scimBaseUrl}?aadOptscim062020`);
       await page.getByRole('navigation', { name: 'Directory' }).getByRole('link', { name: 'Tokens' }).click();
       await page.getByTestId('tokens-table').waitFor();
       for (const name of ['Rotate', 'Revoke', 'Create token']) expect(await page.getByRole('button', { name }).count(), name).toBe(0);

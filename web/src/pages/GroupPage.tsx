@@ -73,7 +73,7 @@ export function GroupPage({ directoryId, groupId }: { directoryId: string; group
                   <dt>Updated</dt><dd><Time at={g.updatedAt} /> (version {g.version})</dd>
                 </dl>
                 <p className="muted">Members are listed on the left, a page at a time.</p>
-                <JsonBlock value={g.resource} label="SCIM resource" />
+                <JsonBlock value={g.resource} label="SCIM resource JSON" />
               </section>
             </div>
             <ResourceEvents directoryId={directoryId} resourceId={g.id} />

@@ -61,7 +61,7 @@ export function UserPage({ directoryId, userId }: { directoryId: string; userId:
                 <section className="card" aria-labelledby="raw-title">
                   <h2 id="raw-title">SCIM resource</h2>
                   <p className="muted">Exactly what the IdP reads back (passwords are never stored in it).</p>
-                  <JsonBlock value={u.resource} label="SCIM resource" />
+                  <JsonBlock value={u.resource} label="SCIM resource JSON" />
                 </section>
               </div>
               <ResourceEvents directoryId={directoryId} resourceId={u.id} />
