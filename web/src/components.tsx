@@ -135,3 +135,19 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
     </pre>
   );
 }
+
+/** Newer/older (or previous/next) for cursor-paged lists; nothing when there is nowhere to go. */
+export function CursorPager({ label, back, forward, backLabel, forwardLabel }: { label: string; back?: () => void; forward?: () => void; backLabel: string; forwardLabel: string }) {
+  if (!back && !forward) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" disabled={!back} onClick={back}>{backLabel}</button>
+      <button type="button" disabled={!forward} onClick={forward}>{forwardLabel}</button>
+    </nav>
+  );
+}
+
+/** A SCIM path without its `/scim/v2/<directoryId>` prefix: the directory is the page's. */
+export function scimPath(path: string): string {
+  return path.replace(/^\/scim\/v[12]\/[^/]+/i, '') || '/';
+}

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorBox, Loading, Time } from '../components.tsx';
+import { CursorPager, Empty, ErrorBox, Loading, Time } from '../components.tsx';
 import { get, qs } from '../lib/api.ts';
 import { useLoad } from '../lib/use-load.ts';
 import type { AuditEntry } from '../types.ts';
@@ -50,10 +50,13 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label="Audit pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button type="button" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}>Older</button>
-      </nav>
+      <CursorPager
+        label="Audit pages"
+        backLabel="Newer"
+        forwardLabel="Older"
+        back={cursors.length ? () => setCursors(cursors.slice(0, -1)) : undefined}
+        forward={page.data?.nextCursor ? () => setCursors([...cursors, page.data!.nextCursor!]) : undefined}
+      />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { CopyField, Load, StatusBadge, Time } from '../components.tsx';
+import { CopyField, Load, scimPath, StatusBadge, Time } from '../components.tsx';
 import { get } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { useLoad } from '../lib/use-load.ts';
@@ -82,7 +82,7 @@ function Overview({ directory }: { directory: Directory }) {
                   <li key={r.requestId}>
                     <details>
                       <summary>
-                        <span className="badge badge-bad">{r.status}</span> <code>{r.method} {r.path}</code> <Time at={r.at} /> — {errorText(r.error)}
+                        <span className="badge badge-bad">{r.status}</span> <code>{r.method} {scimPath(r.path)}</code> <Time at={r.at} /> — {errorText(r.error)}
                       </summary>
                       <pre className="json">{JSON.stringify({ received: r.received, normalized: r.normalized, rewrites: r.rewrites, error: r.error }, null, 2)}</pre>
                     </details>

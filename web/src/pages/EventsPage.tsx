@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorBox, Loading, Time } from '../components.tsx';
+import { CursorPager, Empty, ErrorBox, Loading, Time } from '../components.tsx';
 import { get, qs } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { useLoad } from '../lib/use-load.ts';
@@ -58,10 +58,13 @@ export function EventsPage() {
           ))}
         </ol>
       )}
-      <nav className="pager" aria-label="Feed pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors([])}>Back to the start</button>
-        <button type="button" disabled={!page.data?.hasMore} onClick={() => page.data && setCursors([...cursors, page.data.nextCursor])}>Next events</button>
-      </nav>
+      <CursorPager
+        label="Feed pages"
+        backLabel="Back to the start"
+        forwardLabel="Next events"
+        back={cursors.length ? () => setCursors([]) : undefined}
+        forward={page.data?.hasMore ? () => setCursors([...cursors, page.data!.nextCursor]) : undefined}
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Empty, ErrorBox, JsonBlock, Load, Loading, Time } from '../components.tsx';
+import { CursorPager, Empty, ErrorBox, JsonBlock, Load, Loading, Time } from '../components.tsx';
 import { get, qs } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { useLoad } from '../lib/use-load.ts';
@@ -59,10 +59,13 @@ export function GroupPage({ directoryId, groupId }: { directoryId: string; group
                     </p>
                   </>
                 )}
-                <nav className="pager" aria-label="Member pages">
-                  <button type="button" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>Previous</button>
-                  <button type="button" disabled={!members.data?.next} onClick={() => members.data?.next && setAfter([...after, members.data.next])}>Next</button>
-                </nav>
+                <CursorPager
+                  label="Member pages"
+                  backLabel="Previous"
+                  forwardLabel="Next"
+                  back={after.length ? () => setAfter(after.slice(0, -1)) : undefined}
+                  forward={members.data?.next ? () => setAfter([...after, members.data!.next!]) : undefined}
+                />
               </section>
               <section className="card" aria-labelledby="graw-title">
                 <h2 id="graw-title">SCIM resource</h2>

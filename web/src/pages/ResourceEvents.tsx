@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Empty, ErrorBox, Loading, Time } from '../components.tsx';
+import { CursorPager, Empty, ErrorBox, Loading, Time } from '../components.tsx';
 import { get, qs } from '../lib/api.ts';
 import { useLoad } from '../lib/use-load.ts';
 import type { EventEnvelope } from '../types.ts';
@@ -35,10 +35,13 @@ export function ResourceEvents({ directoryId, resourceId }: { directoryId: strin
           ))}
         </ol>
       )}
-      <nav className="pager" aria-label="Event pages">
-        <button type="button" disabled={before.length === 0} onClick={() => setBefore(before.slice(0, -1))}>Newer</button>
-        <button type="button" disabled={!page.data?.next} onClick={() => page.data?.next && setBefore([...before, page.data.next])}>Older</button>
-      </nav>
+      <CursorPager
+        label="Event pages"
+        backLabel="Newer"
+        forwardLabel="Older"
+        back={before.length ? () => setBefore(before.slice(0, -1)) : undefined}
+        forward={page.data?.next ? () => setBefore([...before, page.data!.next!]) : undefined}
+      />
     </section>
   );
 }

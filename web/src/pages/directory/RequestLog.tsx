@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorBox, Loading, Time } from '../../components.tsx';
+import { CursorPager, Empty, ErrorBox, Loading, scimPath, Time } from '../../components.tsx';
 import { get, qs } from '../../lib/api.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import type { RequestEntry } from '../../types.ts';
@@ -52,7 +52,7 @@ export function RequestLog({ directoryId, user: fixedUser }: { directoryId: stri
             <li key={`${r.requestId}-${r.at}`}>
               <details>
                 <summary>
-                  <span className={`badge ${r.status >= 400 ? 'badge-bad' : 'badge-ok'}`}>{r.status}</span> <code>{r.method} {r.path}</code>{' '}
+                  <span className={`badge ${r.status >= 400 ? 'badge-bad' : 'badge-ok'}`}>{r.status}</span> <code>{r.method} {scimPath(r.path)}</code>{' '}
                   <span className="muted">{r.operation} · {r.latencyMs} ms ·</span> <Time at={r.at} />
                   {r.error ? <span className="bad"> — {errorText(r.error)}</span> : null}
                 </summary>
@@ -78,10 +78,13 @@ export function RequestLog({ directoryId, user: fixedUser }: { directoryId: stri
           ))}
         </ul>
       )}
-      <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button type="button" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}>Older</button>
-      </nav>
+      <CursorPager
+        label="Request pages"
+        backLabel="Newer"
+        forwardLabel="Older"
+        back={cursors.length ? () => setCursors(cursors.slice(0, -1)) : undefined}
+        forward={page.data?.nextCursor ? () => setCursors([...cursors, page.data!.nextCursor!]) : undefined}
+      />
     </section>
   );
 }
