@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../src/http/console/register-console.ts';
 import { adminApi, type AdminApi } from '../helpers/admin-api.ts';
+import { consoleSession } from '../helpers/console-session.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimClient } from '../helpers/start-roster.ts';
 
@@ -120,6 +121,35 @@ describeEachEngine('console API: users, groups, members and history of a directo
     const rest = await api('GET', `/directories/${scim.directoryId}/resources/${id}/events?limit=2&before=${first.body.next}`);
     expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['user.created']);
     expect(rest.body.next).toBeNull();
+  });
+
+  it('manages admin API keys from a console session: listed without the key, shown once, revoked; read-only admins only list', async () => {
+    const owner = consoleSession(roster.origin);
+    const token = (await roster.services.adminSetup.issue())!;
+    expect((await owner.request('POST', '/setup', { token, email: 'owner@example.com', password: 'a long enough password' })).status).toBe(201);
+    const created = await owner.request('POST', '/admin-keys', { label: 'nightly export' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ label: 'nightly export', revokedAt: null, key: expect.stringMatching(/^rsk_/) });
+    expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
+    expect((await adminApi(roster.origin, created.body.key)('GET', '/directories')).status).toBe(200);
+
+    const listed = await owner.request('GET', '/admin-keys');
+    expect(listed.body.keys.map((k: { label: string }) => k.label)).toContain('nightly export');
+    expect(listed.text).not.toContain(created.body.key);
+    expect((await owner.request('POST', '/admin-keys', { label: 'x'.repeat(201) })).body.error).toMatchObject({ code: 'request.invalid', field: 'label' });
+
+    expect((await owner.request('POST', '/admins', { email: 'viewer@example.com', password: 'another long password', role: 'read_only' })).status).toBe(201);
+    const viewer = consoleSession(roster.origin);
+    expect((await viewer.login('viewer@example.com', 'another long password')).status).toBe(200);
+    expect((await viewer.request('GET', '/admin-keys')).status).toBe(200);
+    expect((await viewer.request('POST', '/admin-keys', { label: 'mine' })).body.error.code).toBe('auth.forbidden');
+    expect((await viewer.request('DELETE', `/admin-keys/${created.body.id}`)).body.error.code).toBe('auth.forbidden');
+
+    expect((await owner.request('DELETE', `/admin-keys/${created.body.id}`)).status).toBe(204);
+    expect((await adminApi(roster.origin, created.body.key)('GET', '/directories')).status).toBe(401);
+    expect((await owner.request('DELETE', '/admin-keys/nope')).body.error.code).toBe('admin_key.not_found');
+    const audit = await owner.request('GET', '/audit?action=admin_key.revoke');
+    expect(audit.body.entries[0].actor).toMatchObject({ label: expect.stringContaining('owner@example.com') });
   });
 
   it('requires an admin credential like every admin route', async () => {
