@@ -23,6 +23,7 @@ import { createRequestLog } from './ops/create-request-log.ts';
 import { createTokenExpiryCheck } from './ops/create-token-expiry-check.ts';
 import { createMetricsRegistry } from './ops/metrics-registry.ts';
 import { createOpsMetrics } from './ops/ops-metrics.ts';
+import { createOrgLayer } from './org/create-org-layer.ts';
 
 /**
  * Every domain service over one store: the only way in for the HTTP routes, the CLI and (later) the
@@ -49,6 +50,8 @@ export function createServices(config: RosterConfig, store: Store, options: { on
   const webhooks = createWebhookService({ store, events: recorder, encryptionKey: () => (encryptionKey === null ? (encryptionKey = resolveEncryptionKey(config)) : encryptionKey) });
   const retentionDays = config.eventRetentionDays;
   const sessionSettings = { idleTimeoutMs: config.sessionIdleTimeoutMinutes * 60_000, maxAgeMs: config.sessionMaxAgeHours * 3_600_000 };
+  // Registers its reactors on the recorder: from here on every SCIM write updates the organization layer.
+  const org = createOrgLayer({ store, recorder, audit });
   return {
     directories: createDirectoryService({ store, events: recorder, authCache, tokens, audit }),
     tokens,
@@ -78,6 +81,8 @@ export function createServices(config: RosterConfig, store: Store, options: { on
     checkTokenExpiry: createTokenExpiryCheck({ store, events: recorder, metrics }),
     /** Counters, gauges and histograms exposed at /metrics; other workers register theirs here. */
     metrics,
+    /** The organization layer: rules, accounts, org groups, apps and access, held deprovisions. */
+    ...org,
     system: {
       /** Whether the database answers (readiness). */
       ping: () => store.ping(),

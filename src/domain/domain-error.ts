@@ -26,7 +26,21 @@ export type DomainErrorCode =
   | 'admin.not_found'
   | 'admin.invalid'
   | 'admin.email_taken'
-  | 'admin.last_owner';
+  | 'admin.last_owner'
+  | 'account.not_found'
+  | 'account.invalid'
+  | 'org_group.not_found'
+  | 'org_group.invalid'
+  | 'org_group.name_taken'
+  | 'org_group.default_synced'
+  | 'app.not_found'
+  | 'app.invalid'
+  | 'app.name_taken'
+  | 'app_key.invalid'
+  | 'rules.invalid'
+  | 'domain.invalid'
+  | 'deprovision.not_found'
+  | 'deprovision.decided';
 
 /** Every admin-side error code and its HTTP status; docs/errors.md lists each (a test checks). */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
@@ -56,6 +70,21 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'admin.invalid': 400,
   'admin.email_taken': 409,
   'admin.last_owner': 409,
+  'account.not_found': 404,
+  'account.invalid': 400,
+  'org_group.not_found': 404,
+  'org_group.invalid': 400,
+  'org_group.name_taken': 409,
+  // Atlassian warns of the same collision: a synced group's members come and go with the IdP.
+  'org_group.default_synced': 409,
+  'app.not_found': 404,
+  'app.invalid': 400,
+  'app.name_taken': 409,
+  'app_key.invalid': 401,
+  'rules.invalid': 400,
+  'domain.invalid': 400,
+  'deprovision.not_found': 404,
+  'deprovision.decided': 409,
 };
 
 export class DomainError extends Error {

@@ -145,6 +145,7 @@ export interface WebhookDeliveryRow {
 
 /** The database assigns `seq` on insert. */
 type WithSeq<T extends { seq: number }> = Omit<T, 'seq'> & { seq: Generated<number> };
+type Seq<T> = T & { seq: Generated<number> };
 
 export interface UserPasswordRow {
   user_id: string;
@@ -263,4 +264,79 @@ export interface Database {
   admin_sessions: AdminSessionRow;
   admin_setup_tokens: AdminSetupTokenRow;
   admin_login_failures: AdminLoginFailureRow;
+  org_domains: { domain: string; created_at: string };
+  directory_rules: { directory_id: string; rules: string; version: number; updated_at: string };
+  accounts: Seq<AccountRow>;
+  account_links: Seq<AccountLinkRow>;
+  link_conflicts: Seq<{ directory_id: string; user_id: string; email: string; existing_account_id: string; account_id: string; at: string }>;
+  org_groups: Seq<OrgGroupRow>;
+  org_group_members: Seq<{ group_id: string; account_id: string; source: string }>;
+  apps: Seq<AppRow>;
+  app_grants: { app_id: string; group_id: string; created_at: string };
+  app_access: Seq<{ app_id: string; account_id: string; status: 'granted' | 'queued'; since: string }>;
+  app_keys: { id: string; app_id: string; key_hash: string; prefix: string; label: string | null; created_at: string; revoked_at: string | null };
+  deprovisions: Seq<DeprovisionRow>;
+}
+
+/** An organization-layer account; `custom` is a JSON object of the admin-defined attributes. */
+export interface AccountRow {
+  id: string;
+  status: 'active' | 'deactivated';
+  external: number;
+  user_name: string | null;
+  email: string | null;
+  email_lower: string | null;
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  title: string | null;
+  department: string | null;
+  manager: string | null;
+  locale: string | null;
+  timezone: string | null;
+  custom: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountLinkRow {
+  directory_id: string;
+  user_id: string;
+  account_id: string;
+  active: number;
+  linked_by: 'new' | 'email' | 'admin';
+  created_at: string;
+}
+
+export interface OrgGroupRow {
+  id: string;
+  name: string;
+  name_lower: string;
+  description: string | null;
+  synced_by: string | null;
+  default_kind: 'new' | 'all' | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AppRow {
+  id: string;
+  name: string;
+  name_lower: string;
+  kind: string;
+  seat_limit: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeprovisionRow {
+  id: string;
+  directory_id: string;
+  account_id: string;
+  user_id: string;
+  action: 'deactivate' | 'delete';
+  status: 'applied' | 'held' | 'approved' | 'rejected';
+  at: string;
+  decided_by: string | null;
+  decided_at: string | null;
 }

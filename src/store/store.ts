@@ -28,10 +28,12 @@ import type {
   WebhookRecord,
 } from './records.ts';
 import type { AdminChanges, AdminRecord, AdminSessionRecord, AdminSetupTokenRecord } from './admin-records.ts';
+import type { OrgQueries } from './org-records.ts';
 import type { AuditEntry, AuditFilter, AuditRecord, RequestLogEntry, RequestLogFilter, RequestLogRecord } from './ops-records.ts';
 
 export type { Engine };
 export type * from './records.ts';
+export type * from './org-records.ts';
 
 /** Where a keyset page starts: after this row, in the list's order. */
 export interface ListPosition {
@@ -306,6 +308,7 @@ export interface Queries {
   readonly adminSessions: AdminSessionQueries;
   readonly adminSetup: AdminSetupQueries;
   readonly adminLogins: AdminLoginQueries;
+  readonly org: OrgQueries;
 }
 
 export interface Store {

@@ -3,6 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Prefixes make a leaked secret recognisable by scanners and by people. */
 export const TOKEN_PREFIX = 'rst_';
 export const ADMIN_KEY_PREFIX = 'rsk_';
+/** Keys of the read API, each scoped to one app. */
+export const APP_KEY_PREFIX = 'rak_';
 
 export interface NewSecret {
   /** The secret itself: shown once, never stored. */

@@ -44,6 +44,86 @@ export interface EventDataByType {
   /** A role change (`changed: ["role"]`) or a password change (`changed: ["password"]`, never the password). */
   'admin.updated': AdminData;
   'admin.removed': AdminData;
+  // The organization layer (src/domain/org/): accounts, org groups, apps and access.
+  /** `createdFrom`: the SCIM user whose arrival created the account (its first link). */
+  'account.created': AccountData & { readonly createdFrom: { readonly directoryId: string; readonly userId: string } | null };
+  'account.updated': AccountData;
+  'account.deactivated': AccountData;
+  'account.reactivated': AccountData;
+  'account.deleted': { readonly id: string; readonly email: string | null };
+  'account.linked': LinkData;
+  'account.unlinked': LinkData;
+  /** Same email as an account already linked to another user of the same directory: not merged. */
+  'account.link_conflict': LinkData & { readonly email: string; readonly existingAccountId: string };
+  /** A SCIM write the directory's sync settings did not let through to the account (acknowledged to the IdP). */
+  'account.sync_skipped': { readonly userId: string; readonly accountId: string | null; readonly action: string; readonly reason: string };
+  'org_group.created': OrgGroupData;
+  'org_group.updated': OrgGroupData;
+  'org_group.deleted': OrgGroupData;
+  /** Accounts that joined an org group in one write (batched like `group.members_changed`). */
+  'org_group.member_added': { readonly groupId: string; readonly accountIds: readonly string[] };
+  'org_group.member_removed': { readonly groupId: string; readonly accountIds: readonly string[] };
+  'app.created': AppData;
+  'app.updated': AppData;
+  'app.deleted': AppData;
+  /** Accounts that gained an app in one write; `queued`: waiting for a seat. */
+  'access.granted': { readonly appId: string; readonly accountIds: readonly string[] };
+  'access.revoked': { readonly appId: string; readonly accountIds: readonly string[] };
+  'access.queued': { readonly appId: string; readonly accountIds: readonly string[] };
+  /** A directory's rules, the organization's domains or its default groups changed. */
+  'rules.changed': { readonly directoryId: string | null; readonly what: 'directory_rules' | 'domains' | 'default_groups'; readonly version: number | null };
+  'deprovision.held': DeprovisionData;
+  'deprovision.approved': DeprovisionData;
+  'deprovision.rejected': DeprovisionData;
+}
+
+/** An account after the change (the profile its directory's mapping made, and its status). */
+export interface AccountData {
+  readonly id: string;
+  readonly status: string;
+  readonly external: boolean;
+  readonly userName: string | null;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly title: string | null;
+  readonly department: string | null;
+  readonly manager: string | null;
+  readonly locale: string | null;
+  readonly timezone: string | null;
+  readonly custom: Readonly<Record<string, string | null>>;
+}
+
+export interface LinkData {
+  readonly accountId: string;
+  readonly directoryId: string;
+  readonly userId: string;
+  readonly linkedBy: string;
+}
+
+export interface OrgGroupData {
+  readonly id: string;
+  readonly name: string;
+  readonly syncedBy: string | null;
+  readonly defaultKind: string | null;
+}
+
+export interface AppData {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly seatLimit: number | null;
+  readonly grantedGroups: readonly string[];
+}
+
+export interface DeprovisionData {
+  readonly id: string;
+  readonly directoryId: string;
+  readonly accountId: string;
+  readonly userId: string;
+  readonly action: string;
+  readonly decidedBy: string | null;
 }
 
 /** What an event says of an admin account: never its password or hash. */
@@ -109,6 +189,30 @@ export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType
   'admin.created': { resourceType: 'Admin', scope: 'organization' },
   'admin.updated': { resourceType: 'Admin', scope: 'organization' },
   'admin.removed': { resourceType: 'Admin', scope: 'organization' },
+  'account.created': { resourceType: 'Account', scope: 'organization' },
+  'account.updated': { resourceType: 'Account', scope: 'organization' },
+  'account.deactivated': { resourceType: 'Account', scope: 'organization' },
+  'account.reactivated': { resourceType: 'Account', scope: 'organization' },
+  'account.deleted': { resourceType: 'Account', scope: 'organization' },
+  'account.linked': { resourceType: 'Account', scope: 'organization' },
+  'account.unlinked': { resourceType: 'Account', scope: 'organization' },
+  'account.link_conflict': { resourceType: 'Account', scope: 'organization' },
+  'account.sync_skipped': { resourceType: 'User', scope: 'directory' },
+  'org_group.created': { resourceType: 'OrgGroup', scope: 'organization' },
+  'org_group.updated': { resourceType: 'OrgGroup', scope: 'organization' },
+  'org_group.deleted': { resourceType: 'OrgGroup', scope: 'organization' },
+  'org_group.member_added': { resourceType: 'OrgGroup', scope: 'organization' },
+  'org_group.member_removed': { resourceType: 'OrgGroup', scope: 'organization' },
+  'app.created': { resourceType: 'App', scope: 'organization' },
+  'app.updated': { resourceType: 'App', scope: 'organization' },
+  'app.deleted': { resourceType: 'App', scope: 'organization' },
+  'access.granted': { resourceType: 'App', scope: 'organization' },
+  'access.revoked': { resourceType: 'App', scope: 'organization' },
+  'access.queued': { resourceType: 'App', scope: 'organization' },
+  'rules.changed': { resourceType: 'Rules', scope: 'organization' },
+  'deprovision.held': { resourceType: 'Deprovision', scope: 'directory' },
+  'deprovision.approved': { resourceType: 'Deprovision', scope: 'directory' },
+  'deprovision.rejected': { resourceType: 'Deprovision', scope: 'directory' },
 };
 
 /** Bumped for a type when its data changes shape incompatibly; consumers read it from each event. */

@@ -212,10 +212,12 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
         // The group may itself be a member of other groups: it leaves them in the same transaction.
         const parents = await q.members.removeEverywhere(id);
         await q.groups.touch(parents, -1, at);
-        await q.groups.delete(ctx.directoryId, id);
+        // Recorded while the group and its members still exist: a reactor following nested groups
+        // (the organization layer) finds the users who reached the parents through this group.
         for (const parent of parents) {
           await events.record(q, { type: 'group.members_changed', directoryId: ctx.directoryId, resourceId: parent, data: { id: parent, added: [], removed: [id] }, at });
         }
+        await q.groups.delete(ctx.directoryId, id);
         const { displayName, externalId } = current.resource;
         await events.record(q, {
           type: 'group.deleted',

@@ -9,6 +9,7 @@ import { createFeedQueries } from './feed-queries.ts';
 import { createGroupQueries } from './group-queries.ts';
 import { createListQueries, type EngineSql } from './list-queries.ts';
 import { createMemberQueries } from './member-queries.ts';
+import { createOrgQueries } from './org-queries.ts';
 import { createPasswordQueries } from './password-queries.ts';
 import type { DirectRun, Executor, RunStatement, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
@@ -54,5 +55,7 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     adminSessions: createAdminSessionQueries(ctx),
     adminSetup: createAdminSetupQueries(ctx),
     adminLogins: createAdminLoginQueries(ctx),
+    // The organization layer (issue 9).
+    org: createOrgQueries(ctx),
   };
 }

@@ -7,6 +7,7 @@ import * as eventEnvelope from './005-event-envelope.ts';
 import * as eventFeed from './006-event-feed.ts';
 import * as webhooks from './007-webhooks.ts';
 import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
+import * as organization from './011-organization.ts';
 import * as adminAccounts from './012-admin-accounts.ts';
 import type { Engine, Migration } from './migration.ts';
 
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { name: '006-event-feed', up: eventFeed.up },
   { name: '007-webhooks', up: webhooks.up },
   { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
+  { name: '011-organization', up: organization.up },
   { name: '012-admin-accounts', up: adminAccounts.up },
 ];
 

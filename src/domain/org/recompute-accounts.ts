@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessRow, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import { idChunks, type OrgEnv } from './org-env.ts';
+
+/** Where a membership row comes from; `map:` rows name the directory and the IdP group. */
+export const MANUAL = 'manual';
+export const INITIAL = 'initial';
+export const DEFAULT = 'default';
+export const mapSource = (directoryId: string, idpGroupId: string) => `map:${directoryId}:${idpGroupId}`;
+export const isDerived = (source: string) => source === DEFAULT || source.startsWith('map:');
+
+const pairKey = (groupId: string, accountId: string) => `${groupId}\u0000${accountId}`;
+const rowKey = (r: MembershipRow) => `${r.groupId}\u0000${r.accountId}\u0000${r.source}`;
+
+export interface RecomputeOptions {
+  readonly at: string;
+  /** Accounts created in this write: they join the `new` default groups. */
+  readonly newAccounts?: ReadonlySet<string>;
+}
+
+/**
+ * Brings the org-group memberships and app access of these accounts in line with the SCIM layer and
+ * the rules: the one computation behind every incremental change (O(k) in the accounts named, in a
+ * bounded number of statements) and behind a full reconcile (the same call, chunk by chunk), so the
+ * two cannot disagree.
+ */
+export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: readonly string[], options: RecomputeOptions): Promise<void> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return;
+  const { at } = options;
+  const links = await tx.org.linksOfAccounts(ids);
+  const rulesByDirectory = new Map<string, Awaited<ReturnType<OrgEnv['rulesOf']>>>();
+  for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));
+  const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId));
+  const defaults = await tx.org.defaultGroups();
+
+  // The org groups the mapping names, by lowercased name; those missing are created (on-the-fly).
+  const wanted: { accountId: string; directoryId: string; idpGroupId: string; name: string }[] = [];
+  for (const link of links) {
+    const { compiled } = rulesByDirectory.get(link.directoryId)!;
+    for (const group of groupsOfUser.get(link.userId) ?? []) {
+      for (const name of compiled.mapGroup(group.displayName)) wanted.push({ accountId: link.accountId, directoryId: link.directoryId, idpGroupId: group.id, name });
+    }
+  }
+  const groupIdByName = await ensureGroups(env, tx, wanted, at);
+
+  const desired = new Map<string, MembershipRow>();
+  const want = (r: MembershipRow) => desired.set(rowKey(r), r);
+  for (const w of wanted) want({ groupId: groupIdByName.get(w.name.toLowerCase())!, accountId: w.accountId, source: mapSource(w.directoryId, w.idpGroupId) });
+  for (const accountId of ids) {
+    for (const g of defaults) {
+      if (g.defaultKind === 'all') want({ groupId: g.id, accountId, source: DEFAULT });
+      if (g.defaultKind === 'new' && options.newAccounts?.has(accountId)) want({ groupId: g.id, accountId, source: INITIAL });
+    }
+  }
+  // "Keep existing memberships" off in any directory the account is linked to: memberships an admin
+  // gave by hand go at its next sync; those the rules derive are recomputed anyway.
+  const dropManual = new Set(links.filter((l) => !rulesByDirectory.get(l.directoryId)!.rules.groups.keepExisting).map((l) => l.accountId));
+
+  const existing = await tx.org.membershipsOf(ids);
+  const existingKeys = new Set(existing.map(rowKey));
+  const toRemove = existing.filter((r) => !desired.has(rowKey(r)) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
+  const toAdd = [...desired.values()].filter((r) => !existingKeys.has(rowKey(r)));
+  if (toRemove.length > 0) await tx.org.removeMemberships(toRemove);
+  if (toAdd.length > 0) await tx.org.addMemberships(toAdd);
+
+  // Membership is any row for (group, account): events name the pairs that appeared or vanished.
+  const before = new Set(existing.map((r) => pairKey(r.groupId, r.accountId)));
+  const removedKeys = new Set(toRemove.map(rowKey));
+  const afterRows = [...existing.filter((r) => !removedKeys.has(rowKey(r))), ...toAdd];
+  const after = new Set(afterRows.map((r) => pairKey(r.groupId, r.accountId)));
+  await recordPairs(env, tx, 'org_group.member_added', [...after].filter((k) => !before.has(k)), at);
+  await recordPairs(env, tx, 'org_group.member_removed', [...before].filter((k) => !after.has(k)), at);
+
+  const groupsOfAccount = new Map<string, Set<string>>();
+  for (const r of afterRows) groupsOfAccount.set(r.accountId, (groupsOfAccount.get(r.accountId) ?? new Set()).add(r.groupId));
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at);
+}
+
+/** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
+async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directoryId: string; name: string }[], at: string): Promise<Map<string, string>> {
+  const byName = new Map<string, { name: string; directoryId: string }>();
+  for (const w of wanted) if (!byName.has(w.name.toLowerCase())) byName.set(w.name.toLowerCase(), w);
+  const found = byName.size > 0 ? await tx.org.groupsByName([...byName.keys()]) : [];
+  const ids = new Map(found.map((g) => [g.name.toLowerCase(), g.id]));
+  for (const [lower, w] of byName) {
+    if (ids.has(lower)) continue;
+    const group: Omit<OrgGroupRecord, 'seq'> = { id: randomUUID(), name: w.name, description: null, syncedBy: w.directoryId, defaultKind: null, createdAt: at, updatedAt: at };
+    await tx.org.insertGroup(group);
+    await env.record(tx, { type: 'org_group.created', directoryId: null, resourceId: group.id, data: { id: group.id, name: group.name, syncedBy: group.syncedBy, defaultKind: null }, at });
+    ids.set(lower, group.id);
+  }
+  return ids;
+}
+
+async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_added' | 'org_group.member_removed', keys: readonly string[], at: string) {
+  const byGroup = new Map<string, string[]>();
+  for (const key of keys) {
+    const [groupId, accountId] = key.split('\u0000') as [string, string];
+    byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), accountId]);
+  }
+  for (const [groupId, accountIds] of byGroup) {
+    for (const part of idChunks(accountIds)) await env.record(tx, { type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at });
+  }
+}
+
+/**
+ * Access follows membership: an active account in a granted group has the app. Past an app's seat
+ * limit new access is queued (oldest first), and a seat freed goes to the head of the queue.
+ */
+export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly string[], groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>, at: string): Promise<void> {
+  const accounts = new Map((await tx.org.getAccounts(ids)).map((a) => [a.id, a]));
+  const allGroups = new Set<string>();
+  for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
+  const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];
+  const appsOfGroup = new Map<string, string[]>();
+  for (const g of grants) appsOfGroup.set(g.groupId, [...(appsOfGroup.get(g.groupId) ?? []), g.appId]);
+
+  const eligible = new Map<string, Set<string>>(); // app -> accounts
+  for (const id of ids) {
+    if (accounts.get(id)?.status !== 'active') continue;
+    for (const g of groupsOfAccount.get(id) ?? []) for (const app of appsOfGroup.get(g) ?? []) eligible.set(app, (eligible.get(app) ?? new Set()).add(id));
+  }
+  const existing = await tx.org.accessOf(ids);
+  const existingByApp = new Map<string, AccessRow[]>();
+  for (const row of existing) existingByApp.set(row.appId, [...(existingByApp.get(row.appId) ?? []), row]);
+
+  const apps = new Set([...eligible.keys(), ...existingByApp.keys()]);
+  for (const appId of [...apps].sort()) {
+    const want = eligible.get(appId) ?? new Set<string>();
+    const rows = existingByApp.get(appId) ?? [];
+    const lost = rows.filter((r) => !want.has(r.accountId));
+    const has = new Set(rows.map((r) => r.accountId));
+    const gained = [...want].filter((id) => !has.has(id)).sort((a, b) => accounts.get(a)!.seq - accounts.get(b)!.seq);
+    if (lost.length === 0 && gained.length === 0) continue;
+    if (lost.length > 0) await tx.org.deleteAccess(appId, lost.map((r) => r.accountId));
+    const revoked = lost.filter((r) => r.status === 'granted').map((r) => r.accountId);
+    await seatAndRecord(env, tx, appId, gained, revoked, at);
+  }
+}
+
+/** Gives seats to the queue first, then to `gained` (queued past the limit), and records the events. */
+export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string): Promise<void> {
+  const app = await tx.org.getApp(appId);
+  if (!app) return;
+  let granted: string[] = [];
+  let queued: string[] = [];
+  if (app.seatLimit === null) granted = [...gained];
+  else {
+    let free = app.seatLimit - (await tx.org.countAccess(appId)).granted;
+    if (free > 0) {
+      const promoted = await tx.org.queuedAccess(appId, free);
+      if (promoted.length > 0) await tx.org.setAccessStatus(appId, promoted, 'granted', at);
+      granted.push(...promoted);
+      free -= promoted.length;
+    }
+    granted.push(...gained.slice(0, Math.max(0, free)));
+    queued = gained.slice(Math.max(0, free));
+  }
+  const fresh = new Set(gained);
+  const rows = [...granted.filter((id) => fresh.has(id)).map((accountId) => ({ appId, accountId, status: 'granted' as const, since: at })), ...queued.map((accountId) => ({ appId, accountId, status: 'queued' as const, since: at }))];
+  if (rows.length > 0) await tx.org.insertAccess(rows);
+  for (const part of idChunks(revoked)) await env.record(tx, { type: 'access.revoked', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
+  for (const part of idChunks(granted)) await env.record(tx, { type: 'access.granted', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
+  for (const part of idChunks(queued)) await env.record(tx, { type: 'access.queued', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
+}
+

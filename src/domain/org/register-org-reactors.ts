@@ -1,0 +1,77 @@
+import type { Queries } from '../../store/store.ts';
+import type { RecordedEvent } from '../events/domain-event.ts';
+import type { EventRecorder } from '../events/record-event.ts';
+import type { AccountStatus } from './account-status.ts';
+import type { OrgEnv } from './org-env.ts';
+import { mapSource, recomputeAccounts } from './recompute-accounts.ts';
+import { syncUsers } from './sync-users.ts';
+
+type Of<T extends RecordedEvent['type']> = Extract<RecordedEvent, { type: T }>;
+
+/**
+ * The organization layer follows the SCIM layer through reactors (record-event.ts): each runs in the
+ * transaction of the SCIM write that caused it, so the two layers commit together or not at all, and
+ * SCIM code never calls the rules. Each reactor touches only the accounts its event names: O(1) for
+ * a user change, O(k) for a k-member delta (plus the users below a nested group that moved).
+ */
+export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status: AccountStatus): void {
+  const at = (e: RecordedEvent) => e.at;
+
+  const onUser = async (tx: Queries, e: Of<'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated'>) => {
+    const directoryId = e.directoryId!;
+    const [existing] = await tx.org.linksOfUsers(directoryId, [e.resourceId]);
+    await syncUsers(env, status, tx, directoryId, [{ id: e.resourceId, resource: e.data }], { at: at(e), origin: 'scim' });
+    if (!existing) return;
+    const active = e.data.active !== false;
+    if (existing.active === active) return;
+    await tx.org.updateLink(directoryId, e.resourceId, { active });
+    const loaded = await env.rulesOf(tx, directoryId);
+    await status.settle(tx, directoryId, loaded, [existing.accountId], new Map([[existing.accountId, e.resourceId]]), 'deactivate', at(e));
+  };
+  recorder.react('user.created', (tx, e) => onUser(tx, e as Of<'user.created'>));
+  recorder.react('user.updated', (tx, e) => onUser(tx, e as Of<'user.updated'>));
+  recorder.react('user.deactivated', (tx, e) => onUser(tx, e as Of<'user.deactivated'>));
+  recorder.react('user.reactivated', (tx, e) => onUser(tx, e as Of<'user.reactivated'>));
+
+  recorder.react('user.deleted', async (tx, e) => {
+    const directoryId = e.directoryId!;
+    const [link] = await tx.org.linksOfUsers(directoryId, [e.resourceId]);
+    if (!link) return;
+    await tx.org.deleteLink(directoryId, e.resourceId);
+    await env.record(tx, { type: 'account.unlinked', directoryId: null, resourceId: link.accountId, data: { accountId: link.accountId, directoryId, userId: e.resourceId, linkedBy: link.linkedBy }, at: e.at });
+    await recomputeAccounts(env, tx, [link.accountId], { at: e.at });
+    const loaded = await env.rulesOf(tx, directoryId);
+    await status.settle(tx, directoryId, loaded, [link.accountId], new Map([[link.accountId, e.resourceId]]), 'delete', e.at);
+  });
+
+  recorder.react('group.members_changed', async (tx, e) => {
+    const { added, removed } = (e as Of<'group.members_changed'>).data;
+    const directoryId = e.directoryId!;
+    const ids = [...added, ...removed];
+    const groups = await tx.groups.existingIds(directoryId, ids);
+    const users = ids.filter((id) => !groups.has(id));
+    // A nested group that joined or left moves every user below it.
+    for (const group of groups) users.push(...(await tx.org.subtreeUsers(group)));
+    await recomputeAccounts(env, tx, await tx.org.accountsOfUsers(directoryId, users), { at: e.at });
+  });
+
+  recorder.react('group.updated', async (tx, e) => {
+    if (!e.changed?.includes('displayName')) return;
+    const users = await tx.org.subtreeUsers(e.resourceId);
+    await recomputeAccounts(env, tx, await tx.org.accountsOfUsers(e.directoryId!, users), { at: e.at });
+  });
+
+  recorder.react('group.deleted', async (tx, e) => {
+    await recomputeAccounts(env, tx, await tx.org.accountsWithSource(mapSource(e.directoryId!, e.resourceId)), { at: e.at });
+  });
+
+  recorder.react('directory.deleted', async (tx, e) => {
+    const directoryId = e.directoryId!;
+    const accountIds = await tx.org.deleteDirectoryLinks(directoryId);
+    await recomputeAccounts(env, tx, accountIds, { at: e.at });
+    // An admin deleted the directory: its accounts' deactivations are theirs, not held by the guard.
+    const loaded = await env.rulesOf(tx, directoryId);
+    const unguarded = { ...loaded, rules: { ...loaded.rules, guard: { ...loaded.rules.guard, enabled: false } } };
+    await status.settle(tx, directoryId, unguarded, accountIds, new Map(), 'deactivate', e.at);
+  });
+}

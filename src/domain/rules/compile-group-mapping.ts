@@ -1,0 +1,54 @@
+import { MAX_REGEX_INPUT_CHARS } from './check-rule-regex.ts';
+import type { GroupMapping } from './rule-schemas.ts';
+
+/** The org group names one IdP group (by its displayName) maps to. */
+export type GroupMapper = (idpGroupDisplayName: string) => string[];
+
+/**
+ * Compiles a group mapping (validated by groupMappingSchema) once per rule set. IdP group names are
+ * compared ignoring case, as SCIM compares a Group's displayName (RFC 7643 §4.2: not caseExact):
+ * include, exclude and rename patterns run with the `i` flag, manual rows match case-insensitively,
+ * and the result is deduplicated ignoring case, keeping the first spelling.
+ */
+export function compileGroupMapping(mapping: GroupMapping): GroupMapper {
+  switch (mapping.mode) {
+    case 'off':
+      return () => [];
+    case 'on_the_fly': {
+      const include = mapping.include.map((p) => new RegExp(p, 'i'));
+      const exclude = mapping.exclude.map((p) => new RegExp(p, 'i'));
+      const rename = mapping.rename ? { regex: new RegExp(mapping.rename.pattern, 'i'), with: mapping.rename.with } : undefined;
+      return (name) => {
+        // Admins write the patterns, the IdP writes the names: capping the name bounds each match's cost.
+        const subject = name.slice(0, MAX_REGEX_INPUT_CHARS);
+        if (include.length > 0 && !include.some((r) => r.test(subject))) return [];
+        if (exclude.some((r) => r.test(subject))) return [];
+        const target = rename ? subject.replace(rename.regex, rename.with) : name;
+        return target.trim() === '' ? [] : [target];
+      };
+    }
+    case 'manual': {
+      const table = new Map<string, string[]>();
+      for (const row of mapping.map) table.set(row.idpGroup.toLowerCase(), dedupeIgnoringCase(row.orgGroups));
+      const importUnmapped = mapping.unmapped === 'import';
+      return (name) => {
+        const mapped = table.get(name.toLowerCase());
+        if (mapped) return [...mapped];
+        return importUnmapped && name.trim() !== '' ? [name] : [];
+      };
+    }
+  }
+}
+
+/** Keeps the first spelling of names that differ only in case. */
+export function dedupeIgnoringCase(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(name);
+  }
+  return out;
+}
