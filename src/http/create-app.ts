@@ -3,6 +3,8 @@ import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
 import { registerAdmin } from './admin/register-admin.ts';
 import { registerConsole } from './console/register-console.ts';
+import { registerApiRoutes } from './admin/api-route.ts';
+import { registerAppApi } from './app-api/register-app-api.ts';
 import { registerHealth } from './register-health.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { registerOpsHooks } from './ops/register-ops-hooks.ts';
@@ -86,5 +88,6 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   await registerScim(app, { config, services });
   await registerScimV1(app, { config, services });
   await registerAdmin(app, { config, ...services });
+  await registerAppApi(app, services, registerApiRoutes);
   return app;
 }

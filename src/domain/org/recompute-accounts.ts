@@ -97,7 +97,9 @@ async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_add
   const byGroup = new Map<string, string[]>();
   for (const key of keys) {
     const [groupId, accountId] = key.split('\u0000') as [string, string];
-    byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), accountId]);
+    const list = byGroup.get(groupId);
+    if (list) list.push(accountId);
+    else byGroup.set(groupId, [accountId]);
   }
   for (const [groupId, accountIds] of byGroup) {
     for (const part of idChunks(accountIds)) await env.record(tx, { type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at });
@@ -114,7 +116,11 @@ export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly st
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
   const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];
   const appsOfGroup = new Map<string, string[]>();
-  for (const g of grants) appsOfGroup.set(g.groupId, [...(appsOfGroup.get(g.groupId) ?? []), g.appId]);
+  for (const g of grants) {
+    const list = appsOfGroup.get(g.groupId);
+    if (list) list.push(g.appId);
+    else appsOfGroup.set(g.groupId, [g.appId]);
+  }
 
   const eligible = new Map<string, Set<string>>(); // app -> accounts
   for (const id of ids) {
@@ -123,7 +129,11 @@ export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly st
   }
   const existing = await tx.org.accessOf(ids);
   const existingByApp = new Map<string, AccessRow[]>();
-  for (const row of existing) existingByApp.set(row.appId, [...(existingByApp.get(row.appId) ?? []), row]);
+  for (const row of existing) {
+    const list = existingByApp.get(row.appId);
+    if (list) list.push(row);
+    else existingByApp.set(row.appId, [row]);
+  }
 
   const apps = new Set([...eligible.keys(), ...existingByApp.keys()]);
   for (const appId of [...apps].sort()) {

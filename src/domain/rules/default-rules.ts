@@ -7,13 +7,14 @@ const path = (p: string): ValueSource => ({ path: p });
 /**
  * The rules a new directory starts with, by IdP (src/idp/profiles.ts, /work/shared/idp-requests.md).
  * Okta and Entra both send `emails` with `primary` and `type: "work"`; the email falls back to the
- * first address, and for Entra to `userName`, which is the user principal name (an email address
- * in most tenants). The display name falls back to "given family", then to the userName, because
+ * first address, then to `userName` when it is an email address (Okta's login, Entra's user
+ * principal name). The display name falls back to "given family", then to the userName, because
  * Entra's create body carries no `displayName`.
  */
-export function defaultRules(idp: IdpName): DirectoryRules {
-  const email: ValueSource[] = [path('emails[primary eq true].value'), path('emails[type eq "work"].value'), path('emails.value')];
-  if (idp === 'entra') email.push(path('userName'));
+export function defaultRules(_idp: IdpName): DirectoryRules {
+  // Last, the userName when it is an email address (Okta's login and Entra's UPN usually are): the
+  // replace empties a userName without an `@`, and firstOf skips empty values.
+  const email: ValueSource[] = [path('emails[primary eq true].value'), path('emails[type eq "work"].value'), path('emails.value'), { replace: path('userName'), pattern: '^[^@]*$', with: '' }];
   const attributes: AttributeMapping = {
     fields: {
       userName: path('userName'),

@@ -5,14 +5,17 @@ import { renderApiError } from '../render-error.ts';
 import { publicOrigin } from '../public-origin.ts';
 import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
+import { registerApiRoutes } from './api-route.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { orgRoutes, type OrgDeps } from './org-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
 import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 
 export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'admins' | 'adminSessions' | 'adminSetup' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> &
-  FeedAndWebhookDeps & { readonly config: RosterConfig };
+  FeedAndWebhookDeps &
+  OrgDeps & { readonly config: RosterConfig };
 
 /** A route of the admin API as registered: tests walk them all (every write route is role-checked). */
 export interface AdminRouteInfo {
@@ -86,6 +89,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       registerSessionRoutes(api, deps);
       registerScimBrowseRoutes(api, deps);
       registerAdminKeyRoutes(api, deps);
+      registerApiRoutes(api, orgRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

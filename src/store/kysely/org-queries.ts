@@ -309,7 +309,9 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
       const bySlot = new Map<string, string[]>();
       for (const r of rows) {
         const key = `${r.groupId}\u0000${r.source}`;
-        bySlot.set(key, [...(bySlot.get(key) ?? []), r.accountId]);
+        const list = bySlot.get(key);
+        if (list) list.push(r.accountId);
+        else bySlot.set(key, [r.accountId]);
       }
       for (const [key, ids] of bySlot) {
         const [groupId, source] = key.split('\u0000') as [string, string];
