@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
 import { registerAdmin } from './admin/register-admin.ts';
+import { registerConsole } from './console/register-console.ts';
 import { registerApiRoutes } from './admin/api-route.ts';
 import { registerAppApi } from './app-api/register-app-api.ts';
 import { registerHealth } from './register-health.ts';
@@ -23,7 +24,7 @@ export interface AppOptions {
 
 /**
  * Builds the HTTP app without listening (tests inject or listen on port 0): the SCIM 2.0 and 1.1
- * routes, the admin API and health, over the domain's services.
+ * routes, the admin API, health and the admin console, over the domain's services.
  */
 export async function createApp({ config, services, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -73,8 +74,12 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
     if (closing) reply.header('connection', 'close');
   });
   app.setErrorHandler(renderErrorByPath);
+  // The admin console answers every other GET outside the APIs (its client-side routes).
+  const adminConsole = registerConsole(app);
   app.setNotFoundHandler((request, reply) =>
-    renderErrorByPath(Object.assign(new Error(`no endpoint ${request.method} ${pathOnly(request.url)}`), { statusCode: 404 }), request, reply),
+    adminConsole.handles(request)
+      ? adminConsole.send(request, reply)
+      : renderErrorByPath(Object.assign(new Error(`no endpoint ${request.method} ${pathOnly(request.url)}`), { statusCode: 404 }), request, reply),
   );
 
   registerHealth(app, services);

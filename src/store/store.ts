@@ -192,6 +192,8 @@ export interface EventQueries {
   append(event: NewEvent): Promise<void>;
   /** Events after `afterSeq` in outbox order; of one directory when given. */
   list(options: { afterSeq: number; limit: number; directoryId?: string }): Promise<EventRecord[]>;
+  /** One resource's events in a directory, newest first, before `beforeSeq` when given. */
+  listForResource(options: { directoryId: string; resourceId: string; beforeSeq?: number; limit: number }): Promise<EventRecord[]>;
 }
 
 /** The event feed in commit order (feed-queries.ts explains the sequencer). */

@@ -51,6 +51,18 @@ export function createEventReader(store: Store, options: { retentionDays: number
     list: (o: { afterSeq?: number; limit?: number; directoryId?: string } = {}): Promise<EventRecord[]> =>
       store.read((q) => q.events.list({ afterSeq: o.afterSeq ?? 0, limit: Math.min(o.limit ?? 100, 1000), directoryId: o.directoryId })),
 
+    /**
+     * One resource's history, newest first (the console's user and group pages): `before` is the
+     * `seq` of the last event of the previous page.
+     */
+    async forResource(o: { directoryId: string; resourceId: string; before?: number; limit?: number }): Promise<{ events: (EventEnvelope & { seq: number })[]; next: number | null }> {
+      const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
+      const rows = await store.read((q) => q.events.listForResource({ directoryId: o.directoryId, resourceId: o.resourceId, beforeSeq: o.before, limit: limit + 1 }));
+      const more = rows.length > limit;
+      if (more) rows.pop();
+      return { events: rows.map((e) => ({ ...toEnvelope(e), seq: e.seq })), next: more ? rows[rows.length - 1]!.seq : null };
+    },
+
     sequence,
 
     /**

@@ -142,6 +142,20 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
       }
     },
 
+    /**
+     * One page of a group's members after a position, for a reader that pages on demand (the admin
+     * console): a 1,000,000-member group costs one indexed range read of `limit` rows per page.
+     */
+    async memberPage(ctx: ProvisioningContext, groupId: string, after: number, limit: number): Promise<{ members: MemberRecord[]; next: number | null }> {
+      return store.read(async (q) => {
+        if (!(await q.groups.get(ctx.directoryId, groupId))) throw scimErrors.notFound(`Group ${groupId} not found`);
+        const rows = await q.members.page(groupId, after, limit + 1);
+        const more = rows.length > limit;
+        if (more) rows.pop();
+        return { members: rows, next: more ? rows[rows.length - 1]!.seq : null };
+      });
+    },
+
     async replace(ctx: ProvisioningContext, id: string, body: unknown, conditions: WriteConditions): Promise<GroupRecord> {
       const { resource, members } = validateResource(ctx.groupType, body, deps);
       return taken(

@@ -11,8 +11,9 @@ import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 import { orgRoutes, type OrgDeps } from './org-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
+import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
 
-export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'admins' | 'adminSessions' | 'adminSetup' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus'> &
+export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'admins' | 'adminSessions' | 'adminSetup' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> &
   FeedAndWebhookDeps &
   OrgDeps & { readonly config: RosterConfig };
 
@@ -86,6 +87,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps) {
       registerFeedAndWebhookRoutes(api, deps);
       registerOpsRoutes(api, deps);
       registerSessionRoutes(api, deps);
+      registerScimBrowseRoutes(api, deps);
       registerAdminKeyRoutes(api, deps);
       registerApiRoutes(api, orgRoutes(deps));
     },
