@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { accountColumns, likeTerm, toAccount, toLink } from './org-helpers.ts';
+import type { OrgQueries } from '../org-records.ts';
+import type { QueryContext } from './prepared.ts';
+import type { OrgHelpers } from './org-helpers.ts';
+
+/** Accounts, their links to SCIM users, and link conflicts. */
+export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
+  return {
+    async insertAccounts(accounts) {
+      await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
+    },
+    async getAccounts(ids) {
+      return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
+    },
+    async updateAccount(id, changes) {
+      const set = accountColumns(changes);
+      if (Object.keys(set).length > 0) await db.updateTable('accounts').set(set).where('id', '=', id).execute();
+    },
+    async deleteAccount(id) {
+      await db.deleteFrom('org_group_members').where('account_id', '=', id).execute();
+      await db.deleteFrom('app_access').where('account_id', '=', id).execute();
+      await db.deleteFrom('accounts').where('id', '=', id).execute();
+    },
+    async listAccounts(o) {
+      let q = db.selectFrom('accounts as a').selectAll('a').where('a.seq', '>', o.afterSeq);
+      if (o.status) q = q.where('a.status', '=', o.status);
+      if (o.updatedSince) q = q.where('a.updated_at', '>=', o.updatedSince);
+      if (o.search) {
+        const term = likeTerm(o.search);
+        q = q.where((eb) =>
+          eb.or([
+            eb(sql`a.email_lower`, 'like', sql`${term} escape '\\'`),
+            eb(sql`lower(a.user_name)`, 'like', sql`${term} escape '\\'`),
+            eb(sql`lower(a.display_name)`, 'like', sql`${term} escape '\\'`),
+          ]),
+        );
+      }
+      if (o.groupId) q = q.where((eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', o.groupId!).whereRef('m.account_id', '=', 'a.id')));
+      if (o.appId) q = q.where((eb) => eb.exists(eb.selectFrom('app_access as x').select('x.seq').where('x.app_id', '=', o.appId!).where('x.status', '=', 'granted').whereRef('x.account_id', '=', 'a.id')));
+      if (o.directoryId) q = q.where((eb) => eb.exists(eb.selectFrom('account_links as l').select('l.seq').where('l.directory_id', '=', o.directoryId!).whereRef('l.account_id', '=', 'a.id')));
+      return (await q.orderBy('a.seq').limit(o.limit).execute()).map(toAccount);
+    },
+
+    async linksOfUsers(directoryId, userIds) {
+      const rows = await inList('org.linksOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').selectAll().where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
+      return rows.map(toLink);
+    },
+    async findAccountsByEmails(emails) {
+      const rows = await inList('org.findAccountsByEmails', emails, (d, list) => d.selectFrom('accounts').selectAll().where('email_lower', 'in', list));
+      return rows.map(toAccount).sort((a, b) => a.seq - b.seq);
+    },
+    async linksOfAccounts(accountIds) {
+      const rows = await inList('org.linksOfAccounts', accountIds, (d, list) => d.selectFrom('account_links').selectAll().where('account_id', 'in', list));
+      return rows.map(toLink).sort((a, b) => a.seq - b.seq);
+    },
+    async insertLinks(links) {
+      await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 250);
+    },
+    async linkedAccounts(directoryId, afterSeq, limit) {
+      const rows = await db.selectFrom('account_links').select(['seq', 'account_id', 'user_id']).where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), accountId: r.account_id, userId: r.user_id }));
+    },
+    async countLinks(directoryId) {
+      const r = await db.selectFrom('account_links').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async updateLink(directoryId, userId, c) {
+      const set: Record<string, unknown> = {};
+      if (c.active !== undefined) set.active = c.active ? 1 : 0;
+      if (c.accountId !== undefined) set.account_id = c.accountId;
+      if (c.linkedBy !== undefined) set.linked_by = c.linkedBy;
+      if (Object.keys(set).length > 0) await db.updateTable('account_links').set(set).where('directory_id', '=', directoryId).where('user_id', '=', userId).execute();
+    },
+    async deleteLink(directoryId, userId) {
+      await db.deleteFrom('account_links').where('directory_id', '=', directoryId).where('user_id', '=', userId).execute();
+    },
+    async deleteDirectoryLinks(directoryId) {
+      const rows = await db.deleteFrom('account_links').where('directory_id', '=', directoryId).returning('account_id').execute();
+      return [...new Set(rows.map((r) => r.account_id))];
+    },
+    async unlinkedUsers(directoryId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('users as u')
+        .leftJoin('account_links as l', (j) => j.onRef('l.directory_id', '=', 'u.directory_id').onRef('l.user_id', '=', 'u.id'))
+        .select(['u.seq', 'u.id', 'u.resource'])
+        .where('u.directory_id', '=', directoryId)
+        .where('u.seq', '>', afterSeq)
+        .where('l.seq', 'is', null)
+        .orderBy('u.seq')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ seq: Number(r.seq), id: r.id, resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource }));
+    },
+    async userResources(directoryId, userIds) {
+      const rows = await byChunks(userIds, (part) => db.selectFrom('users').select(['id', 'resource']).where('directory_id', '=', directoryId).where('id', 'in', part).execute());
+      return new Map(rows.map((r) => [r.id, typeof r.resource === 'string' ? JSON.parse(r.resource) : (r.resource as Record<string, unknown>)]));
+    },
+    async accountsOfUsers(directoryId, userIds) {
+      const rows = await inList('org.accountsOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').select('account_id').where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
+      return [...new Set(rows.map((r) => r.account_id))];
+    },
+
+    async insertConflict(c) {
+      await db.insertInto('link_conflicts').values({ directory_id: c.directoryId, user_id: c.userId, email: c.email, existing_account_id: c.existingAccountId, account_id: c.accountId, at: c.at }).execute();
+    },
+    async listConflicts(limit) {
+      const rows = await db.selectFrom('link_conflicts').selectAll().orderBy('seq', 'desc').limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), directoryId: r.directory_id, userId: r.user_id, email: r.email, existingAccountId: r.existing_account_id, accountId: r.account_id, at: r.at }));
+    },
+  };
+}

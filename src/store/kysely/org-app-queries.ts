@@ -1,0 +1,99 @@
+import { chunks } from './chunks.ts';
+import { toAccess, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
+import type { Database } from '../database.ts';
+import type { OrgQueries } from '../org-records.ts';
+import type { QueryContext } from './prepared.ts';
+import type { OrgHelpers } from './org-helpers.ts';
+
+/** Apps, grants, materialized access (granted or queued) and read-API keys. */
+export function createOrgAppQueries({ db }: QueryContext, { inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+  return {
+    async insertApp(a) {
+      await db.insertInto('apps').values({ id: a.id, name: a.name, name_lower: a.name.toLowerCase(), kind: a.kind, seat_limit: a.seatLimit, created_at: a.createdAt, updated_at: a.updatedAt }).execute();
+    },
+    async getApp(id) {
+      const r = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toApp(r);
+    },
+    async listApps() {
+      return (await db.selectFrom('apps').selectAll().orderBy('seq').execute()).map(toApp);
+    },
+    async updateApp(id, c) {
+      const set: Record<string, unknown> = { updated_at: c.updatedAt };
+      if (c.name !== undefined) Object.assign(set, { name: c.name, name_lower: c.name.toLowerCase() });
+      if (c.kind !== undefined) set.kind = c.kind;
+      if (c.seatLimit !== undefined) set.seat_limit = c.seatLimit;
+      await db.updateTable('apps').set(set).where('id', '=', id).execute();
+    },
+    async deleteApp(id) {
+      await db.deleteFrom('app_access').where('app_id', '=', id).execute();
+      await db.deleteFrom('app_grants').where('app_id', '=', id).execute();
+      await db.deleteFrom('app_keys').where('app_id', '=', id).execute();
+      await db.deleteFrom('apps').where('id', '=', id).execute();
+    },
+    async grantsOfApp(appId) {
+      return (await db.selectFrom('app_grants').select('group_id').where('app_id', '=', appId).orderBy('created_at').execute()).map((r) => r.group_id);
+    },
+    async grantsOfGroups(groupIds) {
+      const rows = await inList('org.grantsOfGroups', groupIds, (d, list) => d.selectFrom('app_grants').select(['app_id', 'group_id']).where('group_id', 'in', list));
+      return rows.map((r) => ({ appId: r.app_id, groupId: r.group_id }));
+    },
+    async addGrant(appId, groupId, at) {
+      const r = await db.insertInto('app_grants').values({ app_id: appId, group_id: groupId, created_at: at }).onConflict((oc) => oc.columns(['app_id', 'group_id']).doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async removeGrant(appId, groupId) {
+      const r = await db.deleteFrom('app_grants').where('app_id', '=', appId).where('group_id', '=', groupId).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+
+    async accessOf(accountIds) {
+      const rows = await inList('org.accessOf', accountIds, (d, list) => d.selectFrom('app_access').selectAll().where('account_id', 'in', list));
+      return rows.map(toAccess);
+    },
+    async insertAccess(rows) {
+      // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.
+      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['app_id', 'account_id']);
+    },
+    async deleteAccess(appId, accountIds) {
+      for (const part of chunks(accountIds)) await db.deleteFrom('app_access').where('app_id', '=', appId).where('account_id', 'in', part).execute();
+    },
+    async setAccessStatus(appId, accountIds, status, since) {
+      for (const part of chunks(accountIds)) await db.updateTable('app_access').set({ status, since }).where('app_id', '=', appId).where('account_id', 'in', part).execute();
+    },
+    async countAccess(appId) {
+      const rows = await db.selectFrom('app_access').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('app_id', '=', appId).groupBy('status').execute();
+      const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+      return { granted: of('granted'), queued: of('queued') };
+    },
+    async queuedAccess(appId, limit) {
+      const rows = await db.selectFrom('app_access').select('account_id').where('app_id', '=', appId).where('status', '=', 'queued').orderBy('seq').limit(limit).execute();
+      return rows.map((r) => r.account_id);
+    },
+    async listAccess(appId, o) {
+      let q = db.selectFrom('app_access as x').innerJoin('accounts as a', 'a.id', 'x.account_id').selectAll('a').select(['x.seq as access_seq', 'x.status as access_status', 'x.since as access_since']).where('x.app_id', '=', appId).where('x.seq', '>', o.afterSeq);
+      q = q.where('x.status', '=', o.status ?? 'granted');
+      if (o.updatedSince) q = q.where((eb) => eb.or([eb('a.updated_at', '>=', o.updatedSince!), eb('x.since', '>=', o.updatedSince!)]));
+      const rows = await q.orderBy('x.seq').limit(o.limit).execute();
+      return rows.map((r) => ({
+        access: { seq: Number(r.access_seq), appId, accountId: r.id, status: r.access_status, since: r.access_since },
+        account: toAccount(r as unknown as Selectable<Database['accounts']>),
+      }));
+    },
+
+    async insertAppKey(k) {
+      await db.insertInto('app_keys').values({ id: k.id, app_id: k.appId, key_hash: k.keyHash, prefix: k.prefix, label: k.label, created_at: k.createdAt, revoked_at: k.revokedAt }).execute();
+    },
+    async findAppKey(hash) {
+      const r = await db.selectFrom('app_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+      return r && toAppKey(r);
+    },
+    async listAppKeys(appId) {
+      return (await db.selectFrom('app_keys').selectAll().where('app_id', '=', appId).orderBy('created_at').execute()).map(toAppKey);
+    },
+    async revokeAppKey(id, at) {
+      const r = await db.updateTable('app_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import type { EffectiveGroup, OrgGroupRecord } from '../org-records.ts';
+import type { OrgGroupRow } from '../database.ts';
+import { chunks } from './chunks.ts';
+import { likeTerm, toAccount, toGroup } from './org-helpers.ts';
+import type { OrgQueries } from '../org-records.ts';
+import type { QueryContext } from './prepared.ts';
+import type { OrgHelpers } from './org-helpers.ts';
+
+/** Effective IdP groups (nested), org groups and their membership rows. */
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+  return {
+    async effectiveGroups(userIds) {
+      const result = new Map<string, EffectiveGroup[]>();
+      // Upward closure through nested groups; UNION (not UNION ALL) ends a cycle of groups.
+      const rows = await inList('org.effectiveGroups', userIds, (d, list) =>
+        d
+          .withRecursive('up(user_id, group_id)', (w) =>
+            w
+              .selectFrom('group_members')
+              .select(['member_id as user_id', 'group_id'])
+              .where('member_id', 'in', list)
+              .union((u) => u.selectFrom('group_members as m').innerJoin('up', 'up.group_id', 'm.member_id').select(['up.user_id', 'm.group_id'])),
+          )
+          .selectFrom('up')
+          .innerJoin('groups as g', 'g.id', 'up.group_id')
+          .select(['up.user_id', 'g.id', 'g.display_name'])
+          .orderBy('g.seq'),
+      );
+      for (const r of rows) {
+        const list = result.get(r.user_id);
+        const group = { id: r.id, displayName: r.display_name };
+        if (list) list.push(group);
+        else result.set(r.user_id, [group]);
+      }
+      return result;
+    },
+    async subtreeUsers(groupId) {
+      const rows = await sql<{ member_id: string }>`
+        with recursive sub(id) as (
+          select ${groupId}
+          union
+          select m.member_id from group_members m join sub on m.group_id = sub.id where m.member_type = 'Group'
+        )
+        select distinct m.member_id from group_members m join sub on m.group_id = sub.id where m.member_type = 'User'`.execute(db);
+      return rows.rows.map((r) => r.member_id);
+    },
+
+    async getGroups(ids) {
+      return byChunks(ids, async (part) => (await db.selectFrom('org_groups').selectAll().where('id', 'in', part).execute()).map(toGroup));
+    },
+    async groupsByName(names) {
+      return (await inList('org.groupsByName', names, (d, list) => d.selectFrom('org_groups').selectAll().where('name_lower', 'in', list))).map(toGroup);
+    },
+    async insertGroup(g) {
+      const r = await db
+        .insertInto('org_groups')
+        .values({ id: g.id, name: g.name, name_lower: g.name.toLowerCase(), description: g.description, synced_by: g.syncedBy, default_kind: g.defaultKind, created_at: g.createdAt, updated_at: g.updatedAt })
+        // Two nodes mapping a new IdP group at once: the second waits for the first and inserts nothing.
+        .onConflict((oc) => oc.column('name_lower').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async updateGroup(id, c) {
+      const set: Partial<OrgGroupRow> = { updated_at: c.updatedAt };
+      if (c.name !== undefined) Object.assign(set, { name: c.name, name_lower: c.name.toLowerCase() });
+      if (c.description !== undefined) set.description = c.description;
+      if (c.defaultKind !== undefined) set.default_kind = c.defaultKind;
+      if (c.syncedBy !== undefined) set.synced_by = c.syncedBy;
+      await db.updateTable('org_groups').set(set).where('id', '=', id).execute();
+    },
+    async deleteGroup(id) {
+      await db.deleteFrom('org_group_members').where('group_id', '=', id).execute();
+      await db.deleteFrom('app_grants').where('group_id', '=', id).execute();
+      await db.deleteFrom('org_groups').where('id', '=', id).execute();
+    },
+    async listGroups(o) {
+      let q = db.selectFrom('org_groups').selectAll().where('seq', '>', o.afterSeq);
+      if (o.search) q = q.where(sql`name_lower`, 'like', sql`${likeTerm(o.search)} escape '\\'`);
+      return (await q.orderBy('seq').limit(o.limit).execute()).map(toGroup);
+    },
+    async defaultGroups() {
+      const { rows } = await run(db, 'org.defaultGroups', (d) => d.selectFrom('org_groups').selectAll().where('default_kind', 'is not', null).orderBy('seq'), {});
+      return rows.map(toGroup);
+    },
+    async groupSizes(groupIds) {
+      const rows = await byChunks(groupIds, (part) =>
+        db.selectFrom('org_group_members').select(['group_id', sql<number>`count(distinct account_id)`.as('n')]).where('group_id', 'in', part).groupBy('group_id').execute(),
+      );
+      return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+    },
+
+    async membershipsOf(accountIds) {
+      const rows = await inList('org.membershipsOf', accountIds, (d, list) => d.selectFrom('org_group_members').select(['group_id', 'account_id', 'source']).where('account_id', 'in', list).orderBy('seq'));
+      return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
+    },
+    async addMemberships(rows) {
+      await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['group_id', 'account_id', 'source']);
+    },
+    async removeMemberships(rows) {
+      // Grouped by (group, source): one statement removes many accounts.
+      const bySlot = new Map<string, string[]>();
+      for (const r of rows) {
+        const key = `${r.groupId}\u0000${r.source}`;
+        const list = bySlot.get(key);
+        if (list) list.push(r.accountId);
+        else bySlot.set(key, [r.accountId]);
+      }
+      for (const [key, ids] of bySlot) {
+        const [groupId, source] = key.split('\u0000') as [string, string];
+        for (const part of chunks(ids)) await db.deleteFrom('org_group_members').where('group_id', '=', groupId).where('source', '=', source).where('account_id', 'in', part).execute();
+      }
+    },
+    async groupMembers(groupId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('accounts as a')
+        .selectAll('a')
+        .where('a.seq', '>', afterSeq)
+        .where((eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', groupId).whereRef('m.account_id', '=', 'a.id')))
+        .orderBy('a.seq')
+        .limit(limit)
+        .execute();
+      return rows.map(toAccount);
+    },
+    async accountsInGroups(groupIds, afterAccountSeq, limit) {
+      if (groupIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('accounts as a')
+        .select(['a.seq', 'a.id'])
+        .where('a.seq', '>', afterAccountSeq)
+        .where((eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', 'in', [...groupIds]).whereRef('m.account_id', '=', 'a.id')))
+        .orderBy('a.seq')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
+    },
+    async accountsWithSource(source) {
+      return (await db.selectFrom('org_group_members').select('account_id').distinct().where('source', '=', source).execute()).map((r) => r.account_id);
+    },
+    async accountIds(afterSeq, limit) {
+      return (await db.selectFrom('accounts').select(['seq', 'id']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { Compilable } from 'kysely';
+import type { AccountRow, Database } from '../database.ts';
+import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, OrgGroupRecord } from '../org-records.ts';
+import { chunks } from './chunks.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
+
+/** Row mappers and statement helpers shared by the organization layer's query files. */
+export type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
+
+export function toAccount(r: Selectable<Database['accounts']>): AccountRecord {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    status: r.status,
+    external: Number(r.external) === 1,
+    userName: r.user_name,
+    email: r.email,
+    displayName: r.display_name,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    title: r.title,
+    department: r.department,
+    manager: r.manager,
+    locale: r.locale,
+    timezone: r.timezone,
+    custom: JSON.parse(r.custom),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function accountColumns(a: Partial<AccountRecord>): Partial<AccountRow> {
+  const set: Partial<AccountRow> = {};
+  if (a.status !== undefined) set.status = a.status;
+  if (a.external !== undefined) set.external = a.external ? 1 : 0;
+  if (a.userName !== undefined) set.user_name = a.userName;
+  if (a.email !== undefined) {
+    set.email = a.email;
+    set.email_lower = a.email === null ? null : a.email.toLowerCase();
+  }
+  if (a.displayName !== undefined) set.display_name = a.displayName;
+  if (a.givenName !== undefined) set.given_name = a.givenName;
+  if (a.familyName !== undefined) set.family_name = a.familyName;
+  if (a.title !== undefined) set.title = a.title;
+  if (a.department !== undefined) set.department = a.department;
+  if (a.manager !== undefined) set.manager = a.manager;
+  if (a.locale !== undefined) set.locale = a.locale;
+  if (a.timezone !== undefined) set.timezone = a.timezone;
+  if (a.custom !== undefined) set.custom = JSON.stringify(a.custom);
+  if (a.createdAt !== undefined) set.created_at = a.createdAt;
+  if (a.updatedAt !== undefined) set.updated_at = a.updatedAt;
+  return set;
+}
+
+export function toLink(r: Selectable<Database['account_links']>): LinkRecord {
+  return { seq: Number(r.seq), directoryId: r.directory_id, userId: r.user_id, accountId: r.account_id, active: Number(r.active) === 1, linkedBy: r.linked_by, createdAt: r.created_at };
+}
+
+export function toGroup(r: Selectable<Database['org_groups']>): OrgGroupRecord {
+  return { id: r.id, seq: Number(r.seq), name: r.name, description: r.description, syncedBy: r.synced_by, defaultKind: r.default_kind, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+export function toApp(r: Selectable<Database['apps']>): AppRecord {
+  return { id: r.id, seq: Number(r.seq), name: r.name, kind: r.kind, seatLimit: r.seat_limit === null ? null : Number(r.seat_limit), createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+export function toAccess(r: Selectable<Database['app_access']>): AccessRow {
+  return { seq: Number(r.seq), appId: r.app_id, accountId: r.account_id, status: r.status, since: r.since };
+}
+
+export function toAppKey(r: Database['app_keys']): AppKeyRecord {
+  return { id: r.id, appId: r.app_id, keyHash: r.key_hash, prefix: r.prefix, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
+}
+
+export function toDeprovision(r: Selectable<Database['deprovisions']>): DeprovisionRecord {
+  return { seq: Number(r.seq), id: r.id, directoryId: r.directory_id, accountId: r.account_id, userId: r.user_id, action: r.action, status: r.status, at: r.at, decidedBy: r.decided_by, decidedAt: r.decided_at };
+}
+
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+export const likeTerm = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export type OrgHelpers = ReturnType<typeof createOrgHelpers>;
+
+export function createOrgHelpers({ db, run }: QueryContext) {
+  const byChunks = async <T, R>(items: readonly T[], fn: (part: T[]) => Promise<R[]>): Promise<R[]> => {
+    const out: R[] = [];
+    for (const part of chunks(items)) out.push(...(await fn(part)));
+    return out;
+  };
+
+  /**
+   * An IN-list query over `ids`, compiled once per list length (prepared.ts): these run in the
+   * transaction of every SCIM write, where building a Kysely query each time cost more than running it.
+   */
+  const inList = async <R>(key: string, ids: readonly string[], build: (d: Executor, ids: string[], a: object) => import('kysely').Compilable<R>, extra: object = {}): Promise<R[]> => {
+    const out: R[] = [];
+    for (const part of chunks(ids)) {
+      const { rows } = await run(db, `${key}.${part.length}`, (d, a: object) => build(d, listOf<string>(a, part.length), a), { ...extra, ...listArgs(part) });
+      out.push(...rows);
+    }
+    return out;
+  };
+
+  /** A multi-row insert compiled once per row count: arguments `${column}${i}`. */
+  const insertRows = async (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    for (const part of chunks(rows, size)) {
+      const args: Record<string, unknown> = {};
+      part.forEach((row, i) => columns.forEach((c) => (args[`${c}${i}`] = row[c])));
+      const build = (d: Executor, a: object) => {
+        const values = part.map((_, i) => Object.fromEntries(columns.map((c) => [c, (a as Record<string, unknown>)[`${c}${i}`]])));
+        const q = d.insertInto(table).values(values as never);
+        return conflict ? q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : q;
+      };
+      await run(db, `org.insert.${table}.${part.length}`, build, args);
+    }
+  };
+
+  return { byChunks, inList, insertRows };
+}

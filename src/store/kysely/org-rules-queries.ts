@@ -1,0 +1,64 @@
+import { toDeprovision } from './org-helpers.ts';
+import type { OrgQueries } from '../org-records.ts';
+import type { QueryContext } from './prepared.ts';
+
+/** The organization's domains, each directory's rules, and the guard's deprovisions. */
+export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQueries, 'listDomains' | 'addDomain' | 'removeDomain' | 'getRules' | 'putRules' | 'insertDeprovision' | 'countDeprovisions' | 'listDeprovisions' | 'getDeprovision' | 'decideDeprovision'> {
+  return {
+    async listDomains() {
+      const { rows } = await run(db, 'org.listDomains', (d) => d.selectFrom('org_domains').select('domain').orderBy('domain'), {});
+      return rows.map((r) => r.domain);
+    },
+    async addDomain(domain, at) {
+      const r = await db.insertInto('org_domains').values({ domain, created_at: at }).onConflict((oc) => oc.column('domain').doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async removeDomain(domain) {
+      const r = await db.deleteFrom('org_domains').where('domain', '=', domain).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+
+    async getRules(directoryId) {
+      const { rows } = await run(db, 'org.getRules', (d, a: { directoryId: string }) => d.selectFrom('directory_rules').select(['rules', 'version']).where('directory_id', '=', a.directoryId), { directoryId });
+      const r = rows[0];
+      return r && { json: r.rules, version: Number(r.version) };
+    },
+    async putRules(directoryId, json, version, at) {
+      await db
+        .insertInto('directory_rules')
+        .values({ directory_id: directoryId, rules: json, version, updated_at: at })
+        .onConflict((oc) => oc.column('directory_id').doUpdateSet({ rules: json, version, updated_at: at }))
+        .execute();
+    },
+    async insertDeprovision(d) {
+      await db
+        .insertInto('deprovisions')
+        .values({ id: d.id, directory_id: d.directoryId, account_id: d.accountId, user_id: d.userId, action: d.action, status: d.status, at: d.at, decided_by: d.decidedBy, decided_at: d.decidedAt })
+        .execute();
+    },
+    async countDeprovisions(directoryId, since) {
+      const r = await db
+        .selectFrom('deprovisions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('directory_id', '=', directoryId)
+        .where('status', 'in', ['applied', 'approved'])
+        .where('at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async listDeprovisions(o) {
+      let q = db.selectFrom('deprovisions').selectAll();
+      if (o.status) q = q.where('status', '=', o.status);
+      if (o.directoryId) q = q.where('directory_id', '=', o.directoryId);
+      return (await q.orderBy('seq').limit(o.limit).execute()).map(toDeprovision);
+    },
+    async getDeprovision(id) {
+      const r = await db.selectFrom('deprovisions').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toDeprovision(r);
+    },
+    async decideDeprovision(id, status, by, at) {
+      const r = await db.updateTable('deprovisions').set({ status, decided_by: by, decided_at: at }).where('id', '=', id).where('status', '=', 'held').executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+  };
+}
