@@ -49,6 +49,11 @@ function parse(schema: z.ZodType | undefined, value: unknown, code: DomainErrorC
   throw new AdminInputError(code, issue.path.map(String).join('.') || where, issue.message);
 }
 
+/** A route's body and query, validated by its schemas (the command line validates its input with them too). */
+export function parseRouteInput(route: ApiRoute, body: unknown, query: unknown): { body: unknown; query: unknown } {
+  return { body: parse(route.body, body, route.invalid, 'body'), query: parse(route.query, query, route.invalid, 'query') };
+}
+
 /** Registers routes inside the admin API's plugin (its auth and error rendering apply). */
 export function registerApiRoutes(api: FastifyInstance, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
@@ -56,8 +61,7 @@ export function registerApiRoutes(api: FastifyInstance, routes: readonly ApiRout
       method: route.method,
       url: route.path,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const body = parse(route.body, request.body, route.invalid, 'body');
-        const query = parse(route.query, request.query, route.invalid, 'query');
+        const { body, query } = parseRouteInput(route, request.body, request.query);
         const result = await route.handle({ params: request.params as Record<string, string>, body, query, actor: actorOf(request), request });
         const status = route.status ?? 200;
         return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
