@@ -31,7 +31,7 @@ export function registerHeldCommands(program: Command) {
       .option('--json', 'print JSON')
       .action((ids: string[], o: { all?: boolean; directory?: string; json?: boolean }) =>
         withServices(async (s) => {
-          if (o.all === (ids.length > 0)) throw new DomainError('request.invalid', `name the held deprovisions to ${verb}, or pass --all (not both)`);
+          if (Boolean(o.all) === ids.length > 0) throw new DomainError('request.invalid', `name the held deprovisions to ${verb}, or pass --all (not both)`);
           if (o.directory && !o.all) throw new DomainError('request.invalid', '--directory goes with --all');
           const body = (await callOrgRoute(s, 'POST', `/held/${verb}`, { body: o.all ? { all: true, directoryId: o.directory } : { ids } })) as { decided: number; applied?: number };
           if (o.json) return json(body);
