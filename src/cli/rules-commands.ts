@@ -4,6 +4,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { json, out, table, withServices } from './admin-commands.ts';
 import { callOrgRoute } from './call-org-route.ts';
 import { printChange } from './print-change.ts';
+import { createProgressLine } from './progress-line.ts';
 
 const preview = (o: { preview?: boolean }) => ({ preview: o.preview ? 'true' : undefined });
 
@@ -50,34 +51,6 @@ function readRules(file: string): unknown {
   }
 }
 
-/**
- * Progress on stderr: a bar redrawn in place on a terminal (per phase: users linked, then accounts
- * recomputed; against the directory's user count when one directory is reconciled), and only the
- * final line otherwise, so a log or a pipe is not filled with redraws.
- */
-function createProgress(total: number | undefined) {
-  const tty = process.stderr.isTTY === true;
-  let last = '';
-  const counts = new Map<string, number>();
-  const summary = () => [...counts].map(([p, n]) => `${p} ${n}`).join(', ');
-  return {
-    update(done: number, phase: string) {
-      counts.set(phase, done);
-      if (!tty) return;
-      const width = 30;
-      const share = total ? Math.min(1, done / total) : undefined;
-      const bar = share === undefined ? '' : `[${'#'.repeat(Math.round(share * width)).padEnd(width, '-')}] ${String(Math.round(share * 100)).padStart(3)}% `;
-      const line = `reconcile ${bar}${phase} ${done}${total ? `/${total}` : ''}`;
-      process.stderr.write(`\r${line.padEnd(last.length)}`);
-      last = line;
-    },
-    finish(accounts: number) {
-      if (tty && last) process.stderr.write(`\r${' '.repeat(last.length)}\r`);
-      process.stderr.write(`reconciled ${accounts} accounts${counts.size ? ` (${summary()})` : ''}\n`);
-    },
-  };
-}
-
 /** `roster rules …`: a directory's attribute mapping, sync settings, group mapping and guard (docs/rules.md). */
 export function registerRulesCommands(program: Command) {
   const rules = program.command('rules').description("a directory's rules: attribute mapping, sync settings, group mapping, mass-deprovision guard");
@@ -121,7 +94,7 @@ export function registerRulesCommands(program: Command) {
     .action((directoryId: string | undefined, o: { json?: boolean }) =>
       withServices(async (s) => {
         const total = directoryId === undefined ? undefined : (await s.provisioningStatus(directoryId)).synced.users;
-        const progress = createProgress(total);
+        const progress = createProgressLine(process.stderr, total);
         const result = await s.rules.reconcile(directoryId, (done, phase) => progress.update(done, phase));
         progress.finish(result.accounts);
         if (o.json) return json(result);

@@ -37,8 +37,9 @@ function operation(route: ApiRoute, fullPath: string, security: ApiSection['secu
   const status = String(route.status ?? 200);
   const responses: Record<string, unknown> = {
     [status]: status === '204' ? { description: route.returns } : { description: route.returns, content: { 'application/json': { schema: {} } } },
-    '400': errorResponse(`a body or query the schema refuses (\`${route.invalid}\`, with the field in the message), or a rule of the domain`),
   };
+  if (route.body || route.query) responses['400'] = errorResponse(`a body or query the schema refuses (\`${route.invalid}\`, with the field in \`field\` and the message), or a rule of the domain`);
+  else if (security) responses['400'] = errorResponse('a rule of the domain refuses the request');
   if (security) responses['401'] = errorResponse('no valid key');
   if (pathParameters.length > 0) responses['404'] = errorResponse('no such resource');
   return {
