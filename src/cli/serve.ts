@@ -51,6 +51,14 @@ function startPeriodicOps(services: Services, config: RosterConfig, log: Fastify
   return timer;
 }
 
+/** Where people reach this server: ROSTER_PUBLIC_URL, else the address it listens on. */
+function listeningOrigin(config: RosterConfig, app: { server: { address(): unknown } }): string {
+  if (config.publicUrl) return config.publicUrl;
+  const address = app.server.address() as { port: number } | null;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? config.port}`;
+}
+
 /**
  * `roster serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting, let in-flight requests
  * finish (up to shutdownTimeoutMs), then close the database cleanly.
@@ -67,11 +75,19 @@ export async function serve(): Promise<void> {
   const services = createServices(config, store, {
     onRequestLogError: (error, dropped) => log.warn({ reason: (error as Error)?.message, dropped }, 'request log entries could not be written'),
   });
+  // Directories that held users before the organization layer existed get their accounts now, once.
+  const reconciled = await services.rules.reconcilePending();
+  if (reconciled.length > 0) log.info({ directories: reconciled }, 'organization layer: accounts made for users that had none');
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });
   // Webhook deliveries and the feed's sequencer run beside the server (ROSTER_DELIVERY_WORKER=off: not on this node).
   const worker = config.webhooks.worker === 'on' ? createDeliveryWorker({ services, settings: config.webhooks, log: app.log.child({ component: 'delivery' }) }) : undefined;
   worker?.start();
+  // First run: a one-time link that creates the first owner (issued on each start while no admin exists).
+  const setupToken = await services.adminSetup.issue();
+  if (setupToken) {
+    app.log.info(`no admin account yet: open ${listeningOrigin(config, app)}/setup#token=${setupToken} within 24 hours to create the first owner (single use), or run \`roster admin create --email you@example.com --role owner\``);
+  }
   if ((await services.adminKeys.count()) === 0) {
     app.log.info('no admin key yet: create one with `npx roster admin-key create` to use the admin API at /api/v1');
   }

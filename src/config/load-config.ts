@@ -80,6 +80,10 @@ const configSchema = z.strictObject({
   rateLimitPerSecond: z.coerce.number().min(0).default(0),
   /** Requests a directory may send at once above the rate; default: one second's worth (at least 1). */
   rateLimitBurst: z.coerce.number().int().positive().optional(),
+  /** A console session ends after this long without a request (docs/console-and-admins.md). */
+  sessionIdleTimeoutMinutes: z.coerce.number().positive().default(720),
+  /** A console session ends this long after sign-in, however much it is used. */
+  sessionMaxAgeHours: z.coerce.number().positive().default(168),
   /** How often `roster serve` checks token expiry and purges the request log. */
   opsIntervalMs: z.coerce.number().int().positive().default(3_600_000),
   postgres: z
@@ -119,6 +123,8 @@ const ENV_KEYS: Record<string, string> = {
   ROSTER_RATE_LIMIT_PER_SECOND: 'rateLimitPerSecond',
   ROSTER_RATE_LIMIT_BURST: 'rateLimitBurst',
   ROSTER_OPS_INTERVAL_MS: 'opsIntervalMs',
+  ROSTER_SESSION_IDLE_TIMEOUT_MINUTES: 'sessionIdleTimeoutMinutes',
+  ROSTER_SESSION_MAX_AGE_HOURS: 'sessionMaxAgeHours',
   ROSTER_BODY_LIMIT_BYTES: 'limits.bodyLimitBytes',
   ROSTER_FILTER_MAX_LENGTH: 'limits.filterMaxLength',
   ROSTER_FILTER_MAX_DEPTH: 'limits.filterMaxDepth',

@@ -1,6 +1,9 @@
 import { resolveEncryptionKey } from '../config/encryption-key.ts';
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
+import { createAdminAccountService } from './admins/create-admin-account-service.ts';
+import { createAdminSessionService } from './admins/create-admin-session-service.ts';
+import { createAdminSetupService } from './admins/create-admin-setup-service.ts';
 import { createAuthCache } from './directories/auth-cache.ts';
 import { createAdminKeyService } from './directories/create-admin-key-service.ts';
 import { createDirectoryService } from './directories/create-directory-service.ts';
@@ -46,6 +49,7 @@ export function createServices(config: RosterConfig, store: Store, options: { on
   let encryptionKey: Buffer | undefined | null = null;
   const webhooks = createWebhookService({ store, events: recorder, encryptionKey: () => (encryptionKey === null ? (encryptionKey = resolveEncryptionKey(config)) : encryptionKey) });
   const retentionDays = config.eventRetentionDays;
+  const sessionSettings = { idleTimeoutMs: config.sessionIdleTimeoutMinutes * 60_000, maxAgeMs: config.sessionMaxAgeHours * 3_600_000 };
   // Registers its reactors on the recorder: from here on every SCIM write updates the organization layer.
   const org = createOrgLayer({ store, recorder, audit });
   return {
@@ -54,6 +58,10 @@ export function createServices(config: RosterConfig, store: Store, options: { on
     authenticate: createScimAuthenticator({ store, authCache }),
     verifyPassword: createPasswordVerifier(store),
     adminKeys: createAdminKeyService({ store, events: recorder, audit }),
+    /** Admin accounts of the console, their sessions, and the first-run setup link (issue 11). */
+    admins: createAdminAccountService({ store, events: recorder, audit }),
+    adminSessions: createAdminSessionService({ store, settings: sessionSettings }),
+    adminSetup: createAdminSetupService({ store, events: recorder, audit, settings: sessionSettings }),
     users,
     groups,
     search: createSearch(users, groups),

@@ -16,6 +16,17 @@ export type DomainErrorCode =
   | 'webhook.invalid'
   | 'webhook.delivery_not_found'
   | 'webhook.encryption_key_missing'
+  | 'auth.invalid'
+  | 'auth.invalid_credentials'
+  | 'auth.forbidden'
+  | 'auth.csrf'
+  | 'auth.rate_limited'
+  | 'setup.invalid_token'
+  | 'setup.done'
+  | 'admin.not_found'
+  | 'admin.invalid'
+  | 'admin.email_taken'
+  | 'admin.last_owner'
   | 'account.not_found'
   | 'account.invalid'
   | 'org_group.not_found'
@@ -47,6 +58,18 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'webhook.invalid': 400,
   'webhook.delivery_not_found': 404,
   'webhook.encryption_key_missing': 503,
+  'auth.invalid': 401,
+  'auth.invalid_credentials': 401,
+  'auth.forbidden': 403,
+  'auth.csrf': 403,
+  // With Retry-After: the seconds until the oldest counted failure leaves the window.
+  'auth.rate_limited': 429,
+  'setup.invalid_token': 401,
+  'setup.done': 409,
+  'admin.not_found': 404,
+  'admin.invalid': 400,
+  'admin.email_taken': 409,
+  'admin.last_owner': 409,
   'account.not_found': 404,
   'account.invalid': 400,
   'org_group.not_found': 404,

@@ -17,7 +17,10 @@ export const FRAMEWORK_STATUSES: ReadonlySet<number> = new Set([400, 404, 408, 4
  */
 function classify(error: unknown): { status: number; scimType?: ScimError['scimType']; message: string; code: string; retryAfter?: number } {
   if (error instanceof ScimError) return { status: error.status, scimType: error.scimType, message: error.message, code: `scim.${error.scimType ?? error.status}` };
-  if (error instanceof DomainError) return { status: error.status, message: error.message, code: error.code };
+  if (error instanceof DomainError) {
+    const retryAfter = error.details?.retryAfterSeconds;
+    return { status: error.status, message: error.message, code: error.code, ...(typeof retryAfter === 'number' ? { retryAfter } : {}) };
+  }
   if (error instanceof UnavailableError) return { status: 503, message: 'the database is unavailable; retry shortly', code: 'store.unavailable', retryAfter: 2 };
   const fe = error as FastifyError;
   switch (fe?.code) {

@@ -211,6 +211,40 @@ export interface TokenExpiryWarningRow {
   sent_at: string;
 }
 
+export interface AdminRow {
+  id: string;
+  email: string;
+  email_lower: string;
+  password_hash: string;
+  role: 'owner' | 'admin' | 'read_only';
+  created_at: string;
+  updated_at: string;
+}
+
+/** An admin's console session; `token_hash` is the SHA-256 of the cookie value. */
+export interface AdminSessionRow {
+  id: string;
+  token_hash: string;
+  admin_id: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  address: string | null;
+}
+
+export interface AdminSetupTokenRow {
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One failed login; `login_key` is the lowercased email and the client address. */
+export interface AdminLoginFailureRow {
+  login_key: string;
+  at: string;
+}
+
 export interface Database {
   directories: DirectoryTable;
   tokens: TokenRow;
@@ -226,6 +260,10 @@ export interface Database {
   request_log: WithSeq<RequestLogRow>;
   audit_log: WithSeq<AuditLogRow>;
   token_expiry_warnings: TokenExpiryWarningRow;
+  admins: AdminRow;
+  admin_sessions: AdminSessionRow;
+  admin_setup_tokens: AdminSetupTokenRow;
+  admin_login_failures: AdminLoginFailureRow;
   org_domains: { domain: string; created_at: string };
   directory_rules: { directory_id: string; rules: string; version: number; updated_at: string };
   accounts: Seq<AccountRow>;

@@ -63,11 +63,14 @@ export interface RequestLogFilter {
 
 /** Who did an admin action, and from where. */
 export interface AuditActor {
-  /** `admin_key`: the admin API with a key; `cli`: the command line; `system`: Roster itself (or a test). */
-  readonly type: 'admin_key' | 'cli' | 'system';
-  /** The admin key's id, or the operating-system user of the CLI. */
+  /**
+   * `admin_key`: the admin API with a key; `admin`: an admin account's console session; `cli`: the
+   * command line; `system`: Roster itself (or a test).
+   */
+  readonly type: 'admin_key' | 'admin' | 'cli' | 'system';
+  /** The admin key's id, the admin account's id, or the operating-system user of the CLI. */
   readonly id: string | null;
-  /** The admin key's prefix and label, or `cli`. */
+  /** The admin key's prefix and label, the admin's email, or `cli`. */
   readonly label: string | null;
   /** The client's address (after trusted proxies); null for the CLI. */
   readonly address: string | null;

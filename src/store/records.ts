@@ -1,6 +1,7 @@
 import type { CustomAttribute } from '../scim/schemas/custom-schema.ts';
 
 export type * from './ops-records.ts';
+export type * from './admin-records.ts';
 
 /**
  * What the store hands the domain: rows mapped to plain records at the store boundary (camelCase,

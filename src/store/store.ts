@@ -27,6 +27,7 @@ import type {
   WebhookChanges,
   WebhookRecord,
 } from './records.ts';
+import type { AdminChanges, AdminRecord, AdminSessionRecord, AdminSetupTokenRecord } from './admin-records.ts';
 import type { OrgQueries } from './org-records.ts';
 import type { AuditEntry, AuditFilter, AuditRecord, RequestLogEntry, RequestLogFilter, RequestLogRecord } from './ops-records.ts';
 
@@ -87,6 +88,56 @@ export interface AdminKeyQueries {
   findByHash(hash: string): Promise<AdminKeyRecord | undefined>;
   list(): Promise<AdminKeyRecord[]>;
   update(id: string, changes: AdminKeyChanges): Promise<boolean>;
+}
+
+/** Admin accounts of the console (migration 012). */
+export interface AdminQueries {
+  insert(record: AdminRecord): Promise<void>;
+  get(id: string): Promise<AdminRecord | undefined>;
+  findByEmail(emailLower: string): Promise<AdminRecord | undefined>;
+  /** Every admin, oldest first. */
+  list(): Promise<AdminRecord[]>;
+  count(): Promise<number>;
+  /**
+   * The owners' ids, their rows locked for this transaction where the engine needs it (PostgreSQL),
+   * so two demotions at once cannot both pass the last-owner check.
+   */
+  lockOwners(): Promise<string[]>;
+  update(id: string, changes: AdminChanges): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface AdminSessionQueries {
+  insert(record: AdminSessionRecord): Promise<void>;
+  /** The session with this token hash and its admin, in one query (every console request). */
+  findByHash(tokenHash: string): Promise<{ session: AdminSessionRecord; admin: AdminRecord } | undefined>;
+  touch(id: string, at: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Ends every session of an admin but `exceptId`; returns how many. */
+  deleteForAdmin(adminId: string, exceptId?: string): Promise<number>;
+  /** Deletes sessions past their absolute end, or unused since `idleBefore`. */
+  purgeExpired(now: string, idleBefore: string): Promise<number>;
+}
+
+export interface AdminSetupQueries {
+  insert(record: AdminSetupTokenRecord): Promise<void>;
+  get(tokenHash: string): Promise<AdminSetupTokenRecord | undefined>;
+  /**
+   * Marks every unused token used and returns their hashes. Taking them all (rather than the one
+   * presented) makes two setups at once on two nodes queue on the same rows: the second finds its
+   * token used and the first owner already there.
+   */
+  useAll(at: string): Promise<string[]>;
+}
+
+/** Failed logins per (email, client address), for the login rate limit. */
+export interface AdminLoginQueries {
+  recordFailure(loginKey: string, at: string): Promise<void>;
+  /** The times of the key's failures at or after `since`, oldest first. */
+  failuresSince(loginKey: string, since: string): Promise<string[]>;
+  clear(loginKey: string): Promise<void>;
+  /** Deletes failures of every key before `before`. */
+  prune(before: string): Promise<void>;
 }
 
 /** What users and groups share: both are keyed by (directory, id) and carry a version. */
@@ -255,6 +306,10 @@ export interface Queries {
   readonly requestLog: RequestLogQueries;
   readonly audit: AuditQueries;
   readonly ops: OpsQueries;
+  readonly admins: AdminQueries;
+  readonly adminSessions: AdminSessionQueries;
+  readonly adminSetup: AdminSetupQueries;
+  readonly adminLogins: AdminLoginQueries;
   readonly org: OrgQueries;
 }
 

@@ -16,9 +16,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the `roster` command line to completion. */
-export function runCli(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+/** Runs the `roster` command line to completion; `input` is written to its stdin. */
+export function runCli(args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000, ...(input !== undefined ? { input } : {}) });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -40,6 +40,10 @@ export interface EventDataByType {
   'webhook.created': WebhookData;
   'webhook.updated': WebhookData;
   'webhook.deleted': WebhookData;
+  'admin.created': AdminData;
+  /** A role change (`changed: ["role"]`) or a password change (`changed: ["password"]`, never the password). */
+  'admin.updated': AdminData;
+  'admin.removed': AdminData;
   // The organization layer (src/domain/org/): accounts, org groups, apps and access.
   /** `createdFrom`: the SCIM user whose arrival created the account (its first link). */
   'account.created': AccountData & { readonly createdFrom: { readonly directoryId: string; readonly userId: string } | null };
@@ -122,6 +126,13 @@ export interface DeprovisionData {
   readonly decidedBy: string | null;
 }
 
+/** What an event says of an admin account: never its password or hash. */
+export interface AdminData {
+  readonly id: string;
+  readonly email: string;
+  readonly role: string;
+}
+
 /** What an event says of a webhook endpoint: never its secret. */
 export interface WebhookData {
   readonly id: string;
@@ -175,6 +186,9 @@ export const EVENT_CATALOG: { readonly [T in EventType]: { readonly resourceType
   'webhook.created': { resourceType: 'Webhook', scope: 'organization' },
   'webhook.updated': { resourceType: 'Webhook', scope: 'organization' },
   'webhook.deleted': { resourceType: 'Webhook', scope: 'organization' },
+  'admin.created': { resourceType: 'Admin', scope: 'organization' },
+  'admin.updated': { resourceType: 'Admin', scope: 'organization' },
+  'admin.removed': { resourceType: 'Admin', scope: 'organization' },
   'account.created': { resourceType: 'Account', scope: 'organization' },
   'account.updated': { resourceType: 'Account', scope: 'organization' },
   'account.deactivated': { resourceType: 'Account', scope: 'organization' },

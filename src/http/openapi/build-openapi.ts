@@ -33,6 +33,8 @@ function queryParameters(schema: z.ZodType | undefined): JsonSchema[] {
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 function operation(route: ApiRoute, fullPath: string, security: ApiSection['security']) {
+  // A route anyone may call (the console's setup and sign-in) needs no key, whatever its section.
+  if (route.access === 'public') security = null;
   const pathParameters = [...fullPath.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   const status = String(route.status ?? 200);
   const responses: Record<string, unknown> = {

@@ -1,5 +1,7 @@
 import type { Queries } from '../store.ts';
 import { createAdminKeyQueries } from './admin-key-queries.ts';
+import { createAdminQueries, createAdminSessionQueries } from './admin-queries.ts';
+import { createAdminLoginQueries, createAdminSetupQueries } from './admin-setup-queries.ts';
 import { createDeliveryQueries } from './delivery-queries.ts';
 import { createDirectoryQueries } from './directory-queries.ts';
 import { createEventQueries } from './event-queries.ts';
@@ -48,6 +50,11 @@ export function createQueries(db: Executor, engine: EngineSql, options: QueryOpt
     requestLog: createRequestLogQueries(ctx),
     audit: createAuditQueries(ctx),
     ops: createOpsQueries(ctx),
+    // Admin accounts and console sessions (issue 11).
+    admins: createAdminQueries(ctx),
+    adminSessions: createAdminSessionQueries(ctx),
+    adminSetup: createAdminSetupQueries(ctx),
+    adminLogins: createAdminLoginQueries(ctx),
     // The organization layer (issue 9).
     org: createOrgQueries(ctx),
   };

@@ -8,6 +8,7 @@ import * as eventFeed from './006-event-feed.ts';
 import * as webhooks from './007-webhooks.ts';
 import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
 import * as organization from './011-organization.ts';
+import * as adminAccounts from './012-admin-accounts.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   { name: '007-webhooks', up: webhooks.up },
   { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
   { name: '011-organization', up: organization.up },
+  { name: '012-admin-accounts', up: adminAccounts.up },
 ];
 
 /**
