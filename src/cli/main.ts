@@ -2,8 +2,13 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { registerAdminKeyCommands, registerAttributeCommands, registerBackupCommand, registerDirectoryCommands, registerMigrateCommand, registerTokenCommands } from './admin-commands.ts';
+import { registerAccountCommands } from './account-commands.ts';
+import { registerAppCommands } from './app-commands.ts';
+import { registerGroupCommands } from './group-commands.ts';
+import { registerHeldCommands } from './held-commands.ts';
 import { registerAdminAccountCommands } from './admin-account-commands.ts';
 import { registerOpsCommands } from './ops-commands.ts';
+import { registerDomainCommands, registerRulesCommands } from './rules-commands.ts';
 import { serve } from './serve.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerEventCommands, registerWebhookCommands } from './webhook-commands.ts';
@@ -27,6 +32,12 @@ registerSimulateCommand(program);
 registerEventCommands(program);
 registerWebhookCommands(program);
 registerOpsCommands(program);
+registerDomainCommands(program);
+registerRulesCommands(program);
+registerAccountCommands(program);
+registerGroupCommands(program);
+registerAppCommands(program);
+registerHeldCommands(program);
 
 
 try {

@@ -5,6 +5,7 @@ import { registerAdmin } from './admin/register-admin.ts';
 import { registerConsole } from './console/register-console.ts';
 import { registerApiRoutes } from './admin/api-route.ts';
 import { registerAppApi } from './app-api/register-app-api.ts';
+import { registerOpenApi } from './openapi/register-openapi.ts';
 import { registerHealth } from './register-health.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { registerOpsHooks } from './ops/register-ops-hooks.ts';
@@ -87,6 +88,7 @@ export async function createApp({ config, services, logStream }: AppOptions): Pr
   registerMetricsRoute(app, { config, services });
   await registerScim(app, { config, services });
   await registerScimV1(app, { config, services });
+  await registerOpenApi(app);
   await registerAdmin(app, { config, ...services });
   await registerAppApi(app, services, registerApiRoutes);
   return app;

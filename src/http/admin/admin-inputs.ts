@@ -28,7 +28,8 @@ const PASSWORD_MAX = 1024;
 
 const name = z.string().trim().min(1, 'must not be empty').max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
 
-const schemas = {
+/** The directory and token inputs, by name: [schema, the error code of an input it refuses]. */
+export const ADMIN_INPUTS = {
   createDirectory: [z.object({ name, idp: z.string().max(64).optional() }), 'directory.invalid'],
   updateDirectory: [
     z.object({
@@ -71,19 +72,3 @@ const schemas = {
     'token.invalid',
   ],
 } as const;
-
-type Schemas = typeof schemas;
-export type AdminInput<K extends keyof Schemas> = z.infer<Schemas[K][0]>;
-
-/** Validates a request body (absent = `{}`) against the named input schema. */
-export function adminInput<K extends keyof Schemas>(kind: K, body: unknown): AdminInput<K> {
-  const [schema, code] = schemas[kind];
-  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-    throw new DomainError('request.invalid', 'the request body must be a JSON object');
-  }
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data as AdminInput<K>;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || 'body';
-  throw new AdminInputError(code, field, issue.message);
-}

@@ -1,33 +1,31 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Services } from '../../domain/create-services.ts';
-import { DomainError } from '../../domain/domain-error.ts';
-import { AdminInputError } from './admin-inputs.ts';
-import { actorOf } from './authenticate-admin.ts';
+import { defineRoute, type ApiRoute } from './api-route.ts';
 
 const LABEL_MAX = 200;
-
-function labelOf(body: unknown): string | null {
-  if (body === undefined || body === null) return null;
-  if (typeof body !== 'object' || Array.isArray(body)) throw new DomainError('request.invalid', 'the request body must be a JSON object');
-  const label = (body as { label?: unknown }).label;
-  if (label === undefined || label === null) return null;
-  if (typeof label !== 'string' || label.length > LABEL_MAX) throw new AdminInputError('request.invalid', 'label', `must be a string of at most ${LABEL_MAX} characters`);
-  return label;
-}
 
 /**
  * Admin keys (for the CLI and scripts) from the console: listed by any admin, created and revoked by
  * owners only (a key acts as an admin and outlives the account of whoever made it). The key itself is
  * in the create answer only.
  */
-export function registerAdminKeyRoutes(api: FastifyInstance, deps: Pick<Services, 'adminKeys'>): void {
-  api.get('/admin-keys', async () => ({ adminKeys: await deps.adminKeys.list() }));
-  api.post('/admin-keys', { config: { access: 'owner' } }, async (request, reply) => {
-    const created = await deps.adminKeys.create(labelOf(request.body), actorOf(request));
-    return reply.code(201).send({ ...created.view, key: created.key });
-  });
-  api.delete('/admin-keys/:id', { config: { access: 'owner' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    await deps.adminKeys.revoke(request.params.id, actorOf(request));
-    return reply.code(204).send();
-  });
+export function adminKeyRoutes(deps: Pick<Services, 'adminKeys'>): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET', path: '/admin-keys', tag: 'Admins', summary: 'Admin keys (never the keys themselves)', invalid: 'request.invalid', returns: '`adminKeys`',
+      handle: async () => ({ adminKeys: await deps.adminKeys.list() }),
+    }),
+    defineRoute({
+      method: 'POST', path: '/admin-keys', tag: 'Admins', summary: 'Creates an admin key, shown once (owners only)', invalid: 'request.invalid', access: 'owner', status: 201, returns: 'the key (`key`, shown once) and its id',
+      body: z.object({ label: z.string({ message: `must be a string of at most ${LABEL_MAX} characters` }).max(LABEL_MAX, `must be a string of at most ${LABEL_MAX} characters`).nullable().optional() }),
+      handle: async ({ body, actor }) => {
+        const created = await deps.adminKeys.create(body.label ?? null, actor);
+        return { ...created.view, key: created.key };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE', path: '/admin-keys/:id', tag: 'Admins', summary: 'Revokes an admin key (owners only)', invalid: 'request.invalid', access: 'owner', status: 204, returns: 'nothing',
+      handle: ({ params, actor }) => deps.adminKeys.revoke(params.id!, actor),
+    }),
+  ];
 }

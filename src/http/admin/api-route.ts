@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError, type DomainErrorCode } from '../../domain/domain-error.ts';
 import type { AuditActor } from '../../domain/records.ts';
 import { AdminInputError } from './admin-inputs.ts';
-import { actorOf } from './authenticate-admin.ts';
+import { actorOf, type AdminAccess } from './authenticate-admin.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -13,6 +13,8 @@ export interface RouteInput<B, Q> {
   readonly query: Q;
   readonly actor: AuditActor;
   readonly request: FastifyRequest;
+  /** For the few routes that set a header or a cookie (the console's session); absent on the command line. */
+  readonly reply?: FastifyReply;
 }
 
 /**
@@ -29,6 +31,8 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   readonly query?: Q;
   /** The error code of a body or query that does not validate. */
   readonly invalid: DomainErrorCode;
+  /** Who may call it (authenticate-admin.ts); absent: any admin reads, owners and admins write. */
+  readonly access?: AdminAccess;
   /** The status of a success (200 unless said); 204 sends no body. */
   readonly status?: number;
   /** A short description of the response, for the OpenAPI document. */
@@ -49,16 +53,21 @@ function parse(schema: z.ZodType | undefined, value: unknown, code: DomainErrorC
   throw new AdminInputError(code, issue.path.map(String).join('.') || where, issue.message);
 }
 
+/** A route's body and query, validated by its schemas (the command line validates its input with them too). */
+export function parseRouteInput(route: ApiRoute, body: unknown, query: unknown): { body: unknown; query: unknown } {
+  return { body: parse(route.body, body, route.invalid, 'body'), query: parse(route.query, query, route.invalid, 'query') };
+}
+
 /** Registers routes inside the admin API's plugin (its auth and error rendering apply). */
 export function registerApiRoutes(api: FastifyInstance, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     api.route({
       method: route.method,
       url: route.path,
+      ...(route.access ? { config: { access: route.access } } : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const body = parse(route.body, request.body, route.invalid, 'body');
-        const query = parse(route.query, request.query, route.invalid, 'query');
-        const result = await route.handle({ params: request.params as Record<string, string>, body, query, actor: actorOf(request), request });
+        const { body, query } = parseRouteInput(route, request.body, request.query);
+        const result = await route.handle({ params: request.params as Record<string, string>, body, query, actor: actorOf(request), request, reply });
         const status = route.status ?? 200;
         return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
       },

@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../domain/create-services.ts';
-import { AdminInputError } from './admin-inputs.ts';
+import { defineRoute, type ApiRoute } from './api-route.ts';
 
 /** Largest page of the request and audit logs. */
 const MAX_LIMIT = 500;
@@ -25,26 +24,25 @@ const auditQuery = z.object({
   ...page,
 });
 
-function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
-  const parsed = schema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new AdminInputError('request.invalid', issue.path.map(String).join('.') || 'query', issue.message);
-}
-
-type WithId = FastifyRequest<{ Params: { id: string } }>;
-
 /**
- * Visibility for admins: a directory's request log and provisioning status, and the audit log.
- * Registered inside the admin API (register-admin.ts), behind its admin-key hook.
+ * Visibility for admins: a directory's request log and provisioning status, and the audit log, as
+ * route data inside the admin API (register-admin.ts), behind its admin-key hook.
  */
-export function registerOpsRoutes(api: FastifyInstance, deps: Pick<Services, 'requestLog' | 'audit' | 'provisioningStatus'>) {
-  api.get('/directories/:id/requests', async (request: WithId) => deps.requestLog.list(request.params.id, parseQuery(requestsQuery, request.query)));
-
-  api.get('/directories/:id/status', async (request: WithId) => deps.provisioningStatus(request.params.id));
-
-  api.get('/audit', async (request) => {
-    const q = parseQuery(auditQuery, request.query);
-    return deps.audit.list({ directoryId: q.directory, actorId: q.actor, action: q.action, since: q.since, until: q.until, cursor: q.cursor, limit: q.limit });
-  });
+export function opsRoutes(deps: Pick<Services, 'requestLog' | 'audit' | 'provisioningStatus'>): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET', path: '/directories/:id/requests', tag: 'Visibility', summary: "The directory's SCIM request log, newest first", invalid: 'request.invalid', returns: 'the requests and the next cursor',
+      query: requestsQuery,
+      handle: ({ params, query }) => deps.requestLog.list(params.id!, query),
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/status', tag: 'Visibility', summary: "The directory's provisioning status: counts, last requests, errors", invalid: 'request.invalid', returns: 'the status',
+      handle: ({ params }) => deps.provisioningStatus(params.id!),
+    }),
+    defineRoute({
+      method: 'GET', path: '/audit', tag: 'Visibility', summary: 'The audit log of admin changes, newest first', invalid: 'request.invalid', returns: 'the entries and the next cursor',
+      query: auditQuery,
+      handle: ({ query }) => deps.audit.list({ directoryId: query.directory, actorId: query.actor, action: query.action, since: query.since, until: query.until, cursor: query.cursor, limit: query.limit }),
+    }),
+  ];
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RosterConfig } from '../../config/load-config.ts';
 import type { Services } from '../../domain/create-services.ts';
@@ -9,7 +9,7 @@ import { userTypeWith } from '../../scim/schemas/custom-schema.ts';
 import { groupResourceType, type ResourceTypeDef } from '../../scim/schemas/resource-types.ts';
 import { publicOrigin } from '../public-origin.ts';
 import { renderGroup, renderUser } from '../scim/render.ts';
-import { AdminInputError } from './admin-inputs.ts';
+import { defineRoute, type ApiRoute } from './api-route.ts';
 
 export type ScimBrowseDeps = Pick<Services, 'directories' | 'users' | 'groups' | 'events'> & { readonly config: RosterConfig };
 
@@ -38,13 +38,6 @@ const membersQuery = z.object({
   after: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be zero or more').default(0),
   limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_MEMBER_PAGE, `must be at most ${MAX_MEMBER_PAGE}`).default(100),
 });
-
-function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
-  const parsed = schema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new AdminInputError('request.invalid', issue.path.map(String).join('.') || 'query', issue.message);
-}
 
 /** A SCIM string literal (RFC 7644 §3.4.2.2 compares JSON strings): quotes and backslashes escaped. */
 const literal = (value: string) => JSON.stringify(value);
@@ -96,14 +89,12 @@ function groupRow(group: GroupRecord) {
   return { id: group.id, displayName: str(r.displayName), externalId: str(r.externalId), memberCount: group.memberCount, updatedAt: group.updatedAt };
 }
 
-type WithDirectory = FastifyRequest<{ Params: { id: string; userId: string; groupId: string }; Querystring: Record<string, string> }>;
-
 /**
  * The SCIM layer of a directory as the console browses it: users and groups searched, filtered and
  * paged by the database, a user's resource as its IdP reads it back, a group's members page by page.
  * Read-only; every write to this layer comes from the IdP over SCIM.
  */
-export function registerScimBrowseRoutes(api: FastifyInstance, deps: ScimBrowseDeps): void {
+export function scimBrowseRoutes(deps: ScimBrowseDeps): ApiRoute[] {
   const { config } = deps;
   const limits = config.limits;
 
@@ -112,54 +103,68 @@ export function registerScimBrowseRoutes(api: FastifyInstance, deps: ScimBrowseD
     return { directoryId: directory.id, userType: userTypeWith(directory.customAttributes), groupType: groupResourceType, passwordMode: directory.passwordMode };
   }
   const baseUrl = (request: FastifyRequest, id: string) => `${publicOrigin(config, request)}/scim/v2/${id}`;
+  const tag = 'Directories (SCIM layer)';
 
-  api.get('/directories/:id/users', async (request: WithDirectory) => {
-    const q = parseQuery(usersQuery, request.query);
-    const ctx = await contextOf(request.params.id);
-    const filter = combinedFilter([
-      q.filter,
-      q.q ? userSearch(q.q) : undefined,
-      q.active === undefined ? undefined : `active eq ${q.active}`,
-      q.group ? `groups.value eq ${literal(q.group)}` : undefined,
-    ]);
-    const query = toListQuery(ctx.userType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
-    const page = await deps.users.list(ctx, query, { withGroups: false });
-    return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, users: page.items.map((v) => userRow(v.user)) };
-  });
-
-  api.get('/directories/:id/users/:userId', async (request: WithDirectory) => {
-    const ctx = await contextOf(request.params.id);
-    const view = await deps.users.get(ctx, request.params.userId, { withGroups: true });
-    return { ...userRow(view.user), createdAt: view.user.createdAt, version: view.user.version, groups: view.groups ?? [], resource: renderUser(baseUrl(request, ctx.directoryId), view) };
-  });
-
-  // A user's or group's events, newest first (docs/events.md has the types).
-  api.get('/directories/:id/resources/:resourceId/events', async (request: FastifyRequest<{ Params: { id: string; resourceId: string }; Querystring: Record<string, string> }>) => {
-    const q = parseQuery(historyQuery, request.query);
-    const directory = await deps.directories.get(request.params.id);
-    return deps.events.forResource({ directoryId: directory.id, resourceId: request.params.resourceId, before: q.before, limit: q.limit });
-  });
-
-  api.get('/directories/:id/groups', async (request: WithDirectory) => {
-    const q = parseQuery(groupsQuery, request.query);
-    const ctx = await contextOf(request.params.id);
-    const filter = combinedFilter([q.filter, q.q ? groupSearch(q.q) : undefined]);
-    const query = toListQuery(ctx.groupType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
-    const page = await deps.groups.list(ctx, query);
-    return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, groups: page.items.map(groupRow) };
-  });
-
-  // The group without its members: those come page by page from the route below.
-  api.get('/directories/:id/groups/:groupId', async (request: WithDirectory) => {
-    const ctx = await contextOf(request.params.id);
-    const group = await deps.groups.get(ctx, request.params.groupId);
-    return { ...groupRow(group), createdAt: group.createdAt, version: group.version, resource: renderGroup(baseUrl(request, ctx.directoryId), group) };
-  });
-
-  api.get('/directories/:id/groups/:groupId/members', async (request: WithDirectory) => {
-    const q = parseQuery(membersQuery, request.query);
-    const ctx = await contextOf(request.params.id);
-    const page = await deps.groups.memberPage(ctx, request.params.groupId, q.after, q.limit);
-    return { members: page.members.map((m) => ({ value: m.memberId, type: m.memberType, display: m.display })), next: page.next };
-  });
+  return [
+    defineRoute({
+      method: 'GET', path: '/directories/:id/users', tag, summary: "A directory's SCIM users, searched, filtered and paged by the database", invalid: 'request.invalid', returns: '`users`, `totalResults`, `startIndex`, `itemsPerPage`',
+      query: usersQuery,
+      handle: async ({ params, query: q }) => {
+        const ctx = await contextOf(params.id!);
+        const filter = combinedFilter([
+          q.filter,
+          q.q ? userSearch(q.q) : undefined,
+          q.active === undefined ? undefined : `active eq ${q.active}`,
+          q.group ? `groups.value eq ${literal(q.group)}` : undefined,
+        ]);
+        const query = toListQuery(ctx.userType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
+        const page = await deps.users.list(ctx, query, { withGroups: false });
+        return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, users: page.items.map((v) => userRow(v.user)) };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/users/:userId', tag, summary: 'One SCIM user as its IdP reads it back, with its groups', invalid: 'request.invalid', returns: 'the user and its `resource`',
+      handle: async ({ params, request }) => {
+        const ctx = await contextOf(params.id!);
+        const view = await deps.users.get(ctx, params.userId!, { withGroups: true });
+        return { ...userRow(view.user), createdAt: view.user.createdAt, version: view.user.version, groups: view.groups ?? [], resource: renderUser(baseUrl(request, ctx.directoryId), view) };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/resources/:resourceId/events', tag, summary: "A user's or group's events, newest first", invalid: 'request.invalid', returns: 'the events',
+      query: historyQuery,
+      handle: async ({ params, query: q }) => {
+        const directory = await deps.directories.get(params.id!);
+        return deps.events.forResource({ directoryId: directory.id, resourceId: params.resourceId!, before: q.before, limit: q.limit });
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/groups', tag, summary: "A directory's SCIM groups, searched and paged by the database", invalid: 'request.invalid', returns: '`groups`, `totalResults`, `startIndex`, `itemsPerPage`',
+      query: groupsQuery,
+      handle: async ({ params, query: q }) => {
+        const ctx = await contextOf(params.id!);
+        const filter = combinedFilter([q.filter, q.q ? groupSearch(q.q) : undefined]);
+        const query = toListQuery(ctx.groupType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
+        const page = await deps.groups.list(ctx, query);
+        return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, groups: page.items.map(groupRow) };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/groups/:groupId', tag, summary: 'One SCIM group without its members (they come page by page)', invalid: 'request.invalid', returns: 'the group and its `resource`',
+      handle: async ({ params, request }) => {
+        const ctx = await contextOf(params.id!);
+        const group = await deps.groups.get(ctx, params.groupId!);
+        return { ...groupRow(group), createdAt: group.createdAt, version: group.version, resource: renderGroup(baseUrl(request, ctx.directoryId), group) };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/directories/:id/groups/:groupId/members', tag, summary: "A SCIM group's members, one page at a time", invalid: 'request.invalid', returns: '`members` and `next`',
+      query: membersQuery,
+      handle: async ({ params, query: q }) => {
+        const ctx = await contextOf(params.id!);
+        const page = await deps.groups.memberPage(ctx, params.groupId!, q.after, q.limit);
+        return { members: page.members.map((m) => ({ value: m.memberId, type: m.memberType, display: m.display })), next: page.next };
+      },
+    }),
+  ];
 }

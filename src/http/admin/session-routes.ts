@@ -1,20 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { RosterConfig } from '../../config/load-config.ts';
 import type { Services } from '../../domain/create-services.ts';
 import { DomainError } from '../../domain/domain-error.ts';
-import { actorOf } from './authenticate-admin.ts';
+import { defineRoute, type ApiRoute } from './api-route.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 
 export type SessionRouteDeps = Pick<Services, 'admins' | 'adminSessions' | 'adminSetup'> & { readonly config: RosterConfig };
 
-type WithBody = FastifyRequest<{ Body: unknown; Params: { id: string } }>;
-
-/** The body as an object (absent = `{}`); its fields are checked by the domain. */
-function fields(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new DomainError('request.invalid', 'the request body must be a JSON object');
-  return body as Record<string, unknown>;
-}
+/** Fields the domain checks itself (it says which is wrong and why); the schema only names them. */
+const fields = <K extends string>(...names: K[]) => z.object(Object.fromEntries(names.map((n) => [n, z.unknown().optional()])) as Record<K, z.ZodOptional<z.ZodUnknown>>);
 
 function sessionOf(request: FastifyRequest) {
   if (!request.adminSession) throw new DomainError('auth.invalid', 'no console session: this request was made with an admin key');
@@ -22,51 +17,77 @@ function sessionOf(request: FastifyRequest) {
 }
 
 /**
- * First-run setup, sign-in and sign-out, password change, and admin accounts (docs/console-and-admins.md).
- * Registered inside the admin API, behind its auth hook; `config.access` says who may call each.
+ * First-run setup, sign-in and sign-out, password change, and admin accounts (docs/console-and-admins.md),
+ * as route data inside the admin API, behind its auth hook; `access` says who may call each.
  */
-export function registerSessionRoutes(api: FastifyInstance, deps: SessionRouteDeps): void {
-  const { config } = deps;
-
-  api.get('/setup', { config: { access: 'public' } }, async () => ({ needed: await deps.adminSetup.needed() }));
-  api.post('/setup', { config: { access: 'public' } }, async (request: WithBody, reply) => {
-    const body = fields(request.body);
-    const started = await deps.adminSetup.complete({ token: body.token, email: body.email, password: body.password }, request.ip);
-    setSessionCookie(reply, request, config, started.token);
-    return reply.code(201).send({ admin: started.admin, csrfToken: started.csrfToken });
-  });
-
-  api.post('/session', { config: { access: 'public' } }, async (request: WithBody, reply) => {
-    const body = fields(request.body);
-    const started = await deps.adminSessions.login(body.email, body.password, request.ip);
-    setSessionCookie(reply, request, config, started.token);
-    return reply.code(200).send({ admin: started.admin, csrfToken: started.csrfToken });
-  });
-  api.get('/session', async (request) => {
-    const session = sessionOf(request);
-    return { admin: session.admin, csrfToken: session.csrfToken };
-  });
-  api.delete('/session', { config: { access: 'self' } }, async (request, reply) => {
-    await deps.adminSessions.logout(sessionOf(request).sessionId);
-    clearSessionCookie(reply, request, config);
-    return reply.code(204).send();
-  });
-  api.post('/session/password', { config: { access: 'self' } }, async (request: WithBody, reply) => {
-    const session = sessionOf(request);
-    const body = fields(request.body);
-    await deps.admins.changePassword(session.admin.id, { currentPassword: body.currentPassword, newPassword: body.newPassword }, actorOf(request), session.sessionId);
-    return reply.code(204).send();
-  });
-
-  api.get('/admins', async () => ({ admins: await deps.admins.list() }));
-  api.post('/admins', { config: { access: 'owner' } }, async (request: WithBody, reply) => {
-    const body = fields(request.body);
-    return reply.code(201).send(await deps.admins.create({ email: body.email, password: body.password, role: body.role }, actorOf(request)));
-  });
-  api.get('/admins/:id', async (request: WithBody) => deps.admins.get(request.params.id));
-  api.patch('/admins/:id', { config: { access: 'owner' } }, async (request: WithBody) => deps.admins.setRole(request.params.id, fields(request.body).role, actorOf(request)));
-  api.delete('/admins/:id', { config: { access: 'owner' } }, async (request: WithBody, reply) => {
-    await deps.admins.remove(request.params.id, actorOf(request));
-    return reply.code(204).send();
-  });
+export function sessionRoutes(deps: SessionRouteDeps): ApiRoute[] {
+  const cookie = (reply: FastifyReply | undefined) => reply!;
+  return [
+    defineRoute({
+      method: 'GET', path: '/setup', tag: 'Admins', summary: 'Whether the first-run setup is still needed', invalid: 'request.invalid', access: 'public', returns: '`needed`',
+      handle: async () => ({ needed: await deps.adminSetup.needed() }),
+    }),
+    defineRoute({
+      method: 'POST', path: '/setup', tag: 'Admins', summary: 'Creates the first owner with the setup token and signs in', invalid: 'request.invalid', access: 'public', status: 201, returns: '`admin` and `csrfToken`; sets the session cookie',
+      body: fields('token', 'email', 'password'),
+      handle: async ({ body, request, reply }) => {
+        const started = await deps.adminSetup.complete({ token: body.token, email: body.email, password: body.password }, request.ip);
+        setSessionCookie(cookie(reply), request, deps.config, started.token);
+        return { admin: started.admin, csrfToken: started.csrfToken };
+      },
+    }),
+    defineRoute({
+      method: 'POST', path: '/session', tag: 'Admins', summary: 'Signs in to the console', invalid: 'request.invalid', access: 'public', returns: '`admin` and `csrfToken`; sets the session cookie',
+      body: fields('email', 'password'),
+      handle: async ({ body, request, reply }) => {
+        const started = await deps.adminSessions.login(body.email, body.password, request.ip);
+        setSessionCookie(cookie(reply), request, deps.config, started.token);
+        return { admin: started.admin, csrfToken: started.csrfToken };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/session', tag: 'Admins', summary: 'The signed-in admin', invalid: 'request.invalid', returns: '`admin` and `csrfToken`',
+      handle: async ({ request }) => {
+        const session = sessionOf(request);
+        return { admin: session.admin, csrfToken: session.csrfToken };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE', path: '/session', tag: 'Admins', summary: 'Signs out', invalid: 'request.invalid', access: 'self', status: 204, returns: 'nothing; clears the session cookie',
+      handle: async ({ request, reply }) => {
+        await deps.adminSessions.logout(sessionOf(request).sessionId);
+        clearSessionCookie(cookie(reply), request, deps.config);
+      },
+    }),
+    defineRoute({
+      method: 'POST', path: '/session/password', tag: 'Admins', summary: "Changes the signed-in admin's password", invalid: 'request.invalid', access: 'self', status: 204, returns: 'nothing',
+      body: fields('currentPassword', 'newPassword'),
+      handle: async ({ body, request, actor }) => {
+        const session = sessionOf(request);
+        await deps.admins.changePassword(session.admin.id, { currentPassword: body.currentPassword, newPassword: body.newPassword }, actor, session.sessionId);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/admins', tag: 'Admins', summary: 'Admin accounts', invalid: 'request.invalid', returns: '`admins`',
+      handle: async () => ({ admins: await deps.admins.list() }),
+    }),
+    defineRoute({
+      method: 'POST', path: '/admins', tag: 'Admins', summary: 'Creates an admin account (owners only)', invalid: 'request.invalid', access: 'owner', status: 201, returns: 'the admin',
+      body: fields('email', 'password', 'role'),
+      handle: ({ body, actor }) => deps.admins.create({ email: body.email, password: body.password, role: body.role }, actor),
+    }),
+    defineRoute({
+      method: 'GET', path: '/admins/:id', tag: 'Admins', summary: 'One admin account', invalid: 'request.invalid', returns: 'the admin',
+      handle: ({ params }) => deps.admins.get(params.id!),
+    }),
+    defineRoute({
+      method: 'PATCH', path: '/admins/:id', tag: 'Admins', summary: "Changes an admin's role (owners only)", invalid: 'request.invalid', access: 'owner', returns: 'the admin',
+      body: fields('role'),
+      handle: ({ params, body, actor }) => deps.admins.setRole(params.id!, body.role, actor),
+    }),
+    defineRoute({
+      method: 'DELETE', path: '/admins/:id', tag: 'Admins', summary: 'Removes an admin account (owners only)', invalid: 'request.invalid', access: 'owner', status: 204, returns: 'nothing',
+      handle: ({ params, actor }) => deps.admins.remove(params.id!, actor),
+    }),
+  ];
 }

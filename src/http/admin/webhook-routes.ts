@@ -1,9 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../domain/create-services.ts';
-import { DomainError, type DomainErrorCode } from '../../domain/domain-error.ts';
 import { EVENT_CATALOG } from '../../domain/events/domain-event.ts';
-import { AdminInputError } from './admin-inputs.ts';
+import { defineRoute, type ApiRoute } from './api-route.ts';
 
 export type FeedAndWebhookDeps = Pick<Services, 'events' | 'webhooks' | 'deliveries'>;
 
@@ -30,39 +28,57 @@ const feedQuery = z.object({
   directory: z.string().max(200).optional(),
 });
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, code: DomainErrorCode): z.infer<S> {
-  if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new DomainError('request.invalid', 'the request body must be a JSON object');
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new AdminInputError(code, issue.path.map(String).join('.') || 'body', issue.message);
-}
-
-type WithId = FastifyRequest<{ Params: { id: string; deliveryId: string }; Body: unknown; Querystring: Record<string, string> }>;
-
-/** The event feed (`/events`) and webhook endpoints (`/webhooks`), inside the admin API's auth. */
-export function registerFeedAndWebhookRoutes(api: FastifyInstance, deps: FeedAndWebhookDeps): void {
-  api.get('/events', async (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
-    const q = parse(feedQuery, request.query, 'event.invalid');
-    const types = q.types?.split(',').map((t) => t.trim()).filter(Boolean);
-    return deps.events.page({ after: q.after, limit: q.limit, types, directoryId: q.directory });
-  });
-
-  api.get('/webhooks', async () => ({ webhooks: await deps.webhooks.list() }));
-  api.post('/webhooks', async (request: WithId, reply) => {
-    const { webhook, secret } = await deps.webhooks.create(parse(createWebhook, request.body, 'webhook.invalid'));
-    return reply.code(201).send({ ...webhook, secret });
-  });
-  api.get('/webhooks/:id', async (request: WithId) => deps.webhooks.get(request.params.id));
-  api.patch('/webhooks/:id', async (request: WithId) => {
-    const { webhook, secret } = await deps.webhooks.update(request.params.id, parse(updateWebhook, request.body, 'webhook.invalid'));
-    return { ...webhook, ...(secret === undefined ? {} : { secret }) };
-  });
-  api.delete('/webhooks/:id', async (request: WithId, reply) => {
-    await deps.webhooks.remove(request.params.id);
-    return reply.code(204).send();
-  });
-  api.get('/webhooks/:id/deliveries', async (request: WithId) => ({ deliveries: await deps.deliveries.list(request.params.id, parse(listDeliveries, request.query, 'webhook.invalid')) }));
-  api.post('/webhooks/:id/redeliver', async (request: WithId) => deps.deliveries.redeliver(request.params.id));
-  api.post('/webhooks/:id/deliveries/:deliveryId/redeliver', async (request: WithId) => deps.deliveries.redeliver(request.params.id, request.params.deliveryId));
+/** The event feed (`/events`) and webhook endpoints (`/webhooks`), as route data inside the admin API's auth. */
+export function webhookRoutes(deps: FeedAndWebhookDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET', path: '/events', tag: 'Events', summary: 'The event feed in commit order, from a cursor (docs/events.md)', invalid: 'event.invalid', returns: '`events`, `nextCursor` and `hasMore`',
+      query: feedQuery,
+      handle: ({ query }) => {
+        const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);
+        return deps.events.page({ after: query.after, limit: query.limit, types, directoryId: query.directory });
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/webhooks', tag: 'Webhooks', summary: 'Webhook endpoints', invalid: 'webhook.invalid', returns: '`webhooks`',
+      handle: async () => ({ webhooks: await deps.webhooks.list() }),
+    }),
+    defineRoute({
+      method: 'POST', path: '/webhooks', tag: 'Webhooks', summary: 'Adds an endpoint; its signing secret is shown once', invalid: 'webhook.invalid', status: 201, returns: 'the webhook and its `secret`',
+      body: createWebhook,
+      handle: async ({ body }) => {
+        const { webhook, secret } = await deps.webhooks.create(body);
+        return { ...webhook, secret };
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/webhooks/:id', tag: 'Webhooks', summary: 'One endpoint', invalid: 'webhook.invalid', returns: 'the webhook',
+      handle: ({ params }) => deps.webhooks.get(params.id!),
+    }),
+    defineRoute({
+      method: 'PATCH', path: '/webhooks/:id', tag: 'Webhooks', summary: 'Changes an endpoint; `rotateSecret` returns a new secret, shown once', invalid: 'webhook.invalid', returns: 'the webhook (and `secret` when rotated)',
+      body: updateWebhook,
+      handle: async ({ params, body }) => {
+        const { webhook, secret } = await deps.webhooks.update(params.id!, body);
+        return { ...webhook, ...(secret === undefined ? {} : { secret }) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE', path: '/webhooks/:id', tag: 'Webhooks', summary: 'Deletes an endpoint', invalid: 'webhook.invalid', status: 204, returns: 'nothing',
+      handle: ({ params }) => deps.webhooks.remove(params.id!),
+    }),
+    defineRoute({
+      method: 'GET', path: '/webhooks/:id/deliveries', tag: 'Webhooks', summary: "An endpoint's deliveries, newest first", invalid: 'webhook.invalid', returns: '`deliveries`',
+      query: listDeliveries,
+      handle: async ({ params, query }) => ({ deliveries: await deps.deliveries.list(params.id!, query) }),
+    }),
+    defineRoute({
+      method: 'POST', path: '/webhooks/:id/redeliver', tag: 'Webhooks', summary: "Queues the endpoint's dead-lettered deliveries again", invalid: 'webhook.invalid', returns: '`redelivered`',
+      handle: ({ params }) => deps.deliveries.redeliver(params.id!),
+    }),
+    defineRoute({
+      method: 'POST', path: '/webhooks/:id/deliveries/:deliveryId/redeliver', tag: 'Webhooks', summary: 'Queues one dead-lettered delivery again', invalid: 'webhook.invalid', returns: '`redelivered`',
+      handle: ({ params }) => deps.deliveries.redeliver(params.id!, params.deliveryId!),
+    }),
+  ];
 }
