@@ -95,14 +95,14 @@ function groupRow(group: GroupRecord) {
  * Read-only; every write to this layer comes from the IdP over SCIM.
  */
 export function scimBrowseRoutes(deps: ScimBrowseDeps): ApiRoute[] {
-  const { config } = deps;
-  const limits = config.limits;
+  // Read when a request comes, not when the table is built: the OpenAPI document builds it without deps.
+  const config = () => deps.config;
 
   async function contextOf(directoryId: string): Promise<ProvisioningContext & { userType: ResourceTypeDef }> {
     const directory = await deps.directories.get(directoryId);
     return { directoryId: directory.id, userType: userTypeWith(directory.customAttributes), groupType: groupResourceType, passwordMode: directory.passwordMode };
   }
-  const baseUrl = (request: FastifyRequest, id: string) => `${publicOrigin(config, request)}/scim/v2/${id}`;
+  const baseUrl = (request: FastifyRequest, id: string) => `${publicOrigin(config(), request)}/scim/v2/${id}`;
   const tag = 'Directories (SCIM layer)';
 
   return [
@@ -117,7 +117,7 @@ export function scimBrowseRoutes(deps: ScimBrowseDeps): ApiRoute[] {
           q.active === undefined ? undefined : `active eq ${q.active}`,
           q.group ? `groups.value eq ${literal(q.group)}` : undefined,
         ]);
-        const query = toListQuery(ctx.userType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
+        const query = toListQuery(ctx.userType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, config().limits);
         const page = await deps.users.list(ctx, query, { withGroups: false });
         return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, users: page.items.map((v) => userRow(v.user)) };
       },
@@ -144,7 +144,7 @@ export function scimBrowseRoutes(deps: ScimBrowseDeps): ApiRoute[] {
       handle: async ({ params, query: q }) => {
         const ctx = await contextOf(params.id!);
         const filter = combinedFilter([q.filter, q.q ? groupSearch(q.q) : undefined]);
-        const query = toListQuery(ctx.groupType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, limits);
+        const query = toListQuery(ctx.groupType, { filter, startIndex: q.startIndex, count: q.count, sortOrder: 'ascending' }, config().limits);
         const page = await deps.groups.list(ctx, query);
         return { totalResults: page.totalResults, startIndex: q.startIndex, itemsPerPage: page.items.length, groups: page.items.map(groupRow) };
       },
