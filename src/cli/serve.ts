@@ -75,6 +75,9 @@ export async function serve(): Promise<void> {
   const services = createServices(config, store, {
     onRequestLogError: (error, dropped) => log.warn({ reason: (error as Error)?.message, dropped }, 'request log entries could not be written'),
   });
+  // Directories that held users before the organization layer existed get their accounts now, once.
+  const reconciled = await services.rules.reconcilePending();
+  if (reconciled.length > 0) log.info({ directories: reconciled }, 'organization layer: accounts made for users that had none');
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });
   // Webhook deliveries and the feed's sequencer run beside the server (ROSTER_DELIVERY_WORKER=off: not on this node).

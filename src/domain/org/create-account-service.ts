@@ -5,6 +5,7 @@ import type { AccountStatus } from './account-status.ts';
 import { explainAccess, type AccessExplanation } from './explain-access.ts';
 import type { OrgEnv } from './org-env.ts';
 import { recomputeAccounts } from './recompute-accounts.ts';
+import { refreshProfiles } from './sync-users.ts';
 import type { createChangeRunner } from './run-change.ts';
 
 export interface AccountDetail extends AccountRecord {
@@ -75,6 +76,7 @@ export function createAccountService(deps: { store: Store; env: OrgEnv; status: 
         await audit.record(tx, actor, { action: 'account.link', targetType: 'Account', targetId: accountId, directoryId: input.directoryId, before: old ?? null, after: input }, at);
         const touched = old ? [accountId, old.accountId] : [accountId];
         await recomputeAccounts(env, tx, touched, { at });
+        await refreshProfiles(env, status, tx, touched, at);
         const loaded = await env.rulesOf(tx, input.directoryId);
         // An admin's link is the admin's decision: the guard does not hold what follows from it.
         const unguarded = { ...loaded, rules: { ...loaded.rules, guard: { ...loaded.rules.guard, enabled: false } } };

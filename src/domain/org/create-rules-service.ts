@@ -105,6 +105,21 @@ export function createRulesService(deps: { store: Store; env: OrgEnv; status: Ac
     removeDomain: (domain: string, actor: AuditActor = SYSTEM_ACTOR, preview = false) => changeDomain(domain, false, actor, preview),
 
     /**
+     * Reconciles the directories that have users without accounts and have never saved rules: data
+     * from before the organization layer existed (an upgrade). Returns their ids.
+     */
+    async reconcilePending(): Promise<string[]> {
+      const done: string[] = [];
+      for (const d of await store.read((q) => q.directories.list())) {
+        const pending = await store.read(async (q) => (await q.org.getRules(d.id)) === undefined && (await q.org.unlinkedUsers(d.id, 0, 1)).length > 0);
+        if (!pending) continue;
+        await store.write((tx) => reconcileDirectory(env, status, tx, d.id, now()));
+        done.push(d.id);
+      }
+      return done;
+    },
+
+    /**
      * Reconciles a directory (or, without one, every directory, then every account), reporting
      * progress: for directories that held users before the organization layer existed. One
      * transaction per directory, so the result is all or nothing; SCIM writes wait meanwhile.

@@ -17,24 +17,30 @@ export type ReconcileProgress = (done: number, phase: 'link' | 'accounts') => vo
 export async function reconcileDirectory(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, at: string, progress?: ReconcileProgress): Promise<number> {
   let after = 0;
   let done = 0;
+  // Accounts the first pass made or linked are computed already: the second pass skips them.
+  const fresh = new Set<string>();
   for (;;) {
     const users = await tx.org.unlinkedUsers(directoryId, after, CHUNK);
     if (users.length === 0) break;
-    await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile' });
+    for (const id of await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile' })) fresh.add(id);
     after = users[users.length - 1]!.seq;
-    progress?.((done += users.length), 'link');
+    done += users.length;
+    progress?.(done, 'link');
   }
   after = 0;
   done = 0;
   for (;;) {
-    const links = await tx.org.linkedAccounts(directoryId, after, CHUNK);
-    if (links.length === 0) break;
+    const page = await tx.org.linkedAccounts(directoryId, after, CHUNK);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.seq;
+    done += page.length;
+    const links = page.filter((l) => !fresh.has(l.accountId));
+    progress?.(done, 'accounts');
+    if (links.length === 0) continue;
     const resources = await tx.org.userResources(directoryId, links.map((l) => l.userId));
     const users = links.filter((l) => resources.has(l.userId)).map((l) => ({ id: l.userId, resource: resources.get(l.userId)! }));
     await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile' });
     await recomputeAccounts(env, tx, links.map((l) => l.accountId), { at });
-    after = links[links.length - 1]!.seq;
-    progress?.((done += links.length), 'accounts');
   }
   return done;
 }
@@ -48,6 +54,7 @@ export async function recomputeAll(env: OrgEnv, tx: Queries, at: string, progres
     if (ids.length === 0) return done;
     await recomputeAccounts(env, tx, ids.map((r) => r.id), { at });
     after = ids[ids.length - 1]!.seq;
-    progress?.((done += ids.length), 'accounts');
+    done += ids.length;
+    progress?.(done, 'accounts');
   }
 }

@@ -4,7 +4,7 @@ import type { EventRecorder } from '../events/record-event.ts';
 import type { AccountStatus } from './account-status.ts';
 import type { OrgEnv } from './org-env.ts';
 import { mapSource, recomputeAccounts } from './recompute-accounts.ts';
-import { syncUsers } from './sync-users.ts';
+import { refreshProfiles, syncUsers } from './sync-users.ts';
 
 type Of<T extends RecordedEvent['type']> = Extract<RecordedEvent, { type: T }>;
 
@@ -40,6 +40,7 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
     await tx.org.deleteLink(directoryId, e.resourceId);
     await env.record(tx, { type: 'account.unlinked', directoryId: null, resourceId: link.accountId, data: { accountId: link.accountId, directoryId, userId: e.resourceId, linkedBy: link.linkedBy }, at: e.at });
     await recomputeAccounts(env, tx, [link.accountId], { at: e.at });
+    await refreshProfiles(env, status, tx, [link.accountId], e.at);
     const loaded = await env.rulesOf(tx, directoryId);
     await status.settle(tx, directoryId, loaded, [link.accountId], new Map([[link.accountId, e.resourceId]]), 'delete', e.at);
   });

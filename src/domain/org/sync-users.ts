@@ -33,8 +33,9 @@ export function emailDomain(email: string | null): string | null {
  * never unlinks. The same email as an account already linked to another user of this directory is a
  * conflict: reported, never merged.
  */
-export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, users: readonly SyncedUser[], options: SyncUsersOptions): Promise<void> {
-  if (users.length === 0) return;
+/** Returns the accounts it created or linked (their memberships and access are computed already). */
+export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, users: readonly SyncedUser[], options: SyncUsersOptions): Promise<Set<string>> {
+  if (users.length === 0) return new Set();
   const { at } = options;
   const loaded = await env.rulesOf(tx, directoryId);
   const { sync } = loaded.rules;
@@ -84,7 +85,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
 
   // Unlinked users: link by email, or create.
   const unlinked = mapped.filter((m) => !links.has(m.user.id) && !refused.has(m.user.id));
-  if (unlinked.length === 0) return;
+  if (unlinked.length === 0) return new Set();
   const emails = [...new Set(unlinked.filter((m) => m.profile.email && m.domain && domains.has(m.domain)).map((m) => m.profile.email!.toLowerCase()))];
   const candidates = emails.length > 0 ? await tx.org.findAccountsByEmails(emails) : [];
   const candidateLinks = await tx.org.linksOfAccounts(candidates.map((a) => a.id));
@@ -133,7 +134,10 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     await env.record(tx, { type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: newLinks.find((l) => l.accountId === account.id)!.userId } }, at });
   }
   await recomputeAccounts(env, tx, [...created, ...settle], { at, newAccounts: created });
+  // An account linked by email whose other links are gone has a new primary link: this user.
+  await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);
+  return new Set([...created, ...settle]);
 }
 
 function profileChanges(account: AccountRecord, profile: AccountProfile, custom: Readonly<Record<string, string | null>>, external: boolean): string[] {
@@ -141,4 +145,21 @@ function profileChanges(account: AccountRecord, profile: AccountProfile, custom:
   if (JSON.stringify(account.custom) !== JSON.stringify(custom)) changed.push('custom');
   if (account.external !== external) changed.push('external');
   return changed;
+}
+
+/**
+ * Rewrites these accounts' profiles from their primary (oldest) links: after a link came or went,
+ * the primary may be another user, perhaps of another directory with other rules.
+ */
+export async function refreshProfiles(env: OrgEnv, status: AccountStatus, tx: Queries, accountIds: readonly string[], at: string): Promise<void> {
+  if (accountIds.length === 0) return;
+  const primary = new Map<string, LinkRecord>();
+  for (const l of await tx.org.linksOfAccounts(accountIds)) if (!primary.has(l.accountId)) primary.set(l.accountId, l);
+  const byDirectory = new Map<string, string[]>();
+  for (const l of primary.values()) byDirectory.set(l.directoryId, [...(byDirectory.get(l.directoryId) ?? []), l.userId]);
+  for (const [directoryId, userIds] of byDirectory) {
+    const resources = await tx.org.userResources(directoryId, userIds);
+    const users = userIds.filter((id) => resources.has(id)).map((id) => ({ id, resource: resources.get(id)! }));
+    await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile' });
+  }
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AccountRow, Database, OrgGroupRow } from '../database.ts';
 import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, EffectiveGroup, LinkRecord, OrgGroupRecord, OrgQueries } from '../org-records.ts';
 import { chunks } from './chunks.ts';
-import type { QueryContext } from './prepared.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
 type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
 
@@ -82,16 +82,46 @@ const likeTerm = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\
  * The organization layer's queries. Every IN list is chunked (chunks.ts), so an operation over k
  * accounts is O(k / chunk) statements: rules stay incremental and reconciles set-wise.
  */
-export function createOrgQueries({ db }: QueryContext): OrgQueries {
+export function createOrgQueries({ db, run }: QueryContext): OrgQueries {
   const byChunks = async <T, R>(items: readonly T[], fn: (part: T[]) => Promise<R[]>): Promise<R[]> => {
     const out: R[] = [];
     for (const part of chunks(items)) out.push(...(await fn(part)));
     return out;
   };
 
+  /**
+   * An IN-list query over `ids`, compiled once per list length (prepared.ts): these run in the
+   * transaction of every SCIM write, where building a Kysely query each time cost more than running it.
+   */
+  const inList = async <R>(key: string, ids: readonly string[], build: (d: Executor, ids: string[], a: object) => import('kysely').Compilable<R>, extra: object = {}): Promise<R[]> => {
+    const out: R[] = [];
+    for (const part of chunks(ids)) {
+      const { rows } = await run(db, `${key}.${part.length}`, (d, a: object) => build(d, listOf<string>(a, part.length), a), { ...extra, ...listArgs(part) });
+      out.push(...rows);
+    }
+    return out;
+  };
+
+  /** A multi-row insert compiled once per row count: arguments `${column}${i}`. */
+  const insertRows = async (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    for (const part of chunks(rows, size)) {
+      const args: Record<string, unknown> = {};
+      part.forEach((row, i) => columns.forEach((c) => (args[`${c}${i}`] = row[c])));
+      const build = (d: Executor, a: object) => {
+        const values = part.map((_, i) => Object.fromEntries(columns.map((c) => [c, (a as Record<string, unknown>)[`${c}${i}`]])));
+        const q = d.insertInto(table).values(values as never);
+        return conflict ? q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : q;
+      };
+      await run(db, `org.insert.${table}.${part.length}`, build, args);
+    }
+  };
+
   return {
     async listDomains() {
-      return (await db.selectFrom('org_domains').select('domain').orderBy('domain').execute()).map((r) => r.domain);
+      const { rows } = await run(db, 'org.listDomains', (d) => d.selectFrom('org_domains').select('domain').orderBy('domain'), {});
+      return rows.map((r) => r.domain);
     },
     async addDomain(domain, at) {
       const r = await db.insertInto('org_domains').values({ domain, created_at: at }).onConflict((oc) => oc.column('domain').doNothing()).executeTakeFirst();
@@ -103,7 +133,8 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
 
     async getRules(directoryId) {
-      const r = await db.selectFrom('directory_rules').select(['rules', 'version']).where('directory_id', '=', directoryId).executeTakeFirst();
+      const { rows } = await run(db, 'org.getRules', (d, a: { directoryId: string }) => d.selectFrom('directory_rules').select(['rules', 'version']).where('directory_id', '=', a.directoryId), { directoryId });
+      const r = rows[0];
       return r && { json: r.rules, version: Number(r.version) };
     },
     async putRules(directoryId, json, version, at) {
@@ -115,10 +146,10 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
 
     async insertAccounts(accounts) {
-      for (const part of chunks(accounts, 40)) await db.insertInto('accounts').values(part.map((a) => ({ id: a.id, ...accountColumns(a) }) as AccountRow)).execute();
+      await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
     },
     async getAccounts(ids) {
-      return byChunks(ids, async (part) => (await db.selectFrom('accounts').selectAll().where('id', 'in', part).execute()).map(toAccount));
+      return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
     },
     async updateAccount(id, changes) {
       const set = accountColumns(changes);
@@ -150,24 +181,27 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
 
     async linksOfUsers(directoryId, userIds) {
-      const rows = await byChunks(userIds, (part) => db.selectFrom('account_links').selectAll().where('directory_id', '=', directoryId).where('user_id', 'in', part).execute());
+      const rows = await inList('org.linksOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').selectAll().where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
       return rows.map(toLink);
     },
     async findAccountsByEmails(emails) {
-      const rows = await byChunks(emails, (part) => db.selectFrom('accounts').selectAll().where('email_lower', 'in', part).execute());
+      const rows = await inList('org.findAccountsByEmails', emails, (d, list) => d.selectFrom('accounts').selectAll().where('email_lower', 'in', list));
       return rows.map(toAccount).sort((a, b) => a.seq - b.seq);
     },
     async linksOfAccounts(accountIds) {
-      const rows = await byChunks(accountIds, (part) => db.selectFrom('account_links').selectAll().where('account_id', 'in', part).execute());
+      const rows = await inList('org.linksOfAccounts', accountIds, (d, list) => d.selectFrom('account_links').selectAll().where('account_id', 'in', list));
       return rows.map(toLink).sort((a, b) => a.seq - b.seq);
     },
     async insertLinks(links) {
-      for (const part of chunks(links, 100)) {
-        await db
-          .insertInto('account_links')
-          .values(part.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })))
-          .execute();
-      }
+      await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 250);
+    },
+    async linkedAccounts(directoryId, afterSeq, limit) {
+      const rows = await db.selectFrom('account_links').select(['seq', 'account_id', 'user_id']).where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), accountId: r.account_id, userId: r.user_id }));
+    },
+    async countLinks(directoryId) {
+      const r = await db.selectFrom('account_links').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).executeTakeFirstOrThrow();
+      return Number(r.n);
     },
     async updateLink(directoryId, userId, c) {
       const set: Record<string, unknown> = {};
@@ -178,14 +212,6 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
     async deleteLink(directoryId, userId) {
       await db.deleteFrom('account_links').where('directory_id', '=', directoryId).where('user_id', '=', userId).execute();
-    },
-    async linkedAccounts(directoryId, afterSeq, limit) {
-      const rows = await db.selectFrom('account_links').select(['seq', 'account_id', 'user_id']).where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
-      return rows.map((r) => ({ seq: Number(r.seq), accountId: r.account_id, userId: r.user_id }));
-    },
-    async countLinks(directoryId) {
-      const r = await db.selectFrom('account_links').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).executeTakeFirstOrThrow();
-      return Number(r.n);
     },
     async deleteDirectoryLinks(directoryId) {
       const rows = await db.deleteFrom('account_links').where('directory_id', '=', directoryId).returning('account_id').execute();
@@ -209,7 +235,7 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
       return new Map(rows.map((r) => [r.id, typeof r.resource === 'string' ? JSON.parse(r.resource) : (r.resource as Record<string, unknown>)]));
     },
     async accountsOfUsers(directoryId, userIds) {
-      const rows = await byChunks(userIds, (part) => db.selectFrom('account_links').select('account_id').where('directory_id', '=', directoryId).where('user_id', 'in', part).execute());
+      const rows = await inList('org.accountsOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').select('account_id').where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
       return [...new Set(rows.map((r) => r.account_id))];
     },
 
@@ -223,20 +249,26 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
 
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
-      for (const part of chunks(userIds)) {
-        // Upward closure through nested groups; UNION (not UNION ALL) ends a cycle of groups.
-        const rows = await sql<{ user_id: string; id: string; display_name: string }>`
-          with recursive up(user_id, group_id) as (
-            select member_id, group_id from group_members where member_id in (${sql.join(part)})
-            union
-            select up.user_id, m.group_id from group_members m join up on m.member_id = up.group_id
+      // Upward closure through nested groups; UNION (not UNION ALL) ends a cycle of groups.
+      const rows = await inList('org.effectiveGroups', userIds, (d, list) =>
+        d
+          .withRecursive('up(user_id, group_id)', (w) =>
+            w
+              .selectFrom('group_members')
+              .select(['member_id as user_id', 'group_id'])
+              .where('member_id', 'in', list)
+              .union((u) => u.selectFrom('group_members as m').innerJoin('up', 'up.group_id', 'm.member_id').select(['up.user_id', 'm.group_id'])),
           )
-          select up.user_id, g.id, g.display_name from up join groups g on g.id = up.group_id order by g.seq`.execute(db);
-        for (const r of rows.rows) {
-          const list = result.get(r.user_id) ?? [];
-          list.push({ id: r.id, displayName: r.display_name });
-          result.set(r.user_id, list);
-        }
+          .selectFrom('up')
+          .innerJoin('groups as g', 'g.id', 'up.group_id')
+          .select(['up.user_id', 'g.id', 'g.display_name'])
+          .orderBy('g.seq'),
+      );
+      for (const r of rows) {
+        const list = result.get(r.user_id);
+        const group = { id: r.id, displayName: r.display_name };
+        if (list) list.push(group);
+        else result.set(r.user_id, [group]);
       }
       return result;
     },
@@ -255,7 +287,7 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
       return byChunks(ids, async (part) => (await db.selectFrom('org_groups').selectAll().where('id', 'in', part).execute()).map(toGroup));
     },
     async groupsByName(names) {
-      return byChunks(names, async (part) => (await db.selectFrom('org_groups').selectAll().where('name_lower', 'in', part).execute()).map(toGroup));
+      return (await inList('org.groupsByName', names, (d, list) => d.selectFrom('org_groups').selectAll().where('name_lower', 'in', list))).map(toGroup);
     },
     async insertGroup(g) {
       await db
@@ -282,7 +314,8 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
       return (await q.orderBy('seq').limit(o.limit).execute()).map(toGroup);
     },
     async defaultGroups() {
-      return (await db.selectFrom('org_groups').selectAll().where('default_kind', 'is not', null).orderBy('seq').execute()).map(toGroup);
+      const { rows } = await run(db, 'org.defaultGroups', (d) => d.selectFrom('org_groups').selectAll().where('default_kind', 'is not', null).orderBy('seq'), {});
+      return rows.map(toGroup);
     },
     async groupSizes(groupIds) {
       const rows = await byChunks(groupIds, (part) =>
@@ -292,17 +325,11 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
 
     async membershipsOf(accountIds) {
-      const rows = await byChunks(accountIds, (part) => db.selectFrom('org_group_members').select(['group_id', 'account_id', 'source']).where('account_id', 'in', part).orderBy('seq').execute());
+      const rows = await inList('org.membershipsOf', accountIds, (d, list) => d.selectFrom('org_group_members').select(['group_id', 'account_id', 'source']).where('account_id', 'in', list).orderBy('seq'));
       return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
     },
     async addMemberships(rows) {
-      for (const part of chunks(rows, 200)) {
-        await db
-          .insertInto('org_group_members')
-          .values(part.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })))
-          .onConflict((oc) => oc.columns(['group_id', 'account_id', 'source']).doNothing())
-          .execute();
-      }
+      await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['group_id', 'account_id', 'source']);
     },
     async removeMemberships(rows) {
       // Grouped by (group, source): one statement removes many accounts.
@@ -375,7 +402,7 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
       return (await db.selectFrom('app_grants').select('group_id').where('app_id', '=', appId).orderBy('created_at').execute()).map((r) => r.group_id);
     },
     async grantsOfGroups(groupIds) {
-      const rows = await byChunks(groupIds, (part) => db.selectFrom('app_grants').select(['app_id', 'group_id']).where('group_id', 'in', part).execute());
+      const rows = await inList('org.grantsOfGroups', groupIds, (d, list) => d.selectFrom('app_grants').select(['app_id', 'group_id']).where('group_id', 'in', list));
       return rows.map((r) => ({ appId: r.app_id, groupId: r.group_id }));
     },
     async addGrant(appId, groupId, at) {
@@ -388,13 +415,11 @@ export function createOrgQueries({ db }: QueryContext): OrgQueries {
     },
 
     async accessOf(accountIds) {
-      const rows = await byChunks(accountIds, (part) => db.selectFrom('app_access').selectAll().where('account_id', 'in', part).execute());
+      const rows = await inList('org.accessOf', accountIds, (d, list) => d.selectFrom('app_access').selectAll().where('account_id', 'in', list));
       return rows.map(toAccess);
     },
     async insertAccess(rows) {
-      for (const part of chunks(rows, 200)) {
-        await db.insertInto('app_access').values(part.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since }))).execute();
-      }
+      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200);
     },
     async deleteAccess(appId, accountIds) {
       for (const part of chunks(accountIds)) await db.deleteFrom('app_access').where('app_id', '=', appId).where('account_id', 'in', part).execute();

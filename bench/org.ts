@@ -1,0 +1,228 @@
+/**
+ * Issue 9's measurements (`node --import tsx bench/org.ts`, also run at the end of `npm run bench`):
+ *
+ * 1. The cost of a realistic rule set on the SCIM write path, per engine, in one run: creates and the
+ *    100-member PATCH p50 on a server whose directory maps no groups and has no defaults or grants,
+ *    then on one with on-the-fly mapping (a filter and a rename), two apps granted to groups and two
+ *    default groups. Targets: creates ≥ 0.75×, 100-member PATCH p50 ≤ 1.5× of the first.
+ * 2. Set-wise work at 100,000 (SQLite): a directory that already holds 100,000 users in one IdP group
+ *    when its rules are first set up is reconciled; then an app is granted to the resulting
+ *    100,000-member org group, previewed first. Target: each ≤ 10 s.
+ *
+ * Servers run in this process on loopback (Fastify on port 0, the real store); the load is 16
+ * requests in flight, Okta's create body. Seeding for part 2 writes the SCIM layer through the store
+ * (the bench, not the product, may), because the point is a directory that had users before rules.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+import { loadConfig } from '../src/config/load-config.ts';
+import { createServices } from '../src/domain/create-services.ts';
+import { createApp } from '../src/http/create-app.ts';
+import { openStore } from '../src/store/open-store.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const engines = arg('engines', process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const users = Number(arg('users', '3000'));
+const big = Number(arg('big', '100000'));
+/** `--rules 0`: only the set-wise part. */
+const rulesPart = arg('rules', '1') !== '0';
+const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const IN_FLIGHT = 16;
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+async function startServer(engine: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'roster-bench-org-'));
+  let drop = async () => {};
+  let url: string | undefined;
+  if (engine === 'postgres') {
+    const { default: pg } = await import('pg');
+    const name = `roster_bench_org_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    url = PG.replace(/\/[^/]*$/, `/${name}`);
+    drop = async () => {
+      const c = new pg.Client({ connectionString: PG });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config = loadConfig({ ROSTER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ROSTER_REQUEST_LOG: 'off', ...(url ? { DATABASE_URL: url } : {}) });
+  const store = await openStore(config);
+  await store.migrate();
+  const services = createServices(config, store);
+  const app = await createApp({ config, services });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    services,
+    store,
+    origin,
+    async close() {
+      await app.close();
+      await store.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+/** Creates users with 16 in flight; returns ops/s and the ids. */
+async function createUsers(pool: Pool, base: string, token: string, prefix: string, count: number) {
+  const ids: string[] = new Array(count);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const email = `${prefix}${i}@bench.example`;
+        const body = { schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Bench', familyName: `User${i}` }, emails: [{ primary: true, value: email, type: 'work' }], displayName: `Bench User${i}`, active: true };
+        const res = await pool.request({ method: 'POST', path: `${base}/Users`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+        const text = await res.body.text();
+        if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${text.slice(0, 200)}`);
+        ids[i] = JSON.parse(text).id;
+      }
+    }),
+  );
+  return { opsPerSec: count / ((performance.now() - started) / 1000), ids };
+}
+
+/** 100-member PATCHes on a group of `ids.length - 100` members: add 100, remove them, 40 times; the p50. */
+async function memberBatches(pool: Pool, base: string, token: string, groupId: string, extra: string[]) {
+  const times: number[] = [];
+  const send = async (op: 'add' | 'remove') => {
+    const body = op === 'add' ? { schemas: [PATCH], Operations: [{ op, path: 'members', value: extra.map((value) => ({ value })) }] } : { schemas: [PATCH], Operations: extra.map((v) => ({ op, path: `members[value eq "${v}"]` })) };
+    const t = performance.now();
+    const res = await pool.request({ method: 'PATCH', path: `${base}/Groups/${groupId}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`patch: ${res.statusCode}`);
+    times.push(performance.now() - t);
+  };
+  for (let i = 0; i < 40; i++) {
+    await send('add');
+    await send('remove');
+  }
+  return percentile(times, 0.5);
+}
+
+/** One server, one directory, with or without a realistic rule set: creates/s and the 100-member PATCH p50. */
+async function measureRules(engine: string, withRules: boolean) {
+  const server = await startServer(engine);
+  try {
+    const { services, origin } = server;
+    const { directory, token } = await services.directories.create({ name: 'bench', idp: 'okta' });
+    if (withRules) {
+      await services.rules.update(directory.id, { groups: { mode: 'on_the_fly', include: ['^Bench'], exclude: ['^Bench tmp'], rename: { pattern: '^Bench (.*)$', with: 'Team $1' }, keepExisting: true } });
+      for (const name of ['Everyone', 'Newcomers']) {
+        const g = await services.orgGroups.create({ name });
+        await services.orgGroups.setDefault(g.id, name === 'Everyone' ? 'all' : 'new');
+      }
+      const team = await services.orgGroups.create({ name: 'Team members' });
+      for (const [name, group] of [['Wiki', team.id], ['Tracker', (await services.orgGroups.list({ search: 'Everyone' }))[0]!.id]] as const) {
+        const app = await services.apps.create({ name, kind: 'other' });
+        await services.apps.grant(app.id, group);
+      }
+    } else {
+      await services.rules.update(directory.id, { groups: { mode: 'off', keepExisting: true } });
+    }
+    const pool = new Pool(origin, { connections: IN_FLIGHT, pipelining: 1 });
+    const base = `/scim/v2/${directory.id}`;
+    try {
+      await createUsers(pool, base, token.token, 'warm', 200);
+      const created = await createUsers(pool, base, token.token, 'u', users);
+      const res = await pool.request({ method: 'POST', path: `${base}/Groups`, headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench members', members: created.ids.slice(100).map((value) => ({ value })) }) });
+      const group = JSON.parse(await res.body.text());
+      const p50 = await memberBatches(pool, base, token.token, group.id, created.ids.slice(0, 100));
+      return { createsPerSec: created.opsPerSec, patchP50Ms: p50 };
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+/** A directory with `count` users in one IdP group, written to the SCIM layer only (before any rules ran). */
+async function seedBig(server: Server, count: number) {
+  const { directory } = await server.services.directories.create({ name: 'big', idp: 'okta' });
+  const at = new Date().toISOString();
+  const groupId = randomUUID();
+  await server.store.write(async (q) => {
+    await q.groups.insert({ id: groupId, directoryId: directory.id, resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'All staff' }, memberCount: 0, version: 1, createdAt: at, updatedAt: at });
+  });
+  for (let start = 0; start < count; start += 5000) {
+    await server.store.write(async (q) => {
+      const members = [];
+      for (let i = start; i < Math.min(count, start + 5000); i++) {
+        const id = randomUUID();
+        const email = `big${i}@bench.example`;
+        await q.users.insert({ id, directoryId: directory.id, resource: { schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true }], name: { givenName: 'Big', familyName: `${i}` }, active: true }, version: 1, createdAt: at, updatedAt: at });
+        members.push({ memberId: id, memberType: 'User' as const, display: null });
+      }
+      await q.members.add(directory.id, groupId, members);
+      await q.groups.touch([groupId], members.length, at);
+    });
+  }
+  return directory.id;
+}
+
+async function measureBig(engine: string) {
+  const server = await startServer(engine);
+  try {
+    const directoryId = await seedBig(server, big);
+    const time = async <T>(fn: () => Promise<T>) => {
+      const t = performance.now();
+      const value = await fn();
+      return { seconds: (performance.now() - t) / 1000, value };
+    };
+    const reconcile = await time(() => server.services.rules.reconcile(directoryId));
+    const group = (await server.services.orgGroups.list({ search: 'All staff' }))[0]!;
+    const app = await server.services.apps.create({ name: 'Big app', kind: 'wiki' });
+    const preview = await time(() => server.services.apps.grant(app.id, group.id, undefined, true));
+    const grant = await time(() => server.services.apps.grant(app.id, group.id));
+    const granted = grant.value.summary.apps[0]?.granted.length ?? 0;
+    return { reconcile: reconcile.seconds, accounts: reconcile.value.accounts, preview: preview.seconds, previewGranted: preview.value.summary.apps[0]?.granted.length ?? 0, grant: grant.seconds, granted, members: group.memberCount };
+  } finally {
+    await server.close();
+  }
+}
+
+const rows: string[] = [];
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+for (const engine of rulesPart ? engines : []) {
+  process.stderr.write(`issue 9: ${engine}: creates and 100-member PATCHes without rules\n`);
+  const plain = await measureRules(engine, false);
+  process.stderr.write(`issue 9: ${engine}: the same with a realistic rule set\n`);
+  const ruled = await measureRules(engine, true);
+  const createRatio = ruled.createsPerSec / plain.createsPerSec;
+  const patchRatio = ruled.patchP50Ms / plain.patchP50Ms;
+  rows.push(
+    `| ${engine} | creates/s without rules → with | ${Math.round(plain.createsPerSec)} → ${Math.round(ruled.createsPerSec)} | ${createRatio.toFixed(2)}× | ${mark(createRatio >= 0.75)} ≥ 0.75× |`,
+    `| ${engine} | 100-member PATCH p50 ms (group of ${users - 100}) | ${plain.patchP50Ms.toFixed(2)} → ${ruled.patchP50Ms.toFixed(2)} | ${patchRatio.toFixed(2)}× | ${mark(patchRatio <= 1.5)} ≤ 1.5× |`,
+  );
+}
+if (engines.includes('sqlite') && big > 0) {
+  process.stderr.write(`issue 9: sqlite: reconcile, grant preview and grant at ${big}\n`);
+  const b = await measureBig('sqlite');
+  rows.push(
+    `| sqlite | reconcile of a ${b.accounts.toLocaleString('en')}-user directory (links, accounts, memberships) | ${b.reconcile.toFixed(1)} s | | ${mark(b.reconcile <= 10)} ≤ 10 s |`,
+    `| sqlite | preview of a grant to a ${b.members.toLocaleString('en')}-member group (${b.previewGranted.toLocaleString('en')} would gain it) | ${b.preview.toFixed(1)} s | | ${mark(b.preview <= 10)} ≤ 10 s |`,
+    `| sqlite | the grant (${b.granted.toLocaleString('en')} gained it) | ${b.grant.toFixed(1)} s | | ${mark(b.grant <= 10)} ≤ 10 s |`,
+  );
+}
+process.stdout.write(['', `### Issue 9: the organization layer (${users.toLocaleString('en')} creates per server, 16 in flight)`, '', '| engine | measure | value | ratio | target |', '|---|---|---:|---:|---|', ...rows, ''].join('\n'));
