@@ -102,7 +102,7 @@ export function AccountsPage() {
                   </tbody>
                 </table>
               </div>
-              <p className="muted">Page {pageNumber}</p>
+              {(back || forward) && <p className="muted">Page {pageNumber}</p>}
               <CursorPager label="Account pages" back={back} forward={forward} backLabel="Previous" forwardLabel="Next" />
             </>
           )

@@ -35,24 +35,26 @@ export function isEmptyChange(c: Changes): boolean {
 }
 
 /** What a change would do, as the server computed it by running it and rolling back (`?preview=true`). */
-export function ChangeSummary({ changes }: { changes: Changes }) {
+export function ChangeSummary({ changes, done = false }: { changes: Changes; done?: boolean }) {
+  // The same summary says what a preview would do, or what an applied change did.
+  const t = (would: string, did: string) => (done ? did : would);
   const n = (id: string) => changes.names[id] ?? id;
-  if (isEmptyChange(changes)) return <p className="muted" data-testid="preview-empty">No account, group or access would change.</p>;
+  if (isEmptyChange(changes)) return <p className="muted" data-testid="preview-empty">{t('No account, group or access would change.', 'No account, group or access changed.')}</p>;
   return (
     <div className="change-summary" data-testid="change-summary">
       {changes.apps.map((a) => (
         <section key={a.appId} aria-label={`App ${n(a.appId)}`}>
           <h4>App “{n(a.appId)}”</h4>
-          <AccountList ids={a.granted} label="Would gain access" />
-          <AccountList ids={a.queued} label="Would queue for a seat" />
-          <AccountList ids={a.revoked} label="Would lose access" />
+          <AccountList ids={a.granted} label={t('Would gain access', 'Gained access')} />
+          <AccountList ids={a.queued} label={t('Would queue for a seat', 'Queued for a seat')} />
+          <AccountList ids={a.revoked} label={t('Would lose access', 'Lost access')} />
         </section>
       ))}
       {changes.groups.map((g) => (
         <section key={g.groupId} aria-label={`Group ${n(g.groupId)}`}>
           <h4>Group “{n(g.groupId)}”</h4>
-          <AccountList ids={g.added} label="Would join" />
-          <AccountList ids={g.removed} label="Would leave" />
+          <AccountList ids={g.added} label={t('Would join', 'Joined')} />
+          <AccountList ids={g.removed} label={t('Would leave', 'Left')} />
         </section>
       ))}
       {changes.groupsCreated.length > 0 && (

@@ -60,7 +60,7 @@ export function HeldPage() {
       {done && (
         <div className="card" role="status" data-testid="held-result">
           <p><strong>{done.text}</strong></p>
-          <ChangeSummary changes={done.changes} />
+          <ChangeSummary changes={done.changes} done />
           <button type="button" className="secondary" onClick={() => setDone(null)}>Dismiss</button>
         </div>
       )}

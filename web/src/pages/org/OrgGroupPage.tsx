@@ -118,7 +118,7 @@ export function OrgGroupPage({ id }: { id: string }) {
                     </tbody>
                   </table>
                 </div>
-                <p className="muted">Page {pageNumber} ({PAGE} a page)</p>
+                {(back || forward) && <p className="muted">Page {pageNumber} ({PAGE} a page)</p>}
                 <CursorPager label="Member pages" back={back} forward={forward} backLabel="Previous" forwardLabel="Next" />
               </>
             )

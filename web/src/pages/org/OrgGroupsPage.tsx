@@ -59,7 +59,7 @@ export function OrgGroupsPage() {
                   </tbody>
                 </table>
               </div>
-              <p className="muted">Page {pageNumber}</p>
+              {(back || forward) && <p className="muted">Page {pageNumber}</p>}
               <CursorPager label="Group pages" back={back} forward={forward} backLabel="Previous" forwardLabel="Next" />
             </>
           )
