@@ -77,7 +77,7 @@ describeInBrowser('admin console in Chromium: the organization pages', () => {
       await page.getByRole('button', { name: 'Preview grant' }).click();
       const preview = page.getByTestId('preview');
       await preview.getByText('Would gain access').waitFor();
-      for (const m of entitled) await expect.poll(() => preview.getByRole('link', { name: label(m), exact: true }).count(), label(m)).toBe(1);
+      for (const m of entitled) await expect.poll(() => preview.getByRole('link', { name: label(m), exact: true }).count(), { message: label(m) }).toBe(1);
       const app = (await roster.services.apps.list())[0]!;
       expect(app.grantedGroups).toEqual([]); // the preview saved nothing
       await screenshot(page, 'org-02-app-grant-preview');
