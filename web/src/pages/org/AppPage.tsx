@@ -87,7 +87,7 @@ export function AppPage({ id }: { id: string }) {
   const session = useSession();
   const app = useLoad(() => get<App>(`/apps/${id}`), [id]);
   const [status, setStatus] = useState('');
-  const access = useCursorPage((cursor) => get<{ access: AccessRow[]; nextCursor: string | null }>(`/apps/${id}/access${qs({ status, cursor, limit: PAGE })}`), [id, status, app.data?.grantedGroups.join(',')]);
+  const access = useCursorPage((cursor) => get<{ access: AccessRow[]; nextCursor: string | null }>(`/apps/${id}/access${qs({ status, cursor, limit: PAGE })}`), [id, status, app.data?.grantedGroups.join(','), app.data?.seatLimit]);
   const change = usePreviewedChange(() => app.reload());
   const remove = useAction();
   function ungrant(a: App, g: OrgGroup) {
