@@ -186,7 +186,8 @@ export interface OrgQueries {
 
   getGroups(ids: readonly string[]): Promise<OrgGroupRecord[]>;
   groupsByName(namesLower: readonly string[]): Promise<OrgGroupRecord[]>;
-  insertGroup(group: Omit<OrgGroupRecord, 'seq'>): Promise<void>;
+  /** False when a group of that name exists already (it was created meanwhile). */
+  insertGroup(group: Omit<OrgGroupRecord, 'seq'>): Promise<boolean>;
   updateGroup(id: string, changes: { name?: string; description?: string | null; defaultKind?: DefaultKind | null; syncedBy?: string | null; updatedAt: string }): Promise<void>;
   deleteGroup(id: string): Promise<void>;
   listGroups(options: { afterSeq: number; limit: number; search?: string }): Promise<OrgGroupRecord[]>;

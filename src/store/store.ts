@@ -122,8 +122,12 @@ export interface AdminSessionQueries {
 export interface AdminSetupQueries {
   insert(record: AdminSetupTokenRecord): Promise<void>;
   get(tokenHash: string): Promise<AdminSetupTokenRecord | undefined>;
-  /** Marks an unused token used; false when it was used already. */
-  markUsed(tokenHash: string, at: string): Promise<boolean>;
+  /**
+   * Marks every unused token used and returns their hashes. Taking them all (rather than the one
+   * presented) makes two setups at once on two nodes queue on the same rows: the second finds its
+   * token used and the first owner already there.
+   */
+  useAll(at: string): Promise<string[]>;
 }
 
 /** Failed logins per (email, client address), for the login rate limit. */

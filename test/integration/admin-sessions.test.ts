@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../src/domain/directories/secrets.ts';
 import { adminApi } from '../helpers/admin-api.ts';
 import { consoleSession } from '../helpers/console-session.ts';
 import { createTestDatabase, describeEachEngine } from '../helpers/engines.ts';
 import { runCli, spawnServer } from '../helpers/spawn-roster.ts';
 import { startRoster, type RosterUnderTest } from '../helpers/start-roster.ts';
+
+// Every login and password change runs scrypt at OWASP's cost (128 MiB, a few hundred ms; seconds on a
+// loaded machine), and two tests spawn the CLI or the server: more time than the suite's default.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OWNER = { email: 'Owner@Example.com', password: 'correct horse battery' };
 
@@ -105,6 +109,25 @@ describeEachEngine('admin accounts and console sessions', (engine) => {
     const after = await browser.request('GET', '/session');
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('auth.invalid');
+  });
+
+  it('ends a session idle for longer than 12 hours, and one older than 7 days however used', async () => {
+    const idle = await owner();
+    const found = (await roster.store.read((q) => q.adminSessions.findByHash(hashSecret(idle.cookie!))))!;
+    await roster.store.write((q) => q.adminSessions.touch(found.session.id, new Date(Date.now() - 12 * 3600_000 - 60_000).toISOString()));
+    const ended = await idle.request('GET', '/session');
+    expect(ended.status).toBe(401);
+    expect(ended.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect(await roster.store.read((q) => q.adminSessions.findByHash(found.session.tokenHash))).toBeUndefined();
+
+    const old = 'an-old-but-busy-session-token-value';
+    const now = new Date().toISOString();
+    await roster.store.write((q) =>
+      q.adminSessions.insert({ id: 'old-session', tokenHash: hashSecret(old), adminId: found.admin.id, createdAt: '2020-01-01T00:00:00.000Z', lastUsedAt: now, expiresAt: new Date(Date.now() - 1000).toISOString(), address: null }),
+    );
+    const browser = consoleSession(roster.origin);
+    browser.useCookie(old);
+    expect((await browser.request('GET', '/directories')).status).toBe(401);
   });
 
   it('marks the cookie Secure when a trusted proxy says the client used HTTPS', async () => {
@@ -231,6 +254,25 @@ describeEachEngine('admin accounts and console sessions', (engine) => {
     const audit = (await ownerSession.request('GET', '/audit?limit=500')).body.entries.filter((e: { targetId: string }) => e.targetId === made.body.id);
     expect(audit.map((e: { action: string }) => e.action).sort()).toEqual(['admin.create', 'admin.remove', 'admin.update', 'admin.update']);
     expect(audit.every((e: { actor: { type: string; label: string } }) => e.actor.type === 'admin' && e.actor.label === OWNER.email)).toBe(true);
+  });
+
+  it('owners list, create and revoke admin keys from the console; the key is shown once', async () => {
+    const ownerSession = await owner();
+    const created = await ownerSession.request('POST', '/admin-keys', { label: 'deploy script' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), label: 'deploy script', key: expect.stringMatching(/^rsk_/) });
+    secrets.push(created.body.key);
+    const key = adminApi(roster.origin, created.body.key);
+    expect((await key('GET', '/directories')).status).toBe(200);
+    const listed = await ownerSession.request('GET', '/admin-keys');
+    expect(listed.body.adminKeys.map((k: { id: string }) => k.id)).toContain(created.body.id);
+    expect(listed.text).not.toContain(created.body.key);
+    // A key acts as an admin: it cannot mint keys or manage accounts.
+    expect((await key('POST', '/admin-keys', { label: 'by a key' })).body.error.code).toBe('auth.forbidden');
+    expect((await ownerSession.request('DELETE', `/admin-keys/${created.body.id}`)).status).toBe(204);
+    expect((await key('GET', '/directories')).status).toBe(401);
+    const audit = (await ownerSession.request('GET', '/audit?action=admin_key.create')).body.entries;
+    expect(audit[0].actor).toMatchObject({ type: 'admin', label: OWNER.email });
   });
 
   it('`roster admin create` makes an account from the command line (password on stdin); list and remove too', async () => {

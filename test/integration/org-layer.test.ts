@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { adminApi } from '../helpers/admin-api.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest } from '../helpers/start-roster.ts';
 
@@ -57,5 +58,53 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     expect((await roster.services.accounts.explain(account!.id, app.id)).summary[1]).toMatch(/deactivated/);
     await scim.patch(`/Users/${user.body.id}`, patchOp({ op: 'replace', value: { active: true } }));
     expect(await accountOf('grace@org2.example')).toMatchObject({ status: 'active', apps: [{ id: app.id, status: 'granted' }] });
+  });
+
+  it('deleting a directory unlinks its users: accounts it alone knew are deactivated and lose their access', async () => {
+    const scim = await roster.directory({ idp: 'okta' });
+    const u = await scim.post('/Users', userBody('leaving@org3.example'));
+    await scim.post('/Groups', groupBody('Leaving team', { members: [{ value: u.body.id }] }));
+    const account = await accountOf('leaving@org3.example');
+    expect(account).toMatchObject({ status: 'active', groups: [{ name: 'Leaving team' }] });
+    await roster.services.directories.remove(scim.directoryId);
+    expect(await roster.services.accounts.get(account!.id)).toMatchObject({ status: 'deactivated', links: [], groups: [] });
+  });
+
+  it('the admin API answers bad input and unknown ids with the documented errors, never a 500', async () => {
+    const admin = adminApi(roster.origin, (await roster.services.adminKeys.create('org errors')).key);
+    const scim = await roster.directory();
+    const expectError = async (res: { status: number; body: any }, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toBe(code);
+      expect(res.body.error.message).toEqual(expect.any(String));
+    };
+    await expectError(await admin('GET', '/accounts/nope'), 404, 'account.not_found');
+    await expectError(await admin('GET', '/apps/nope'), 404, 'app.not_found');
+    await expectError(await admin('GET', '/org-groups/nope/members'), 404, 'org_group.not_found');
+    await expectError(await admin('GET', '/directories/nope/rules'), 404, 'directory.not_found');
+    await expectError(await admin('PATCH', `/directories/${scim.directoryId}/rules`, { sync: { allowCreate: false } }), 400, 'rules.invalid');
+    await expectError(await admin('PATCH', `/directories/${scim.directoryId}/rules`, { groups: { mode: 'on_the_fly', include: ['('], exclude: [], keepExisting: true } }), 400, 'rules.invalid');
+    await expectError(await admin('PATCH', `/directories/${scim.directoryId}/rules`, { colour: 'blue' }), 400, 'rules.invalid');
+    await expectError(await admin('POST', '/domains', { domain: 'not a domain' }), 400, 'domain.invalid');
+    await expectError(await admin('POST', '/apps', { name: '', kind: 'wiki' }), 400, 'app.invalid');
+    await expectError(await admin('POST', '/apps', { name: 'x', kind: 'spaceship' }), 400, 'app.invalid');
+    await expectError(await admin('POST', '/apps', { name: 'x', seatLimit: -1 }), 400, 'app.invalid');
+    await expectError(await admin('POST', '/held/approve', { ids: ['nope'] }), 404, 'deprovision.not_found');
+    await expectError(await admin('GET', '/accounts?limit=0'), 400, 'account.invalid');
+    await expectError(await admin('GET', '/accounts?cursor=%%%'), 400, 'request.invalid');
+    const dup = await admin('POST', '/apps', { name: 'Twice', kind: 'wiki' });
+    expect(dup.status).toBe(201);
+    await expectError(await admin('POST', '/apps', { name: 'twice', kind: 'wiki' }), 409, 'app.name_taken');
+    expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body).toMatchObject({ version: 0, rules: { groups: { mode: 'on_the_fly' }, guard: { enabled: true, share: 0.1, windowMinutes: 15, minCount: 10 } } });
+  });
+
+  it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
+    const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
+    const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));
+    const created = await Promise.all(dirs.map((d, i) => d.post('/Groups', groupBody('Race Team', { members: [{ value: users[i]!.body.id }] }))));
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const groups = (await roster.services.orgGroups.list({ search: 'Race Team' })).filter((g) => g.name === 'Race Team');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.memberCount).toBe(4);
   });
 });

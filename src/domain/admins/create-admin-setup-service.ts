@@ -26,7 +26,7 @@ export function createAdminSetupService(deps: { store: Store; events: EventRecor
   return {
     needed,
 
-    /** A new setup token when no admin exists (undefined otherwise). Earlier tokens keep working until they expire. */
+    /** A new setup token when no admin exists (undefined otherwise). Earlier tokens keep working until they expire or setup is done. */
     async issue(): Promise<string | undefined> {
       if (!(await needed())) return undefined;
       const token = randomBytes(32).toString('base64url');
@@ -47,7 +47,8 @@ export function createAdminSetupService(deps: { store: Store; events: EventRecor
       await store.write(async (q) => {
         if (!usable(await q.adminSetup.get(tokenHash))) throw invalidToken();
         if ((await q.admins.count()) > 0) throw done();
-        if (!(await q.adminSetup.markUsed(tokenHash, admin.createdAt))) throw invalidToken();
+        // Every setup link is used up by the first owner (store.ts explains why all of them).
+        if (!(await q.adminSetup.useAll(admin.createdAt)).includes(tokenHash)) throw (await q.admins.count()) > 0 ? done() : invalidToken();
         await insertAdmin(q, { events, audit }, admin, adminActor(admin, address));
         await q.adminSessions.insert(record);
       });

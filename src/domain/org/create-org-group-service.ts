@@ -78,8 +78,7 @@ export function createOrgGroupService(deps: { store: Store; env: OrgEnv; audit: 
       const at = now();
       const group: OrgGroupRecord = { id: randomUUID(), seq: 0, name: input.name.trim(), description: input.description ?? null, syncedBy: null, defaultKind: null, createdAt: at, updatedAt: at };
       await store.write(async (tx) => {
-        if ((await tx.org.groupsByName([group.name.toLowerCase()])).length > 0) throw new DomainError('org_group.name_taken', `an org group named "${group.name}" exists already`);
-        await tx.org.insertGroup(group);
+        if (!(await tx.org.insertGroup(group))) throw new DomainError('org_group.name_taken', `an org group named "${group.name}" exists already`);
         await env.record(tx, { type: 'org_group.created', directoryId: null, resourceId: group.id, data: groupData(group), at });
         await audit.record(tx, actor, { action: 'org_group.create', targetType: 'OrgGroup', targetId: group.id, directoryId: null, before: null, after: group }, at);
       });

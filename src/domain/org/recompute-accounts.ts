@@ -86,7 +86,10 @@ async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directo
   for (const [lower, w] of byName) {
     if (ids.has(lower)) continue;
     const group: Omit<OrgGroupRecord, 'seq'> = { id: randomUUID(), name: w.name, description: null, syncedBy: w.directoryId, defaultKind: null, createdAt: at, updatedAt: at };
-    await tx.org.insertGroup(group);
+    if (!(await tx.org.insertGroup(group))) {
+      ids.set(lower, (await tx.org.groupsByName([lower]))[0]!.id);
+      continue;
+    }
     await env.record(tx, { type: 'org_group.created', directoryId: null, resourceId: group.id, data: { id: group.id, name: group.name, syncedBy: group.syncedBy, defaultKind: null }, at });
     ids.set(lower, group.id);
   }

@@ -11,7 +11,7 @@ import { clearSessionCookie, sessionCookieOf } from './session-cookie.ts';
  * Who may call an admin API route, in its route `config.access`:
  * - `public`: anyone (setup, login);
  * - `self`: any signed-in admin, read_only too, even for a write (logout, own password change);
- * - `owner`: owners only (managing admin accounts);
+ * - `owner`: owners only for writes (admin accounts and admin keys);
  * - absent: any admin for reads, owner and admin roles for writes.
  */
 export type AdminAccess = 'public' | 'self' | 'owner';
@@ -81,6 +81,6 @@ export function createAdminAuthHook(deps: { adminKeys: AdminKeyService; adminSes
     }
     if (SAFE_METHODS.has(request.method) || access === 'self') return;
     if (role === 'read_only') return refuse(reply, 403, 'auth.forbidden', 'a read_only admin cannot change anything');
-    if (access === 'owner' && role !== 'owner') return refuse(reply, 403, 'auth.forbidden', 'only an owner can manage admin accounts');
+    if (access === 'owner' && role !== 'owner') return refuse(reply, 403, 'auth.forbidden', 'only an owner can manage admin accounts and admin keys');
   };
 }

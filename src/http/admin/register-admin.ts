@@ -7,11 +7,11 @@ import { adminInput } from './admin-inputs.ts';
 import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
 import { registerApiRoutes } from './api-route.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { orgRoutes, type OrgDeps } from './org-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
-import { registerAdminKeyRoutes } from './admin-key-routes.ts';
 
 export type AdminDeps = Pick<Services, 'directories' | 'tokens' | 'adminKeys' | 'admins' | 'adminSessions' | 'adminSetup' | 'verifyPassword' | 'requestLog' | 'audit' | 'provisioningStatus' | 'users' | 'groups'> &
   FeedAndWebhookDeps &

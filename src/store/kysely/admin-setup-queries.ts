@@ -10,9 +10,9 @@ export function createAdminSetupQueries({ db }: QueryContext): AdminSetupQueries
       const r = await db.selectFrom('admin_setup_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
       return r && { tokenHash: r.token_hash, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at };
     },
-    async markUsed(tokenHash, at) {
-      const r = await db.updateTable('admin_setup_tokens').set({ used_at: at }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
-      return r.numUpdatedRows > 0n;
+    async useAll(at) {
+      const rows = await db.updateTable('admin_setup_tokens').set({ used_at: at }).where('used_at', 'is', null).returning('token_hash').execute();
+      return rows.map((r) => r.token_hash);
     },
   };
 }

@@ -290,10 +290,13 @@ export function createOrgQueries({ db, run }: QueryContext): OrgQueries {
       return (await inList('org.groupsByName', names, (d, list) => d.selectFrom('org_groups').selectAll().where('name_lower', 'in', list))).map(toGroup);
     },
     async insertGroup(g) {
-      await db
+      const r = await db
         .insertInto('org_groups')
         .values({ id: g.id, name: g.name, name_lower: g.name.toLowerCase(), description: g.description, synced_by: g.syncedBy, default_kind: g.defaultKind, created_at: g.createdAt, updated_at: g.updatedAt })
-        .execute();
+        // Two nodes mapping a new IdP group at once: the second waits for the first and inserts nothing.
+        .onConflict((oc) => oc.column('name_lower').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
     async updateGroup(id, c) {
       const set: Partial<OrgGroupRow> = { updated_at: c.updatedAt };
@@ -419,7 +422,8 @@ export function createOrgQueries({ db, run }: QueryContext): OrgQueries {
       return rows.map(toAccess);
     },
     async insertAccess(rows) {
-      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200);
+      // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.
+      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['app_id', 'account_id']);
     },
     async deleteAccess(appId, accountIds) {
       for (const part of chunks(accountIds)) await db.deleteFrom('app_access').where('app_id', '=', appId).where('account_id', 'in', part).execute();

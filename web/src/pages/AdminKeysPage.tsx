@@ -13,7 +13,7 @@ interface AdminKey {
   readonly lastUsedAt: string | null;
 }
 
-/** Keys for the CLI and scripts (`Authorization: Bearer rsk_…`): shown once, revocable. */
+/** Keys for the CLI and scripts (`Authorization: Bearer rsk_…`): shown once, revocable by owners (a key acts as an admin). */
 export function AdminKeysPage() {
   const session = useSession();
   const keys = useLoad(async () => {
@@ -61,7 +61,7 @@ export function AdminKeysPage() {
           ) : (
             <div className="table-wrap">
               <table className="responsive">
-                <thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Last used</th>{session.canWrite && <th scope="col"><span className="visually-hidden">Actions</span></th>}</tr></thead>
+                <thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Last used</th>{session.isOwner && <th scope="col"><span className="visually-hidden">Actions</span></th>}</tr></thead>
                 <tbody>
                   {list.map((k) => (
                     <tr key={k.id}>
@@ -70,7 +70,7 @@ export function AdminKeysPage() {
                       <td data-label="State"><StatusBadge value={k.revokedAt ? 'revoked' : 'active'} /></td>
                       <td data-label="Created"><Time at={k.createdAt} /></td>
                       <td data-label="Last used"><Time at={k.lastUsedAt} fallback="never" /></td>
-                      {session.canWrite && <td>{!k.revokedAt && <button type="button" className="danger" onClick={() => void revoke(k)}>Revoke</button>}</td>}
+                      {session.isOwner && <td>{!k.revokedAt && <button type="button" className="danger" onClick={() => void revoke(k)}>Revoke</button>}</td>}
                     </tr>
                   ))}
                 </tbody>
@@ -79,7 +79,7 @@ export function AdminKeysPage() {
           )
         }
       </Load>
-      {session.canWrite && (
+      {session.isOwner && (
         <form className="card form inline-form" onSubmit={create} aria-labelledby="new-key-title">
           <h2 id="new-key-title">Create a key</h2>
           <div className="field">
