@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionError, useAction } from '../../components.tsx';
 import { Link } from '../../lib/router.tsx';
 import type { Changes } from './org-types.ts';
@@ -92,6 +92,11 @@ export interface PendingChange {
 export function usePreviewedChange(onApplied: () => void) {
   const [pending, setPending] = useState<PendingChange | null>(null);
   const action = useAction();
+  // The preview takes the focus when it appears, so a keyboard (or screen reader) user lands on it.
+  const region = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (pending) region.current?.focus();
+  }, [pending]);
   async function start(load: () => Promise<{ changes: Changes }>, rest: Omit<PendingChange, 'changes'>) {
     setPending(null);
     const answer = await action.run(load);
@@ -113,7 +118,7 @@ export function usePreviewedChange(onApplied: () => void) {
       <>
         <ActionError error={action.error} />
         {pending && (
-          <section className="card preview-panel" role="region" aria-label="Preview" data-testid="preview">
+          <section ref={region} tabIndex={-1} className="card preview-panel" role="region" aria-label="Preview" data-testid="preview">
             <h3>Preview: {pending.title}</h3>
             <p className="muted">Nothing has changed yet. This is what Roster computed by running the change and rolling it back.</p>
             <ChangeSummary changes={pending.changes} />
