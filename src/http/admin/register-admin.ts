@@ -8,8 +8,8 @@ import { actorOf, createAdminAuthHook } from './authenticate-admin.ts';
 import { registerApiRoutes } from './api-route.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerAdminKeyRoutes } from './admin-key-routes.ts';
-import { registerSessionRoutes } from './session-routes.ts';
 import { orgRoutes, type OrgDeps } from './org-routes.ts';
+import { registerSessionRoutes } from './session-routes.ts';
 import { registerFeedAndWebhookRoutes, type FeedAndWebhookDeps } from './webhook-routes.ts';
 import { registerScimBrowseRoutes } from './scim-browse-routes.ts';
 
