@@ -3,11 +3,16 @@ import { Link, useLocation } from './lib/router.tsx';
 import { ROLE_LABELS, useSession } from './lib/session.tsx';
 
 /**
- * Navigation of what exists. The organization layer (accounts, apps, rules, held deprovisions)
- * adds its entries here when it lands; no link points at a page that is not there yet.
+ * Navigation of what exists: the SCIM layer's directories, the organization layer's accounts,
+ * groups, apps, held deprovisions and domains (rules are a directory tab), then the operations pages.
  */
 const NAV: { to: string; label: string; owner?: boolean }[] = [
   { to: '/directories', label: 'Directories' },
+  { to: '/accounts', label: 'Accounts' },
+  { to: '/org-groups', label: 'Org groups' },
+  { to: '/apps', label: 'Apps' },
+  { to: '/held', label: 'Held' },
+  { to: '/domains', label: 'Domains' },
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/events', label: 'Event feed' },
   { to: '/audit', label: 'Audit log' },

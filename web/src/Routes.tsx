@@ -13,6 +13,14 @@ import { NewDirectoryPage } from './pages/NewDirectoryPage.tsx';
 import { UserPage } from './pages/UserPage.tsx';
 import { WebhookPage } from './pages/WebhookPage.tsx';
 import { WebhooksPage } from './pages/WebhooksPage.tsx';
+import { AccountsPage } from './pages/org/AccountsPage.tsx';
+import { AppPage } from './pages/org/AppPage.tsx';
+import { AppsPage } from './pages/org/AppsPage.tsx';
+import { DomainsPage } from './pages/org/DomainsPage.tsx';
+import { HeldPage } from './pages/org/HeldPage.tsx';
+import { OrgAccountPage } from './pages/org/OrgAccountPage.tsx';
+import { OrgGroupPage } from './pages/org/OrgGroupPage.tsx';
+import { OrgGroupsPage } from './pages/org/OrgGroupsPage.tsx';
 
 export function Routes() {
   const { path } = useLocation();
@@ -31,6 +39,15 @@ export function Routes() {
   if (path === '/admins') return session.isOwner ? <AdminsPage /> : <NotAllowed />;
   if (path === '/admin-keys') return <AdminKeysPage />;
   if (path === '/account') return <AccountPage />;
+  // The organization layer (docs/organization.md).
+  if (path === '/accounts') return <AccountsPage />;
+  if ((m = match('/accounts/:id', path))) return <OrgAccountPage id={m.id!} />;
+  if (path === '/org-groups') return <OrgGroupsPage />;
+  if ((m = match('/org-groups/:id', path))) return <OrgGroupPage id={m.id!} />;
+  if (path === '/apps') return <AppsPage />;
+  if ((m = match('/apps/:id', path))) return <AppPage id={m.id!} />;
+  if (path === '/domains') return <DomainsPage />;
+  if (path === '/held') return <HeldPage />;
   return (
     <section>
       <h1>Page not found</h1>

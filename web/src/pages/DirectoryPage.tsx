@@ -10,11 +10,13 @@ import { DirectoryTokens } from './directory/DirectoryTokens.tsx';
 import { GroupsList } from './directory/GroupsList.tsx';
 import { RequestLog } from './directory/RequestLog.tsx';
 import { UsersList } from './directory/UsersList.tsx';
+import { DirectoryRules } from './org/DirectoryRules.tsx';
 
 const TABS = [
   { tab: 'overview', label: 'Overview' },
   { tab: 'users', label: 'Users' },
   { tab: 'groups', label: 'Groups' },
+  { tab: 'rules', label: 'Rules' },
   { tab: 'tokens', label: 'Tokens' },
   { tab: 'requests', label: 'Requests' },
   { tab: 'settings', label: 'Settings' },
@@ -42,6 +44,7 @@ export function DirectoryPage({ id, tab }: { id: string; tab: string }) {
             {tab === 'overview' && <Overview directory={d} />}
             {tab === 'users' && <UsersList directoryId={id} />}
             {tab === 'groups' && <GroupsList directoryId={id} />}
+            {tab === 'rules' && <DirectoryRules directory={d} />}
             {tab === 'tokens' && <DirectoryTokens directory={d} />}
             {tab === 'requests' && <RequestLog directoryId={id} />}
             {tab === 'settings' && <DirectorySettings directory={d} onChanged={directory.reload} />}
