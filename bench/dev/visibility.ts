@@ -7,6 +7,7 @@
 //   npm run build && BENCH_USERS=10000 node --import tsx bench/dev/visibility.ts
 //
 // Not part of `npm run bench`.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,24 @@ const receiver = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+
+/** CPU seconds of the server's main thread and of all its other threads (the delivery thread, GC, libuv). */
+function threadCpu(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      if (Number(tid) === pid) main += seconds;
+      else others += seconds;
+    } catch {
+      // the thread ended
+    }
+  }
+  return { main, others };
+}
 
 async function createWith(label: string, extraEnv: NodeJS.ProcessEnv, webhook: boolean) {
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-visibility-'));
@@ -70,9 +89,14 @@ async function createWith(label: string, extraEnv: NodeJS.ProcessEnv, webhook: b
       cpu: () => ({ servers: [readCpuSeconds(server.pid)], database: null, machine: readMachineBusySeconds() }),
     };
     const before = received;
+    const cpu0 = threadCpu(server.pid);
+    const client0 = process.cpuUsage();
     const row = await createUsers(context, label, 0, users, { indexes: [], ids: [] });
+    const cpu1 = threadCpu(server.pid);
+    const client = process.cpuUsage(client0);
     const during = received - before;
-    return { ...row, during };
+    const perCreate = (s: number) => Math.round((s * 1e6) / users);
+    return { ...row, during, mainUs: perCreate(cpu1.main - cpu0.main), othersUs: perCreate(cpu1.others - cpu0.others), clientUs: perCreate((client.user + client.system) / 1e6) };
   } finally {
     await pool.close();
     await server.stop();
@@ -85,7 +109,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     const plain = only === 'both' ? undefined : await createWith('plain', { ROSTER_REQUEST_LOG: 'off' }, false);
     const both = only === 'plain' ? undefined : await createWith('both', { ROSTER_REQUEST_LOG: 'on' }, true);
-    const line = (x: typeof plain) => (x ? `${Math.round(x.opsPerSec)}/s p50 ${x.p50Ms.toFixed(2)} errors ${x.errors} serverCpu ${Math.round(x.serverCpuPct)}%` : '-');
+    const line = (x: typeof plain) => (x ? `${Math.round(x.opsPerSec)}/s p50 ${x.p50Ms.toFixed(2)} errors ${x.errors} cpu µs/create main ${x.mainUs} others ${x.othersUs} client ${x.clientUs}` : '-');
     process.stdout.write(`plain ${line(plain)} | both ${line(both)} (${both?.during ?? 0} deliveries during) | ratio ${plain && both ? (both.opsPerSec / plain.opsPerSec).toFixed(2) : '-'}\n`);
   }
 } finally {
