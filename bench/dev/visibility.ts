@@ -107,8 +107,8 @@ async function createWith(label: string, extraEnv: NodeJS.ProcessEnv, webhook: b
 
 try {
   for (let r = 0; r < rounds; r++) {
-    const plain = only === 'both' ? undefined : await createWith('plain', { ROSTER_REQUEST_LOG: 'off' }, false);
-    const both = only === 'plain' ? undefined : await createWith('both', { ROSTER_REQUEST_LOG: 'on' }, true);
+    const plain = only === 'both' ? undefined : await createWith('plain', { ROSTER_REQUEST_LOG: process.env.VISIBILITY_PLAIN_LOG ?? 'off' }, false);
+    const both = only === 'plain' ? undefined : await createWith('both', { ROSTER_REQUEST_LOG: process.env.VISIBILITY_BOTH_LOG ?? 'on' }, true);
     const line = (x: typeof plain) => (x ? `${Math.round(x.opsPerSec)}/s p50 ${x.p50Ms.toFixed(2)} errors ${x.errors} cpu µs/create main ${x.mainUs} others ${x.othersUs} client ${x.clientUs}` : '-');
     process.stdout.write(`plain ${line(plain)} | both ${line(both)} (${both?.during ?? 0} deliveries during) | ratio ${plain && both ? (both.opsPerSec / plain.opsPerSec).toFixed(2) : '-'}\n`);
   }

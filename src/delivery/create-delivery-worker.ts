@@ -121,11 +121,15 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
 
   /** One round; returns whether it found work (then the next round starts at once). */
   async function round(): Promise<boolean> {
-    await flush();
+    const hadResults = results.length > 0;
     await services.events.sequence();
     const added = await services.deliveries.fanOut();
     if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS || added > 0) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
     let claimedAny = false;
+    // The outcomes of the last round's sends and the claims go out together: on SQLite they share one
+    // transaction of the group commit (one take of the write lock instead of one per endpoint and one more).
+    const recorded = flush();
+    const claims: Promise<void>[] = [];
     for (const endpoint of endpoints.list) {
       const queue = queues.get(endpoint.id) ?? { endpoint, items: [] };
       queue.endpoint = endpoint;
@@ -133,18 +137,24 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       const room = settings.concurrency * BATCH_SLOTS - queue.items.length - (inFlight.get(endpoint.id) ?? 0);
       // Claim again once the queue runs low, not for every free slot.
       if (room < settings.concurrency || !running) continue;
-      const claimed = await services.deliveries.claim(endpoint.id, room, leaseMs);
-      queue.items.push(...claimed);
-      pump(endpoint.id);
-      claimedAny ||= claimed.length > 0;
+      claims.push(
+        services.deliveries.claim(endpoint.id, room, leaseMs).then((claimed) => {
+          queue.items.push(...claimed);
+          pump(endpoint.id);
+          claimedAny ||= claimed.length > 0;
+        }),
+      );
     }
+    const settled = await Promise.allSettled([recorded, ...claims]);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now();
       const deliveries = await services.deliveries.prune();
       const events = await services.events.prune();
       if (deliveries + events > 0) log.info({ events, deliveries }, 'retention: old events and deliveries deleted');
     }
-    return added > 0 || results.length > 0 || claimedAny;
+    return added > 0 || hadResults || results.length > 0 || claimedAny;
   }
 
   async function run(): Promise<void> {
