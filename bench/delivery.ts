@@ -14,13 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config/load-config.ts';
 import { startDeliveryThread } from '../src/delivery/start-delivery-thread.ts';
 import { createServices } from '../src/domain/create-services.ts';
 import { createApp } from '../src/http/create-app.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createBenchDatabase, dropBenchDatabase } from './postgres.ts';
+import { startReceiver } from './webhook-receiver.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -30,26 +30,6 @@ const option = (name: string, fallback: string) => {
 const EVENTS = Number(option('events', '20000'));
 const ENGINES = option('engines', 'sqlite,postgres').split(',');
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const RECEIVER = `
-const { parentPort } = require('node:worker_threads');
-const http = require('node:http');
-let count = 0;
-const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { count++; res.writeHead(204).end(); }); });
-server.keepAliveTimeout = 10000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', (m) => { if (m === 'count') parentPort.postMessage({ count }); if (m === 'close') server.close(() => process.exit(0)); });
-`;
-
-async function startReceiver() {
-  const worker = new Worker(RECEIVER, { eval: true });
-  const port = await new Promise<number>((resolve) => worker.once('message', (m: { port: number }) => resolve(m.port)));
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    count: () => new Promise<number>((resolve) => (worker.once('message', (m: { count: number }) => resolve(m.count)), worker.postMessage('count'))),
-    close: () => worker.terminate(),
-  };
-}
 
 /** CPU seconds of this process's threads by thread id (Linux); empty elsewhere. */
 function threadCpu(): Map<string, number> {

@@ -1,14 +1,14 @@
 // Issue 10's cost check alone, for iterating on it: the create phase on a fresh SQLite server with the
 // request log off and no webhook, then on another with the request log on and one webhook endpoint on
 // a local receiver (the same pair `npm run bench` runs after its report), VISIBILITY_ROUNDS times
-// alternating, and the ratio of each pair. The receiver is a bare node:http server in this process,
-// as in bench/run.ts. PROFILE_DIR=<dir> runs the servers under `node --cpu-prof` into it.
+// alternating, and the ratio of each pair, with the CPU per create of the server's main thread, its
+// other threads (the delivery worker's among them) and this process. The receiver runs in a worker
+// thread, as in bench/run.ts. PROFILE_DIR=<dir> runs the servers under `node --cpu-prof` into it.
 //
 //   npm run build && BENCH_USERS=10000 node --import tsx bench/dev/visibility.ts
 //
 // Not part of `npm run bench`.
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createUsers, type PhaseContext } from '../phases.ts';
 import { createScimTarget } from '../scim-client.ts';
+import { startReceiver } from '../webhook-receiver.ts';
 import { pickFreePort, readCpuSeconds, readMachineBusySeconds, runNodeCommand, startProcess } from '../server-process.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,16 +25,9 @@ const rounds = Number(process.env.VISIBILITY_ROUNDS ?? '1');
 const profileDir = process.env.PROFILE_DIR;
 const only = process.env.VISIBILITY_ONLY; // 'plain' | 'both'
 
-let received = 0;
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    received++;
-    res.writeHead(204).end();
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+// As in bench/run.ts: the receiver in a worker thread, off the load generator's event loop.
+const receiver = await startReceiver();
+const receiverUrl = receiver.url;
 
 /** CPU seconds of the server's main thread and of all its other threads (the delivery thread, GC, libuv). */
 function threadCpu(pid: number): { main: number; others: number } {
@@ -88,13 +82,13 @@ async function createWith(label: string, extraEnv: NodeJS.ProcessEnv, webhook: b
       safetyMs: 600_000,
       cpu: () => ({ servers: [readCpuSeconds(server.pid)], database: null, machine: readMachineBusySeconds() }),
     };
-    const before = received;
+    const before = await receiver.count();
     const cpu0 = threadCpu(server.pid);
     const client0 = process.cpuUsage();
     const row = await createUsers(context, label, 0, users, { indexes: [], ids: [] });
     const cpu1 = threadCpu(server.pid);
     const client = process.cpuUsage(client0);
-    const during = received - before;
+    const during = (await receiver.count()) - before;
     const perCreate = (s: number) => Math.round((s * 1e6) / users);
     return { ...row, during, mainUs: perCreate(cpu1.main - cpu0.main), othersUs: perCreate(cpu1.others - cpu0.others), clientUs: perCreate((client.user + client.system) / 1e6) };
   } finally {
@@ -113,5 +107,5 @@ try {
     process.stdout.write(`plain ${line(plain)} | both ${line(both)} (${both?.during ?? 0} deliveries during) | ratio ${plain && both ? (both.opsPerSec / plain.opsPerSec).toFixed(2) : '-'}\n`);
   }
 } finally {
-  receiver.close();
+  await receiver.close();
 }

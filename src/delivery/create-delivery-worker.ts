@@ -20,13 +20,20 @@ const LEASE_MARGIN_MS = 5_000;
  */
 const BATCH_SLOTS = 4;
 /**
- * Rounds start at most this often. Every round costs a few write transactions (outcomes, sequencer,
- * fan-out, claims); started on every finished send, as they were, they came by the thousand per second
- * with a few rows each, and on SQLite each took the write lock from the SCIM requests (issue 10's
- * bench: creates at 0.55× with one endpoint). A round every 15 ms still claims 64 × 66 = 4,266
- * deliveries/s per endpoint.
+ * Rounds start at most this often while an endpoint has a backlog (a claim came back full). Every
+ * round costs a few write transactions (sequencer, fan-out, outcomes with claims); started on every
+ * finished send, as they were, they came by the thousand per second with a few rows each, and on
+ * SQLite each took the write lock from the SCIM requests (issue 10's bench: creates at 0.55× with one
+ * endpoint). A round every 15 ms still claims 64 × 66 = 4,266 deliveries/s per endpoint.
  */
-const MIN_ROUND_MS = 15;
+const BACKLOG_ROUND_MS = 15;
+/**
+ * Without a backlog (events arriving as SCIM requests make them), rounds start at most this often: an
+ * event waits up to this long before it is sent, and a round carries what arrived meanwhile.
+ */
+const LIVE_ROUND_MS = 50;
+/** A fan-out adding this many deliveries in a round leaves more behind: the next round comes sooner. */
+const FANOUT_FULL = 500;
 /** Retention runs this often on each node (deleting what is already gone is cheap). */
 const PRUNE_EVERY_MS = 3_600_000;
 /** Endpoints (and their decrypted secrets) are re-read this often: a change reaches every node within it. */
@@ -119,13 +126,14 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     sends.add(p);
   }
 
-  /** One round; returns whether it found work (then the next round starts at once). */
-  async function round(): Promise<boolean> {
+  /** One round; says whether it found work, and whether an endpoint has more due than it claimed. */
+  async function round(): Promise<'idle' | 'live' | 'backlog'> {
     const hadResults = results.length > 0;
     await services.events.sequence();
     const added = await services.deliveries.fanOut();
     if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS || added > 0) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
     let claimedAny = false;
+    let backlog = false;
     // The outcomes of the last round's sends and the claims go out together: on SQLite they share one
     // transaction of the group commit (one take of the write lock instead of one per endpoint and one more).
     const recorded = flush();
@@ -135,13 +143,17 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       queue.endpoint = endpoint;
       queues.set(endpoint.id, queue);
       const room = settings.concurrency * BATCH_SLOTS - queue.items.length - (inFlight.get(endpoint.id) ?? 0);
-      // Claim again once the queue runs low, not for every free slot.
-      if (room < settings.concurrency || !running) continue;
+      // Claim again once the queue runs low, not for every free slot (a full queue is a backlog too).
+      if (room < settings.concurrency || !running) {
+        backlog ||= queue.items.length > 0;
+        continue;
+      }
       claims.push(
         services.deliveries.claim(endpoint.id, room, leaseMs).then((claimed) => {
           queue.items.push(...claimed);
           pump(endpoint.id);
           claimedAny ||= claimed.length > 0;
+          backlog ||= claimed.length === room;
         }),
       );
     }
@@ -154,25 +166,26 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       const events = await services.events.prune();
       if (deliveries + events > 0) log.info({ events, deliveries }, 'retention: old events and deliveries deleted');
     }
-    return added > 0 || hadResults || results.length > 0 || claimedAny;
+    if (backlog || added >= FANOUT_FULL) return 'backlog';
+    return added > 0 || hadResults || results.length > 0 || claimedAny ? 'live' : 'idle';
   }
 
   async function run(): Promise<void> {
-    const minGapMs = Math.min(MIN_ROUND_MS, settings.pollIntervalMs);
     while (running) {
       const started = Date.now();
-      let busy = false;
+      let found: Awaited<ReturnType<typeof round>> = 'idle';
       try {
-        busy = await round();
+        found = await round();
       } catch (error) {
         log.warn({ reason: (error as Error).message }, 'delivery worker round failed; retrying');
       }
       if (!running) break;
       // Idle: wait for the poll interval, or for an endpoint's slots to go idle. Either way the next
-      // round starts no sooner than minGapMs after this one did, so its transactions carry more rows.
-      if (!busy) await pause(settings.pollIntervalMs, true);
+      // round starts no sooner than the gap after this one did, so its transactions carry more rows.
+      if (found === 'idle') await pause(settings.pollIntervalMs, true);
       if (!running) break;
-      const rest = minGapMs - (Date.now() - started);
+      const gapMs = Math.min(found === 'backlog' ? BACKLOG_ROUND_MS : LIVE_ROUND_MS, settings.pollIntervalMs);
+      const rest = gapMs - (Date.now() - started);
       if (rest > 0) await pause(rest, false);
     }
   }
