@@ -32,7 +32,13 @@ function lowerPriority(): void {
 }
 
 lowerPriority();
-const store = await openStore(config, { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it') });
+/**
+ * The worker's own PostgreSQL pool stays small: a round runs its steps one after another, with one
+ * claim per endpoint beside the outcomes at most; the requests keep the configured pool to themselves.
+ */
+const POOL_SIZE = 4;
+
+const store = await openStore({ ...config, postgres: { ...config.postgres, poolSize: Math.min(config.postgres.poolSize, POOL_SIZE) } }, { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it') });
 const worker = createDeliveryWorker({ services: createServices(config, store), settings: config.webhooks, log });
 worker.start();
 port.on('message', (message: { kind: 'stop'; graceMs?: number }) => {
