@@ -3,23 +3,24 @@
 //
 //   node --import tsx bench/delivery.ts [--events 20000] [--engines sqlite,postgres]
 //
-// Roster runs in this process (server, domain, delivery worker); the receiver runs in a worker thread
-// (a bare node:http server answering 204), so it does not share Roster's event loop. Events are
+// Roster runs in this process (server and domain), its delivery worker in its own thread as `roster
+// serve` runs it (src/delivery/start-delivery-thread.ts); the receiver runs in another worker thread
+// (a bare node:http server answering 204), so it shares neither event loop. Events are
 // seeded straight into the outbox (100 per transaction, each about its own user), then:
 //   feed:       one reader walks GET /api/v1/events?limit=1000 from the start to the end;
 //   deliveries: the worker starts with one endpoint owed every event; timed until the receiver has them all
 //               (fan-out, claims, signing, HTTP and recording outcomes included).
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config/load-config.ts';
-import { createDeliveryWorker } from '../src/delivery/create-delivery-worker.ts';
+import { startDeliveryThread } from '../src/delivery/start-delivery-thread.ts';
 import { createServices } from '../src/domain/create-services.ts';
 import { createApp } from '../src/http/create-app.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createBenchDatabase, dropBenchDatabase } from './postgres.ts';
+import { startReceiver } from './webhook-receiver.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -30,24 +31,19 @@ const EVENTS = Number(option('events', '20000'));
 const ENGINES = option('engines', 'sqlite,postgres').split(',');
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const RECEIVER = `
-const { parentPort } = require('node:worker_threads');
-const http = require('node:http');
-let count = 0;
-const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { count++; res.writeHead(204).end(); }); });
-server.keepAliveTimeout = 10000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', (m) => { if (m === 'count') parentPort.postMessage({ count }); if (m === 'close') server.close(() => process.exit(0)); });
-`;
-
-async function startReceiver() {
-  const worker = new Worker(RECEIVER, { eval: true });
-  const port = await new Promise<number>((resolve) => worker.once('message', (m: { port: number }) => resolve(m.port)));
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    count: () => new Promise<number>((resolve) => (worker.once('message', (m: { count: number }) => resolve(m.count)), worker.postMessage('count'))),
-    close: () => worker.terminate(),
-  };
+/** CPU seconds of this process's threads by thread id (Linux); empty elsewhere. */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
 }
 
 async function run(engine: string) {
@@ -98,14 +94,16 @@ async function run(engine: string) {
     const feed = await walk();
 
     // Deliveries: the worker starts with the endpoint owed every event.
-    const worker = createDeliveryWorker({ services, settings: config.webhooks, log: { info: () => undefined, warn: () => undefined } });
+    const before = threadCpu();
     const t0 = performance.now();
-    worker.start();
+    const worker = startDeliveryThread({ config, log: { info: () => undefined, warn: () => undefined, error: (obj, msg) => console.error(msg, obj) } });
     for (let i = 0; i < 100_000; i++) {
       if ((await receiver.count()) >= EVENTS) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const deliveryMs = performance.now() - t0;
+    // The threads that appeared with the worker's: its CPU per delivery, whatever else the machine runs.
+    const threadSeconds = [...threadCpu()].filter(([tid]) => !before.has(tid)).reduce((sum, [, seconds]) => sum + seconds, 0);
     await worker.stop();
     const delivered = await receiver.count();
     await app.close();
@@ -119,6 +117,7 @@ async function run(engine: string) {
       feedRead: feed.read,
       deliveriesPerSecond: Math.round(delivered / (deliveryMs / 1000)),
       delivered,
+      workerCpuUsPerDelivery: Math.round((threadSeconds * 1e6) / Math.max(1, delivered)),
       pendingAfter: pending,
     };
   } finally {
@@ -133,6 +132,6 @@ const results = [];
 for (const engine of ENGINES) results.push(await run(engine));
 console.log('| engine | events | feed events/s (1 reader, pages of 1,000) | deliveries/s (1 endpoint, concurrency ' + loadConfig({}).webhooks.concurrency + ') | sequencer events/s |');
 console.log('|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.engine} | ${r.events} | ${r.feedEventsPerSecond.toLocaleString('en')} | ${r.deliveriesPerSecond.toLocaleString('en')} (${r.delivered} delivered) | ${r.sequencePerSecond.toLocaleString('en')} |`);
+for (const r of results) console.log(`| ${r.engine} | ${r.events} | ${r.feedEventsPerSecond.toLocaleString('en')} | ${r.deliveriesPerSecond.toLocaleString('en')} (${r.delivered} delivered, ${r.workerCpuUsPerDelivery} µs of the worker thread's CPU each) | ${r.sequencePerSecond.toLocaleString('en')} |`);
 console.log(JSON.stringify(results));
 process.exit(0);

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { loadConfig, type RosterConfig } from '../config/load-config.ts';
 import type { FastifyBaseLogger } from 'fastify';
-import { createDeliveryWorker } from '../delivery/create-delivery-worker.ts';
+import { startDeliveryThread } from '../delivery/start-delivery-thread.ts';
 import { createServices, type Services } from '../domain/create-services.ts';
 import { createApp } from '../http/create-app.ts';
 import { openStore } from '../store/open-store.ts';
@@ -80,9 +80,9 @@ export async function serve(): Promise<void> {
   if (reconciled.length > 0) log.info({ directories: reconciled }, 'organization layer: accounts made for users that had none');
   const app = await createApp({ config, services });
   await app.listen({ port: config.port, host: config.host });
-  // Webhook deliveries and the feed's sequencer run beside the server (ROSTER_DELIVERY_WORKER=off: not on this node).
-  const worker = config.webhooks.worker === 'on' ? createDeliveryWorker({ services, settings: config.webhooks, log: app.log.child({ component: 'delivery' }) }) : undefined;
-  worker?.start();
+  // Webhook deliveries and the feed's sequencer run in a thread beside the server (start-delivery-thread.ts;
+  // ROSTER_DELIVERY_WORKER=off: not on this node).
+  const worker = config.webhooks.worker === 'on' ? startDeliveryThread({ config, log: app.log.child({ component: 'delivery' }) }) : undefined;
   // First run: a one-time link that creates the first owner (issued on each start while no admin exists).
   const setupToken = await services.adminSetup.issue();
   if (setupToken) {

@@ -33,6 +33,9 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
   const { store, events } = deps;
   const now = deps.now ?? (() => new Date());
 
+  /** Decrypted secrets by their stored (encrypted) value: a rotation stores a new value. */
+  const decrypted = new Map<string, string>();
+
   function key(): Buffer {
     const k = deps.encryptionKey();
     if (!k) throw new DomainError('webhook.encryption_key_missing', 'set ROSTER_ENCRYPTION_KEY (32 bytes, e.g. `openssl rand -base64 32`), the same on every node, to store webhook secrets');
@@ -136,7 +139,13 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
       const hooks = (await store.read((q) => q.webhooks.list())).filter((h) => h.enabled);
       if (hooks.length === 0) return [];
       const k = key();
-      return hooks.map((h) => ({ id: h.id, url: h.url, secret: decryptSecret(k, h.secretEncrypted) }));
+      // The worker asks every round that adds deliveries; a secret is decrypted once per value it takes.
+      if (decrypted.size > 1_000) decrypted.clear();
+      return hooks.map((h) => {
+        let secret = decrypted.get(h.secretEncrypted);
+        if (secret === undefined) decrypted.set(h.secretEncrypted, (secret = decryptSecret(k, h.secretEncrypted)));
+        return { id: h.id, url: h.url, secret };
+      });
     },
 
     mustGet,

@@ -5,7 +5,7 @@ import { createStatementCache } from '../kysely/prepared.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { Store } from '../store.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { openSqlite, SCIM_LOWER, type SqliteOptions } from './open-sqlite.ts';
+import { BUSY_TIMEOUT_MS, openSqlite, SCIM_LOWER, type SqliteOptions } from './open-sqlite.ts';
 import { createSqliteDialect } from './sqlite-driver.ts';
 import { createSqliteJsonHooks } from './sqlite-json-hooks.ts';
 
@@ -23,8 +23,25 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
   const { driver } = dialect;
   // Reads run at once when the connection is free, else wait for the write batch that holds it.
   const pooled = createQueries(db, hooks, { statements, direct: (query) => driver.runIfFree(query) });
+  // BEGIN IMMEDIATE without SQLite's busy wait: when another connection writes, the batch retries
+  // from the event loop instead of sleeping in it (group-commit.ts).
+  const noWait = raw.prepare('pragma busy_timeout = 0');
+  const wait = raw.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const begin = raw.prepare('begin immediate');
+  const tryBegin = async () => {
+    noWait.get();
+    try {
+      begin.run();
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    } finally {
+      wait.get();
+    }
+  };
   // Inside a batch the connection is held by the batch itself.
-  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements, direct: (query) => driver.runHeld(query) }));
+  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements, direct: (query) => driver.runHeld(query) }), { tryBegin, busyTimeoutMs: BUSY_TIMEOUT_MS });
 
   const rethrow = (error: unknown): never => {
     throw translateSqliteError(error);

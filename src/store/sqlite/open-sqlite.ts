@@ -15,6 +15,9 @@ export interface SqliteOptions {
  */
 export const SCIM_LOWER = 'scim_lower';
 
+/** How long a write waits for another connection's write lock (the CLI, the delivery worker's thread). */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 /** Opens (creating if needed) the database file with the pragmas Roster relies on. */
 export function openSqlite(file: string, options: SqliteOptions): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -23,7 +26,7 @@ export function openSqlite(file: string, options: SqliteOptions): Database.Datab
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   // The CLI and the server may write the same file; wait for the other's transaction to finish.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('cache_size = -65536');
   // A checkpoint copies the log into the database file and syncs it: with SQLite's default (every
   // 1,000 pages), a 100-member delta on a 100,000-member group, whose rows sit on ~300 scattered index
