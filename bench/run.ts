@@ -715,7 +715,16 @@ async function main(): Promise<number> {
     process.env.BENCH_VISIBILITY !== '0' && options.engines.includes('sqlite') && options.serverEntry === 'bin/roster.js'
       ? await measureVisibilityCost(options, latencies, result.ceiling?.opsPerSec).catch((error: Error) => `\n### Issue 10\n\nfailed: ${error.message}`)
       : '';
-  process.stdout.write(`${renderReport(result)}${visibility}\n`);
+  // Issue 9's checks (bench/org.ts) in a child process, after the phases above; off with BENCH_ORG=0.
+  let organization = '';
+  if (process.env.BENCH_ORG !== '0' && options.serverEntry === 'bin/roster.js') {
+    progress('issue 9: the organization layer (bench/org.ts)');
+    const big = options.quick ? '10000' : '100000';
+    organization = await runNodeCommand({ args: ['--import', 'tsx', 'bench/org.ts', '--engines', options.engines.join(','), '--users', options.quick ? '1000' : '3000', '--big', big], cwd: repoRoot, env: process.env, timeoutMs: 1_200_000 }).catch(
+      (error: Error) => `\n### Issue 9\n\nfailed: ${error.message.split('\n')[0]}`,
+    );
+  }
+  process.stdout.write(`${renderReport(result)}${visibility}\n${organization}\n`);
   const outDir = join(repoRoot, '.bench');
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'last.json'), `${JSON.stringify(roundForJson(result), null, 2)}\n`);
