@@ -152,6 +152,8 @@ export interface OrgQueries {
 
   insertAccounts(accounts: readonly NewAccount[]): Promise<void>;
   getAccounts(ids: readonly string[]): Promise<AccountRecord[]>;
+  /** Just the order and status of these accounts (what access needs), without their profiles. */
+  accountStatuses(ids: readonly string[]): Promise<{ id: string; seq: number; status: AccountStatus }[]>;
   updateAccount(id: string, changes: AccountChanges): Promise<void>;
   deleteAccount(id: string): Promise<void>;
   listAccounts(options: AccountListOptions): Promise<AccountRecord[]>;

@@ -114,7 +114,7 @@ async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_add
  * limit new access is queued (oldest first), and a seat freed goes to the head of the queue.
  */
 export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly string[], groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>, at: string): Promise<void> {
-  const accounts = new Map((await tx.org.getAccounts(ids)).map((a) => [a.id, a]));
+  const accounts = new Map((await tx.org.accountStatuses(ids)).map((a) => [a.id, a]));
   const allGroups = new Set<string>();
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
   const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];

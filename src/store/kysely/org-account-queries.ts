@@ -5,13 +5,17 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
   return {
     async insertAccounts(accounts) {
       await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
     },
     async getAccounts(ids) {
       return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
+    },
+    async accountStatuses(ids) {
+      const rows = await inList('org.accountStatuses', ids, (d, list) => d.selectFrom('accounts').select(['id', 'seq', 'status']).where('id', 'in', list));
+      return rows.map((r) => ({ id: r.id, seq: Number(r.seq), status: r.status }));
     },
     async updateAccount(id, changes) {
       const set = accountColumns(changes);
