@@ -1,3 +1,4 @@
+import type { AccountProfile } from '../../store/org-records.ts';
 import type { ResourceJson } from '../../store/records.ts';
 
 /**
@@ -78,20 +79,10 @@ export interface EventDataByType {
 }
 
 /** An account after the change (the profile its directory's mapping made, and its status). */
-export interface AccountData {
+export interface AccountData extends AccountProfile {
   readonly id: string;
   readonly status: string;
   readonly external: boolean;
-  readonly userName: string | null;
-  readonly email: string | null;
-  readonly displayName: string | null;
-  readonly givenName: string | null;
-  readonly familyName: string | null;
-  readonly title: string | null;
-  readonly department: string | null;
-  readonly manager: string | null;
-  readonly locale: string | null;
-  readonly timezone: string | null;
   readonly custom: Readonly<Record<string, string | null>>;
 }
 
