@@ -14,8 +14,10 @@ const rowKey = (r: MembershipRow) => `${r.groupId}\u0000${r.accountId}\u0000${r.
 
 export interface RecomputeOptions {
   readonly at: string;
-  /** Accounts created in this write: they join the `new` default groups. */
+  /** Accounts created in this write: they join the `new` default groups, and have no rows yet to read. */
   readonly newAccounts?: ReadonlySet<string>;
+  /** SCIM users created in this write: they are in no IdP group yet (a POST /Users), nothing to walk. */
+  readonly newUsers?: ReadonlySet<string>;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const links = await tx.org.linksOfAccounts(ids);
   const rulesByDirectory = new Map<string, Awaited<ReturnType<OrgEnv['rulesOf']>>>();
   for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));
-  const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId));
+  const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId).filter((id) => !options.newUsers?.has(id)));
   const defaults = await tx.org.defaultGroups();
 
   // The org groups the mapping names, by lowercased name; those missing are created (on-the-fly).
@@ -57,7 +59,9 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   // gave by hand go at its next sync; those the rules derive are recomputed anyway.
   const dropManual = new Set(links.filter((l) => !rulesByDirectory.get(l.directoryId)!.rules.groups.keepExisting).map((l) => l.accountId));
 
-  const existing = await tx.org.membershipsOf(ids);
+  // An account made in this write has no membership or access rows yet: only older ones are read.
+  const older = options.newAccounts ? ids.filter((id) => !options.newAccounts!.has(id)) : ids;
+  const existing = await tx.org.membershipsOf(older);
   const existingKeys = new Set(existing.map(rowKey));
   const toRemove = existing.filter((r) => !desired.has(rowKey(r)) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
   const toAdd = [...desired.values()].filter((r) => !existingKeys.has(rowKey(r)));
@@ -74,7 +78,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
 
   const groupsOfAccount = new Map<string, Set<string>>();
   for (const r of afterRows) groupsOfAccount.set(r.accountId, (groupsOfAccount.get(r.accountId) ?? new Set()).add(r.groupId));
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at);
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older);
 }
 
 /** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
@@ -113,7 +117,7 @@ async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_add
  * Access follows membership: an active account in a granted group has the app. Past an app's seat
  * limit new access is queued (oldest first), and a seat freed goes to the head of the queue.
  */
-export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly string[], groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>, at: string): Promise<void> {
+export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly string[], groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>, at: string, withRows: readonly string[] = ids): Promise<void> {
   const accounts = new Map((await tx.org.accountStatuses(ids)).map((a) => [a.id, a]));
   const allGroups = new Set<string>();
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
@@ -130,7 +134,7 @@ export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly st
     if (accounts.get(id)?.status !== 'active') continue;
     for (const g of groupsOfAccount.get(id) ?? []) for (const app of appsOfGroup.get(g) ?? []) eligible.set(app, (eligible.get(app) ?? new Set()).add(id));
   }
-  const existing = await tx.org.accessOf(ids);
+  const existing = await tx.org.accessOf(withRows);
   const existingByApp = new Map<string, AccessRow[]>();
   for (const row of existing) {
     const list = existingByApp.get(row.appId);

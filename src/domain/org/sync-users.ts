@@ -15,6 +15,8 @@ export interface SyncUsersOptions {
   readonly at: string;
   /** `scim`: a refused domain is a SCIM error (the write is undone); `reconcile`: it is skipped and recorded. */
   readonly origin: 'scim' | 'reconcile';
+  /** The users were created in this write (a SCIM POST): they are in no IdP group yet. */
+  readonly newUsers?: boolean;
 }
 
 const PROFILE_KEYS = ['userName', 'email', 'displayName', 'givenName', 'familyName', 'title', 'department', 'manager', 'locale', 'timezone'] as const;
@@ -133,7 +135,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   for (const account of newAccounts) {
     await env.record(tx, { type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: newLinks.find((l) => l.accountId === account.id)!.userId } }, at });
   }
-  await recomputeAccounts(env, tx, [...created, ...settle], { at, newAccounts: created });
+  await recomputeAccounts(env, tx, [...created, ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);

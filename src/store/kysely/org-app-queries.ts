@@ -6,14 +6,14 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db }: QueryContext, { inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       await db.insertInto('apps').values({ id: a.id, name: a.name, name_lower: a.name.toLowerCase(), kind: a.kind, seat_limit: a.seatLimit, created_at: a.createdAt, updated_at: a.updatedAt }).execute();
     },
     async getApp(id) {
-      const r = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
-      return r && toApp(r);
+      const { rows } = await run(db, 'org.getApp', (d, a: { id: string }) => d.selectFrom('apps').selectAll().where('id', '=', a.id), { id });
+      return rows[0] && toApp(rows[0]);
     },
     async listApps() {
       return (await db.selectFrom('apps').selectAll().orderBy('seq').execute()).map(toApp);
