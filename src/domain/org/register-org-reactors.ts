@@ -20,7 +20,10 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
   const onUser = async (tx: Queries, e: Of<'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated'>) => {
     const directoryId = e.directoryId!;
     const [existing] = await tx.org.linksOfUsers(directoryId, [e.resourceId]);
-    await syncUsers(env, status, tx, directoryId, [{ id: e.resourceId, resource: e.data }], { at: at(e), origin: 'scim', newUsers: e.type === 'user.created' });
+    // Okta's and Entra's deactivation changes `active` alone: a linked user's profile is as it was
+    // (account fields map the profile; `active` drives the status below).
+    const statusOnly = existing !== undefined && e.changed?.length === 1 && e.changed[0] === 'active';
+    if (!statusOnly) await syncUsers(env, status, tx, directoryId, [{ id: e.resourceId, resource: e.data }], { at: at(e), origin: 'scim', newUsers: e.type === 'user.created' });
     if (!existing) return;
     const active = e.data.active !== false;
     if (existing.active === active) return;
