@@ -1,4 +1,4 @@
-import type { AccountProfile } from '../../store/org-records.ts';
+import type { AccountProfile } from '../../store/store.ts';
 import type { ResourceJson } from '../../store/records.ts';
 
 /**
