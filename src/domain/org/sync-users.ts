@@ -100,6 +100,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   const newAccounts: NewAccount[] = [];
   const newLinks: Omit<LinkRecord, 'seq'>[] = [];
   const created = new Set<string>();
+  const createdFrom = new Map<string, string>();
   const settle: string[] = [];
   const userOf = new Map<string, string>();
   for (const m of unlinked) {
@@ -121,6 +122,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     newAccounts.push(account);
     newLinks.push({ directoryId, userId: m.user.id, accountId: account.id, active: m.active, linkedBy: 'new', createdAt: at });
     created.add(account.id);
+    createdFrom.set(account.id, m.user.id);
     if (match) {
       await tx.org.insertConflict({ directoryId, userId: m.user.id, email: m.profile.email!, existingAccountId: match.id, accountId: account.id, at });
       await env.record(tx, { type: 'account.link_conflict', directoryId: null, resourceId: account.id, data: { accountId: account.id, directoryId, userId: m.user.id, linkedBy: 'new', email: m.profile.email!, existingAccountId: match.id }, at });
@@ -133,7 +135,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   await tx.org.insertAccounts(newAccounts);
   await tx.org.insertLinks(newLinks);
   for (const account of newAccounts) {
-    await env.record(tx, { type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: newLinks.find((l) => l.accountId === account.id)!.userId } }, at });
+    await env.record(tx, { type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: createdFrom.get(account.id)! } }, at });
   }
   await recomputeAccounts(env, tx, [...created, ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined });
   // An account linked by email whose other links are gone has a new primary link: this user.
