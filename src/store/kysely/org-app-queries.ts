@@ -53,7 +53,7 @@ export function createOrgAppQueries({ db, run }: QueryContext, { inList, insertR
     },
     async insertAccess(rows) {
       // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.
-      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['app_id', 'account_id']);
+      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['account_id', 'app_id']);
     },
     async deleteAccess(appId, accountIds) {
       for (const part of chunks(accountIds)) await db.deleteFrom('app_access').where('app_id', '=', appId).where('account_id', 'in', part).execute();

@@ -95,7 +95,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
     },
     async addMemberships(rows) {
-      await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['group_id', 'account_id', 'source']);
+      await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['account_id', 'group_id', 'source']);
     },
     async removeMemberships(rows) {
       // Grouped by (group, source): one statement removes many accounts.

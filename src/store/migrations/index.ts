@@ -9,6 +9,7 @@ import * as webhooks from './007-webhooks.ts';
 import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
 import * as organization from './011-organization.ts';
 import * as adminAccounts from './012-admin-accounts.ts';
+import * as membershipIndexOrder from './013-membership-index-order.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { name: '010-request-and-audit-logs', up: requestAndAuditLogs.up },
   { name: '011-organization', up: organization.up },
   { name: '012-admin-accounts', up: adminAccounts.up },
+  { name: '013-membership-index-order', up: membershipIndexOrder.up },
 ];
 
 /**
