@@ -166,7 +166,7 @@ export interface OrgQueries {
   insertLinks(links: readonly Omit<LinkRecord, 'seq'>[]): Promise<void>;
   updateLink(directoryId: string, userId: string, changes: { active?: boolean; accountId?: string; linkedBy?: LinkedBy }): Promise<void>;
   deleteLink(directoryId: string, userId: string): Promise<void>;
-  /** Accounts linked to a directory, in link order after `afterSeq` (for set-wise reconciles). */
+  /** The directory's linked users and their accounts, in the users' order after `afterSeq` (a user's seq), for set-wise reconciles. */
   linkedAccounts(directoryId: string, afterSeq: number, limit: number): Promise<{ seq: number; accountId: string; userId: string }[]>;
   countLinks(directoryId: string): Promise<number>;
   /** Removes every link of a directory (it was deleted); returns the accounts that had one. */

@@ -190,6 +190,8 @@ export interface PasswordQueries {
 
 export interface EventQueries {
   append(event: NewEvent): Promise<void>;
+  /** Appends events in this order, several per statement (a reconcile's thousands of `account.created`). */
+  appendMany(events: readonly NewEvent[]): Promise<void>;
   /** Events after `afterSeq` in outbox order; of one directory when given. */
   list(options: { afterSeq: number; limit: number; directoryId?: string }): Promise<EventRecord[]>;
   /** One resource's events in a directory, newest first, before `beforeSeq` when given. */

@@ -7,6 +7,8 @@ import type { LoadedRules } from './load-rules.ts';
 export interface OrgEnv {
   /** Records an event (record-event.ts), and hands it to a preview collecting this transaction's events. */
   readonly record: (tx: Queries, event: DomainEvent) => Promise<unknown>;
+  /** Records events in order, several per statement (record-event.ts). */
+  readonly recordMany: (tx: Queries, events: readonly DomainEvent[]) => Promise<unknown>;
   /** A directory's rules, compiled (cached by version). */
   readonly rulesOf: (tx: Queries, directoryId: string) => Promise<LoadedRules>;
   readonly now: () => Date;
@@ -19,6 +21,10 @@ export function createCollectingRecorder(recorder: EventRecorder) {
     record: (tx: Queries, event: DomainEvent) => {
       collectors.get(tx)?.push(event);
       return recorder.record(tx, event);
+    },
+    recordMany: (tx: Queries, events: readonly DomainEvent[]) => {
+      collectors.get(tx)?.push(...events);
+      return recorder.recordMany(tx, events);
     },
     /** Starts collecting this transaction's events into `into`. */
     collect(tx: Queries, into: DomainEvent[]) {

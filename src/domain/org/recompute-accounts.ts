@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessRow, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import { idChunks, type OrgEnv } from './org-env.ts';
 
 /** Where a membership row comes from; `map:` rows name the directory and the IdP group. */
@@ -12,10 +12,19 @@ export const isDerived = (source: string) => source === DEFAULT || source.starts
 const pairKey = (groupId: string, accountId: string) => `${groupId}\u0000${accountId}`;
 const rowKey = (r: MembershipRow) => `${r.groupId}\u0000${r.accountId}\u0000${r.source}`;
 
+/** What recomputing needs of an account made in the same write. */
+export interface NewAccountFacts {
+  readonly link: Omit<LinkRecord, 'seq'>;
+  readonly status: AccountRecord['status'];
+}
+
 export interface RecomputeOptions {
   readonly at: string;
-  /** Accounts created in this write: they join the `new` default groups, and have no rows yet to read. */
-  readonly newAccounts?: ReadonlySet<string>;
+  /**
+   * Accounts created in this write, with their one link and status: they join the `new` default
+   * groups, and nothing about them is read back (no other links, memberships or access yet).
+   */
+  readonly newAccounts?: ReadonlyMap<string, NewAccountFacts>;
   /** SCIM users created in this write: they are in no IdP group yet (a POST /Users), nothing to walk. */
   readonly newUsers?: ReadonlySet<string>;
 }
@@ -30,7 +39,11 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return;
   const { at } = options;
-  const links = await tx.org.linksOfAccounts(ids);
+  // An account made in this write has one link and no membership or access rows: only older ones are read.
+  const fresh = options.newAccounts;
+  const older = fresh ? ids.filter((id) => !fresh.has(id)) : ids;
+  const links: Omit<LinkRecord, 'seq'>[] = await tx.org.linksOfAccounts(older);
+  if (fresh) for (const id of ids) if (fresh.has(id)) links.push(fresh.get(id)!.link);
   const rulesByDirectory = new Map<string, Awaited<ReturnType<OrgEnv['rulesOf']>>>();
   for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));
   const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId).filter((id) => !options.newUsers?.has(id)));
@@ -59,8 +72,6 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   // gave by hand go at its next sync; those the rules derive are recomputed anyway.
   const dropManual = new Set(links.filter((l) => !rulesByDirectory.get(l.directoryId)!.rules.groups.keepExisting).map((l) => l.accountId));
 
-  // An account made in this write has no membership or access rows yet: only older ones are read.
-  const older = options.newAccounts ? ids.filter((id) => !options.newAccounts!.has(id)) : ids;
   const existing = await tx.org.membershipsOf(older);
   const existingKeys = new Set(existing.map(rowKey));
   const toRemove = existing.filter((r) => !desired.has(rowKey(r)) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
@@ -78,7 +89,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
 
   const groupsOfAccount = new Map<string, Set<string>>();
   for (const r of afterRows) groupsOfAccount.set(r.accountId, (groupsOfAccount.get(r.accountId) ?? new Set()).add(r.groupId));
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older);
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh);
 }
 
 /** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
@@ -117,8 +128,19 @@ async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_add
  * Access follows membership: an active account in a granted group has the app. Past an app's seat
  * limit new access is queued (oldest first), and a seat freed goes to the head of the queue.
  */
-export async function recomputeAccess(env: OrgEnv, tx: Queries, ids: readonly string[], groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>, at: string, withRows: readonly string[] = ids): Promise<void> {
-  const accounts = new Map((await tx.org.accountStatuses(ids)).map((a) => [a.id, a]));
+export async function recomputeAccess(
+  env: OrgEnv,
+  tx: Queries,
+  ids: readonly string[],
+  groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>,
+  at: string,
+  withRows: readonly string[] = ids,
+  fresh?: ReadonlyMap<string, NewAccountFacts>,
+): Promise<void> {
+  const accounts = new Map((await tx.org.accountStatuses(fresh ? withRows : ids)).map((a) => [a.id, a]));
+  // New accounts are the newest (their seq is larger than every read one's), in the order they were made.
+  let order = Number.MAX_SAFE_INTEGER - (fresh?.size ?? 0);
+  if (fresh) for (const [id, f] of fresh) accounts.set(id, { id, seq: order++, status: f.status });
   const allGroups = new Set<string>();
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
   const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];

@@ -22,7 +22,7 @@ export async function reconcileDirectory(env: OrgEnv, status: AccountStatus, tx:
   for (;;) {
     const users = await tx.org.unlinkedUsers(directoryId, after, CHUNK);
     if (users.length === 0) break;
-    for (const id of await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile' })) fresh.add(id);
+    for (const id of await syncUsers(env, status, tx, directoryId, users, { at, origin: 'reconcile', unlinked: true })) fresh.add(id);
     after = users[users.length - 1]!.seq;
     done += users.length;
     progress?.(done, 'link');

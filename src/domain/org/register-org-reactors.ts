@@ -19,7 +19,8 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
 
   const onUser = async (tx: Queries, e: Of<'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated'>) => {
     const directoryId = e.directoryId!;
-    const [existing] = await tx.org.linksOfUsers(directoryId, [e.resourceId]);
+    // A user created in this write has no link yet.
+    const [existing] = e.type === 'user.created' ? [] : await tx.org.linksOfUsers(directoryId, [e.resourceId]);
     // Okta's and Entra's deactivation changes `active` alone: a linked user's profile is as it was
     // (account fields map the profile; `active` drives the status below).
     const statusOnly = existing !== undefined && e.changed?.length === 1 && e.changed[0] === 'active';

@@ -4,7 +4,7 @@ import type { AccountProfile, AccountRecord, LinkRecord, NewAccount, Queries } f
 import type { AccountStatus } from './account-status.ts';
 import type { LoadedRules } from './load-rules.ts';
 import { accountData, type OrgEnv } from './org-env.ts';
-import { recomputeAccounts } from './recompute-accounts.ts';
+import { recomputeAccounts, type NewAccountFacts } from './recompute-accounts.ts';
 
 export interface SyncedUser {
   readonly id: string;
@@ -15,8 +15,10 @@ export interface SyncUsersOptions {
   readonly at: string;
   /** `scim`: a refused domain is a SCIM error (the write is undone); `reconcile`: it is skipped and recorded. */
   readonly origin: 'scim' | 'reconcile';
-  /** The users were created in this write (a SCIM POST): they are in no IdP group yet. */
+  /** The users were created in this write (a SCIM POST): they are in no IdP group yet, and have no link. */
   readonly newUsers?: boolean;
+  /** The caller read these users as unlinked in this transaction (a reconcile's first pass). */
+  readonly unlinked?: boolean;
 }
 
 const PROFILE_KEYS = ['userName', 'email', 'displayName', 'givenName', 'familyName', 'title', 'department', 'manager', 'locale', 'timezone'] as const;
@@ -53,7 +55,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   const skip = (userId: string, accountId: string | null, action: string, reason: string) =>
     env.record(tx, { type: 'account.sync_skipped', directoryId, resourceId: userId, data: { userId, accountId, action, reason }, at });
 
-  const links = new Map((await tx.org.linksOfUsers(directoryId, users.map((u) => u.id))).map((l) => [l.userId, l]));
+  const links = new Map(options.newUsers || options.unlinked ? [] : (await tx.org.linksOfUsers(directoryId, users.map((u) => u.id))).map((l) => [l.userId, l]));
   const refused = new Set<string>();
   for (const m of mapped) {
     if (!m.external || sync.outsideDomains !== 'refuse') continue;
@@ -99,8 +101,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
 
   const newAccounts: NewAccount[] = [];
   const newLinks: Omit<LinkRecord, 'seq'>[] = [];
-  const created = new Set<string>();
-  const createdFrom = new Map<string, string>();
+  const created = new Map<string, NewAccountFacts>();
   const settle: string[] = [];
   const userOf = new Map<string, string>();
   for (const m of unlinked) {
@@ -119,10 +120,10 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
       continue;
     }
     const account: NewAccount = { id: randomUUID(), status: m.active ? 'active' : 'deactivated', external: m.external, ...m.profile, custom: m.custom, createdAt: at, updatedAt: at };
+    const link = { directoryId, userId: m.user.id, accountId: account.id, active: m.active, linkedBy: 'new', createdAt: at } as const;
     newAccounts.push(account);
-    newLinks.push({ directoryId, userId: m.user.id, accountId: account.id, active: m.active, linkedBy: 'new', createdAt: at });
-    created.add(account.id);
-    createdFrom.set(account.id, m.user.id);
+    newLinks.push(link);
+    created.set(account.id, { link, status: account.status });
     if (match) {
       await tx.org.insertConflict({ directoryId, userId: m.user.id, email: m.profile.email!, existingAccountId: match.id, accountId: account.id, at });
       await env.record(tx, { type: 'account.link_conflict', directoryId: null, resourceId: account.id, data: { accountId: account.id, directoryId, userId: m.user.id, linkedBy: 'new', email: m.profile.email!, existingAccountId: match.id }, at });
@@ -134,14 +135,15 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   }
   await tx.org.insertAccounts(newAccounts);
   await tx.org.insertLinks(newLinks);
-  for (const account of newAccounts) {
-    await env.record(tx, { type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: createdFrom.get(account.id)! } }, at });
-  }
-  await recomputeAccounts(env, tx, [...created, ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined });
+  await env.recordMany(
+    tx,
+    newAccounts.map((account) => ({ type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: created.get(account.id)!.link.userId } }, at })),
+  );
+  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);
-  return new Set([...created, ...settle]);
+  return new Set([...created.keys(), ...settle]);
 }
 
 function profileChanges(account: AccountRecord, profile: AccountProfile, custom: Readonly<Record<string, string | null>>, external: boolean): string[] {

@@ -27,12 +27,14 @@ export interface QueryOptions {
   readonly lockRows?: boolean;
   /** Runs compiled statements without Kysely's executor where the engine allows (SQLite). */
   readonly direct?: DirectRun;
+  /** Many rows per insert statement (prepared.ts `QueryContext`); default yes. */
+  readonly multiRowInserts?: boolean;
 }
 
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
-  const ctx = { db, run, lockRows: options.lockRows ?? false };
+  const ctx = { db, run, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

@@ -1,7 +1,7 @@
 import type { EventRow } from '../database.ts';
-import type { EventQueries } from '../store.ts';
+import type { EventQueries, NewEvent } from '../store.ts';
 import { toEvent } from './map-rows.ts';
-import type { Executor, QueryContext } from './prepared.ts';
+import { insertMany, type Executor, type QueryContext } from './prepared.ts';
 
 type EventArgs = Omit<EventRow, 'seq' | 'position'>;
 
@@ -18,20 +18,28 @@ const insert = (db: Executor, a: EventArgs) =>
     created_at: a.created_at,
   });
 
-export function createEventQueries({ db, run }: QueryContext): EventQueries {
+const toRow = (e: NewEvent): EventArgs => ({
+  id: e.id,
+  directory_id: e.directoryId,
+  type: e.type,
+  schema_version: e.schemaVersion,
+  resource_type: e.resourceType,
+  resource_id: e.resourceId,
+  data: JSON.stringify(e.data),
+  changed: e.changed === null ? null : JSON.stringify(e.changed),
+  created_at: e.at,
+});
+/** Events per multi-row insert (nine parameters each). */
+const ROWS_PER_INSERT = 100;
+
+export function createEventQueries(ctx: QueryContext): EventQueries {
+  const { db, run } = ctx;
   return {
     async append(e) {
-      await run(db, 'events.append', insert, {
-        id: e.id,
-        directory_id: e.directoryId,
-        type: e.type,
-        schema_version: e.schemaVersion,
-        resource_type: e.resourceType,
-        resource_id: e.resourceId,
-        data: JSON.stringify(e.data),
-        changed: e.changed === null ? null : JSON.stringify(e.changed),
-        created_at: e.at,
-      });
+      await run(db, 'events.append', insert, toRow(e));
+    },
+    async appendMany(events) {
+      await insertMany(ctx, 'events.appendMany', 'events', events.map(toRow), ROWS_PER_INSERT);
     },
     async list({ afterSeq, limit, directoryId }) {
       let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);

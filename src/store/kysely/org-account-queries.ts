@@ -62,7 +62,17 @@ export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList
       await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 250);
     },
     async linkedAccounts(directoryId, afterSeq, limit) {
-      const rows = await db.selectFrom('account_links').select(['seq', 'account_id', 'user_id']).where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      // In the users' order (users_directory_seq), each link found by its unique key: no index of
+      // its own to keep up on every link written.
+      const rows = await db
+        .selectFrom('users as u')
+        .innerJoin('account_links as l', (j) => j.onRef('l.directory_id', '=', 'u.directory_id').onRef('l.user_id', '=', 'u.id'))
+        .select(['u.seq', 'l.account_id', 'l.user_id'])
+        .where('u.directory_id', '=', directoryId)
+        .where('u.seq', '>', afterSeq)
+        .orderBy('u.seq')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({ seq: Number(r.seq), accountId: r.account_id, userId: r.user_id }));
     },
     async countLinks(directoryId) {

@@ -2,7 +2,7 @@ import type { Compilable } from 'kysely';
 import type { AccountRow, Database } from '../database.ts';
 import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, OrgGroupRecord } from '../org-records.ts';
 import { chunks } from './chunks.ts';
-import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
+import { insertMany, listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
 /** Row mappers and statement helpers shared by the organization layer's query files. */
 export type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
@@ -82,7 +82,8 @@ export const likeTerm = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c
 
 export type OrgHelpers = ReturnType<typeof createOrgHelpers>;
 
-export function createOrgHelpers({ db, run }: QueryContext) {
+export function createOrgHelpers(ctx: QueryContext) {
+  const { db, run } = ctx;
   const byChunks = async <T, R>(items: readonly T[], fn: (part: T[]) => Promise<R[]>): Promise<R[]> => {
     const out: R[] = [];
     for (const part of chunks(items)) out.push(...(await fn(part)));
@@ -102,21 +103,9 @@ export function createOrgHelpers({ db, run }: QueryContext) {
     return out;
   };
 
-  /** A multi-row insert compiled once per row count: arguments `${column}${i}`. */
-  const insertRows = async (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) => {
-    if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]!);
-    for (const part of chunks(rows, size)) {
-      const args: Record<string, unknown> = {};
-      part.forEach((row, i) => columns.forEach((c) => (args[`${c}${i}`] = row[c])));
-      const build = (d: Executor, a: object) => {
-        const values = part.map((_, i) => Object.fromEntries(columns.map((c) => [c, (a as Record<string, unknown>)[`${c}${i}`]])));
-        const q = d.insertInto(table).values(values as never);
-        return conflict ? q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : q;
-      };
-      await run(db, `org.insert.${table}.${part.length}`, build, args);
-    }
-  };
+  /** Rows of one organization table (prepared.ts `insertMany`); `conflict`: skip rows already there. */
+  const insertRows = (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) =>
+    insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined);
 
   return { byChunks, inList, insertRows };
 }

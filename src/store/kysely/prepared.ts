@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
+import type { Compilable, CompiledQuery, InsertQueryBuilder, InsertResult, Kysely, QueryResult, Transaction } from 'kysely';
 import type { Database } from '../database.ts';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -62,6 +62,12 @@ export interface QueryContext {
    * queue on the row; SQLite's `begin immediate` already serialises writers.
    */
   readonly lockRows: boolean;
+  /**
+   * Insert many rows per statement. PostgreSQL: yes, each statement is a round trip. SQLite: no, a
+   * prepared one-row insert run once per row is twice as fast as a multi-row VALUES list (100,000
+   * link rows: 1.5 s against 3.0–4.0 s in 100- or 500-row statements, measured with better-sqlite3).
+   */
+  readonly multiRowInserts: boolean;
 }
 
 /**
@@ -77,4 +83,48 @@ export function listArgs(values: readonly unknown[]): Record<string, unknown> {
 /** The stand-ins of `listArgs` inside a builder. */
 export function listOf<T>(args: object, n: number): T[] {
   return Array.from({ length: n }, (_, i) => (args as Record<string, T>)[`v${i}`]!);
+}
+
+/**
+ * Rows as positional arguments (row i, column j at i × columns + j), for a multi-row insert compiled
+ * once per row count: naming every cell (`${column}${i}`) cost more than the insert itself when a
+ * reconcile writes 100,000 accounts.
+ */
+export function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): unknown[] {
+  const args: unknown[] = new Array(rows.length * columns.length);
+  let k = 0;
+  for (const row of rows) for (const c of columns) args[k++] = row[c];
+  return args;
+}
+
+/** The stand-ins of `rowArgs` inside a builder: n rows of these columns. */
+export function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
+  const a = args as unknown[];
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, a[i * columns.length + j]])));
+}
+
+/**
+ * Inserts rows (all with the same columns) with statements compiled once per row count: `size` rows
+ * per statement where the engine gains by it (`multiRowInserts`), else one row per statement.
+ * `finish` adds what follows the VALUES list (an ON CONFLICT clause).
+ */
+export async function insertMany<R extends Record<string, unknown>>(
+  { db, run, multiRowInserts }: QueryContext,
+  key: string,
+  table: keyof Database,
+  rows: readonly R[],
+  size: number,
+  finish?: (q: InsertQueryBuilder<Database, keyof Database, InsertResult>) => Compilable<unknown>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const per = multiRowInserts ? size : 1;
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    const build = (d: Executor, a: object) => {
+      const q = d.insertInto(table).values(rowsOf(a, part.length, columns) as never);
+      return finish ? finish(q) : q;
+    };
+    await run(db, `${key}.${part.length}`, build, rowArgs(part, columns));
+  }
 }

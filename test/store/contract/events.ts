@@ -37,6 +37,16 @@ export function eventsContract(f: Fixtures): void {
       expect(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!).toBe(true);
     });
 
+    it('appends many in one call, in order, round-tripped (more than one statement’s worth)', async () => {
+      const d = await createDirectory();
+      const events = Array.from({ length: 230 }, (_, i) => newEvent(d, { type: i % 2 ? 'user.updated' : 'user.created', data: { i }, changed: i % 2 ? ['active'] : null }));
+      await f.store.write((q) => q.events.appendMany(events));
+      await f.store.write((q) => q.events.appendMany([]));
+      const listed = await f.store.read((q) => q.events.list({ afterSeq: 0, limit: 1000, directoryId: d }));
+      expect(listed).toEqual(events.map((e) => ({ ...e, seq: expect.any(Number) })));
+      expect(listed.every((e, i) => i === 0 || e.seq > listed[i - 1]!.seq)).toBe(true);
+    });
+
     it('pages after a seq with a limit', async () => {
       const d = await createDirectory();
       const events = [newEvent(d), newEvent(d), newEvent(d), newEvent(d)];
