@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config/load-config.ts';
 import { createServices } from '../src/domain/create-services.ts';
+import { newId } from '../src/domain/new-id.ts';
 import { createApp } from '../src/http/create-app.ts';
 import { openStore } from '../src/store/open-store.ts';
 
@@ -169,7 +170,8 @@ async function seedBig(server: Server, count: number) {
     await server.store.write(async (q) => {
       const members = [];
       for (let i = start; i < Math.min(count, start + 5000); i++) {
-        const id = randomUUID();
+        // Ids as Roster's own SCIM creates make them (src/domain/new-id.ts).
+        const id = newId();
         const email = `big${i}@bench.example`;
         await q.users.insert({ id, directoryId: directory.id, resource: { schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true }], name: { givenName: 'Big', familyName: `${i}` }, active: true }, version: 1, createdAt: at, updatedAt: at });
         members.push({ memberId: id, memberType: 'User' as const, display: null });

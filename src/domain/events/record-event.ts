@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { NewEvent, Queries } from '../../store/store.ts';
 import { EVENT_CATALOG, EVENT_SCHEMA_VERSION, type DomainEvent, type EventType, type RecordedEvent } from './domain-event.ts';
 
@@ -15,7 +15,7 @@ const MAX_DEPTH = 8;
 function stamp(event: DomainEvent): RecordedEvent {
   const { resourceType, scope } = EVENT_CATALOG[event.type];
   if ((scope === 'directory') !== (event.directoryId !== null)) throw new Error(`event ${event.type} has the wrong scope`);
-  return { ...event, id: randomUUID(), schemaVersion: EVENT_SCHEMA_VERSION, resourceType } as RecordedEvent;
+  return { ...event, id: newId(), schemaVersion: EVENT_SCHEMA_VERSION, resourceType } as RecordedEvent;
 }
 
 function toNewEvent(e: RecordedEvent): NewEvent {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { AuditActor, AuditEntry, AuditRecord, Queries, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 
@@ -42,7 +42,7 @@ export function createAuditLog(deps: { store: Store; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   return {
     async record(q: Queries, actor: AuditActor, action: AuditedAction, at: string = now().toISOString()): Promise<void> {
-      await q.audit.append({ id: randomUUID(), at, actor, ...action, before: action.before ?? null, after: action.after ?? null });
+      await q.audit.append({ id: newId(), at, actor, ...action, before: action.before ?? null, after: action.after ?? null });
     },
 
     async list(query: AuditQuery): Promise<AuditPage> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { AccountRecord, Queries } from '../../store/store.ts';
 import type { LoadedRules } from './load-rules.ts';
 import { accountData, type OrgEnv } from './org-env.ts';
@@ -77,7 +77,7 @@ export function createAccountStatus(env: OrgEnv) {
             continue;
           }
           const held = await mustHold(tx, directoryId, loaded, at);
-          const record = { id: randomUUID(), directoryId, accountId: account.id, userId, action: wanted, status: held ? ('held' as const) : ('applied' as const), at, decidedBy: null, decidedAt: null };
+          const record = { id: newId(), directoryId, accountId: account.id, userId, action: wanted, status: held ? ('held' as const) : ('applied' as const), at, decidedBy: null, decidedAt: null };
           if (loaded.rules.guard.enabled || held) await tx.org.insertDeprovision(record);
           if (held) {
             await env.record(tx, { type: 'deprovision.held', directoryId, resourceId: record.id, data: { id: record.id, directoryId, accountId: account.id, userId, action: wanted, decidedBy: null }, at });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { AuditActor, DefaultKind, OrgGroupRecord, Queries, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
@@ -76,7 +76,7 @@ export function createOrgGroupService(deps: { store: Store; env: OrgEnv; audit: 
 
     async create(input: { name: string; description?: string | null }, actor: AuditActor = SYSTEM_ACTOR): Promise<OrgGroupRecord> {
       const at = now();
-      const group: OrgGroupRecord = { id: randomUUID(), seq: 0, name: input.name.trim(), description: input.description ?? null, syncedBy: null, defaultKind: null, createdAt: at, updatedAt: at };
+      const group: OrgGroupRecord = { id: newId(), seq: 0, name: input.name.trim(), description: input.description ?? null, syncedBy: null, defaultKind: null, createdAt: at, updatedAt: at };
       await store.write(async (tx) => {
         if (!(await tx.org.insertGroup(group))) throw new DomainError('org_group.name_taken', `an org group named "${group.name}" exists already`);
         await env.record(tx, { type: 'org_group.created', directoryId: null, resourceId: group.id, data: groupData(group), at });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import { idChunks, type OrgEnv } from './org-env.ts';
 
@@ -100,7 +100,7 @@ async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directo
   const ids = new Map(found.map((g) => [g.name.toLowerCase(), g.id]));
   for (const [lower, w] of byName) {
     if (ids.has(lower)) continue;
-    const group: Omit<OrgGroupRecord, 'seq'> = { id: randomUUID(), name: w.name, description: null, syncedBy: w.directoryId, defaultKind: null, createdAt: at, updatedAt: at };
+    const group: Omit<OrgGroupRecord, 'seq'> = { id: newId(), name: w.name, description: null, syncedBy: w.directoryId, defaultKind: null, createdAt: at, updatedAt: at };
     if (!(await tx.org.insertGroup(group))) {
       ids.set(lower, (await tx.org.groupsByName([lower]))[0]!.id);
       continue;

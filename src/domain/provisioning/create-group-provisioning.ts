@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import type { MemberDelta, MemberRef } from '../../scim/patch/member-delta.ts';
 import { parsePatchRequest } from '../../scim/patch/parse-patch-request.ts';
@@ -101,7 +101,7 @@ export function createGroupProvisioning(deps: ProvisioningDeps) {
     async create(ctx: ProvisioningContext, body: unknown): Promise<GroupRecord> {
       const { resource, members = [] } = validateResource(ctx.groupType, body, deps);
       const at = now().toISOString();
-      const id = randomUUID();
+      const id = newId();
       return taken(
         () => resource.displayName,
         () =>

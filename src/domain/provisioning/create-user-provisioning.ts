@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { findPatchPassword } from '../../scim/patch/find-patch-password.ts';
 import { parsePatchRequest } from '../../scim/patch/parse-patch-request.ts';
@@ -85,7 +85,7 @@ export function createUserProvisioning(deps: ProvisioningDeps) {
       const { resource, password } = validateResource(ctx.userType, body, deps);
       const hash = await passwordHash(ctx, password);
       const at = now().toISOString();
-      const user: NewUser = { id: randomUUID(), directoryId: ctx.directoryId, resource, version: 1, createdAt: at, updatedAt: at };
+      const user: NewUser = { id: newId(), directoryId: ctx.directoryId, resource, version: 1, createdAt: at, updatedAt: at };
       await taken(
         () => resource.userName,
         () =>

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import type { DeliveryRecord, DeliveryStatus, FeedIndexEntry, Store, WebhookRecord } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { toEnvelope, type EventEnvelope } from '../events/create-event-reader.ts';
@@ -102,7 +102,7 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
             const entries = await q.feed.index(hook.cursor, head, FANOUT_BATCH);
             const wanted = entries.filter((e) => wants(hook, e));
             await q.deliveries.insertMany(
-              wanted.map((e) => ({ id: randomUUID(), webhookId: hook.id, position: e.position, eventId: e.id, resourceKey: `${e.resourceType}:${e.resourceId}`, nextAttemptAt: at.getTime(), createdAt: at.toISOString() })),
+              wanted.map((e) => ({ id: newId(), webhookId: hook.id, position: e.position, eventId: e.id, resourceKey: `${e.resourceType}:${e.resourceId}`, nextAttemptAt: at.getTime(), createdAt: at.toISOString() })),
             );
             full ||= entries.length === FANOUT_BATCH;
             await q.webhooks.setCursor(hook.id, full ? entries[entries.length - 1]!.position : head);
