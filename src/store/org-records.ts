@@ -160,6 +160,12 @@ export interface OrgQueries {
 
   /** The links of these users of one directory. */
   linksOfUsers(directoryId: string, userIds: readonly string[]): Promise<LinkRecord[]>;
+  /**
+   * Until the transaction ends, no other transaction links or makes accounts for these emails
+   * (lowercased): two SCIM writes of one person at the same instant, in two directories, would each
+   * find no account and make one. PostgreSQL: advisory locks; SQLite's one writer holds it already.
+   */
+  lockEmails(emailsLower: readonly string[]): Promise<void>;
   /** Accounts whose lowercased email is one of these, oldest first. */
   findAccountsByEmails(emailsLower: readonly string[]): Promise<AccountRecord[]>;
   linksOfAccounts(accountIds: readonly string[]): Promise<LinkRecord[]>;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.ts';
 import { scimErrors } from '../../scim/scim-error.ts';
 import type { AccountProfile, AccountRecord, LinkRecord, NewAccount, Queries } from '../../store/store.ts';
 import type { AccountStatus } from './account-status.ts';
@@ -91,6 +91,8 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   const unlinked = mapped.filter((m) => !links.has(m.user.id) && !refused.has(m.user.id));
   if (unlinked.length === 0) return new Set();
   const emails = [...new Set(unlinked.filter((m) => m.profile.email && m.domain && domains.has(m.domain)).map((m) => m.profile.email!.toLowerCase()))];
+  // Held to the commit: a concurrent write of the same person in another directory waits, then finds this account.
+  await tx.org.lockEmails(emails);
   const candidates = emails.length > 0 ? await tx.org.findAccountsByEmails(emails) : [];
   const candidateLinks = await tx.org.linksOfAccounts(candidates.map((a) => a.id));
   const byEmail = new Map<string, AccountRecord>();
@@ -119,7 +121,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
       await skip(m.user.id, null, 'create', "this directory's sync settings do not allow creating accounts");
       continue;
     }
-    const account: NewAccount = { id: randomUUID(), status: m.active ? 'active' : 'deactivated', external: m.external, ...m.profile, custom: m.custom, createdAt: at, updatedAt: at };
+    const account: NewAccount = { id: newId(), status: m.active ? 'active' : 'deactivated', external: m.external, ...m.profile, custom: m.custom, createdAt: at, updatedAt: at };
     const link = { directoryId, userId: m.user.id, accountId: account.id, active: m.active, linkedBy: 'new', createdAt: at } as const;
     newAccounts.push(account);
     newLinks.push(link);

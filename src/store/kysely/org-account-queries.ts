@@ -4,8 +4,20 @@ import type { OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
+/** The first key of Roster's email locks (pg_advisory_xact_lock(int, int)): "RoEm". */
+const EMAIL_LOCK_SPACE = 0x526f456d;
+/** Few enough that a reconcile's locks fit PostgreSQL's lock table (64 × connections in all, by default). */
+const EMAIL_LOCKS = 1024;
+
+/** FNV-1a of the email, folded to one of EMAIL_LOCKS keys. */
+function emailLockKey(email: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < email.length; i++) h = Math.imul(h ^ email.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % EMAIL_LOCKS;
+}
+
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
   return {
     async insertAccounts(accounts) {
       await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
@@ -49,6 +61,15 @@ export function createOrgAccountQueries({ db }: QueryContext, { byChunks, inList
     async linksOfUsers(directoryId, userIds) {
       const rows = await inList('org.linksOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').selectAll().where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
       return rows.map(toLink);
+    },
+    async lockEmails(emails) {
+      if (!lockRows || emails.length === 0) return;
+      // Emails share EMAIL_LOCKS keys, so a reconcile holds at most that many locks. Keys are taken
+      // in ascending order in one statement (unnest keeps the array's order); a transaction that
+      // locks twice (a reconcile, chunk by chunk) can still meet another in a deadlock, which
+      // PostgreSQL breaks and the store retries.
+      const keys = [...new Set(emails.map(emailLockKey))].sort((a, b) => a - b);
+      await sql`select pg_advisory_xact_lock(${EMAIL_LOCK_SPACE}::int, k) from unnest(${keys}::int[]) as k`.execute(db);
     },
     async findAccountsByEmails(emails) {
       const rows = await inList('org.findAccountsByEmails', emails, (d, list) => d.selectFrom('accounts').selectAll().where('email_lower', 'in', list));
