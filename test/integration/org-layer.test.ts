@@ -98,6 +98,37 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body).toMatchObject({ version: 0, rules: { groups: { mode: 'on_the_fly' }, guard: { enabled: true, share: 0.1, windowMinutes: 15, minCount: 10 } } });
   });
 
+  it('rules may read only custom attributes the directory declares; a declaration the rules read cannot be removed', async () => {
+    const admin = adminApi(roster.origin, (await roster.services.adminKeys.create('custom paths')).key);
+    const scim = await roster.directory();
+    const CUSTOM = 'urn:roster:params:scim:schemas:extension:custom:2.0:User';
+    const rules = (await admin('GET', `/directories/${scim.directoryId}/rules`)).body.rules;
+    const reading = (path: string) => ({ attributes: { fields: rules.attributes.fields, custom: { cost: { path } } } });
+
+    const undeclared = await admin('PATCH', `/directories/${scim.directoryId}/rules`, reading(`${CUSTOM}:costCode`));
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.body.error).toMatchObject({ code: 'rules.invalid' });
+    expect(undeclared.body.error.message).toContain(`attributes.custom.cost: path "${CUSTOM}:costCode": the directory has no custom attribute 'costCode'`);
+    expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body.version).toBe(0);
+
+    expect((await admin('POST', `/directories/${scim.directoryId}/attributes`, { name: 'costCode' })).status).toBe(201);
+    const saved = await admin('PATCH', `/directories/${scim.directoryId}/rules`, reading(`${CUSTOM}:costCode`));
+    expect(saved.status, saved.text).toBe(200);
+    const user = await scim.post('/Users', userBody('cost@org5.example', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', CUSTOM], [CUSTOM]: { costCode: 'CC-9' } }));
+    expect(user.status, user.text).toBe(201);
+    expect(await accountOf('cost@org5.example')).toMatchObject({ custom: { cost: 'CC-9' } });
+
+    // Removing what the rules read would empty `cost` for everyone at the next sync: refused, naming the rule.
+    const refused = await admin('DELETE', `/directories/${scim.directoryId}/attributes/COSTCODE`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('directory.attribute_in_use');
+    expect(refused.body.error.message).toContain('attributes.custom.cost');
+    expect((await admin('GET', `/directories/${scim.directoryId}/attributes`)).body.attributes).toMatchObject([{ name: 'costCode' }]);
+
+    expect((await admin('PATCH', `/directories/${scim.directoryId}/rules`, { attributes: { fields: rules.attributes.fields, custom: {} } })).status).toBe(200);
+    expect((await admin('DELETE', `/directories/${scim.directoryId}/attributes/costCode`)).status).toBe(204);
+  });
+
   it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
     const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
     const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));
