@@ -129,6 +129,48 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     expect((await admin('DELETE', `/directories/${scim.directoryId}/attributes/costCode`)).status).toBe(204);
   });
 
+  it('deleting a hand-made group of 1,001 members records every member leaving (at most 1,000 per event), then the deletion, and revokes access', async () => {
+    const scim = await roster.directory();
+    for (let start = 0; start < 1001; start += 500) {
+      const ops = Array.from({ length: Math.min(500, 1001 - start) }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${start + i}`, data: userBody(`big${start + i}@org6.example`) }));
+      const res = await scim.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: ops });
+      expect(res.status, res.text).toBe(200);
+    }
+    const accounts = await roster.services.accounts.list({ directoryId: scim.directoryId, limit: 2000 });
+    expect(accounts).toHaveLength(1001);
+    const ids = accounts.map((a) => a.id).sort();
+    const group = await roster.services.orgGroups.create({ name: 'Big hand-made group' });
+    await roster.services.orgGroups.addMembers(group.id, ids);
+    const app = await roster.services.apps.create({ name: 'Big group app', kind: 'wiki' });
+    await roster.services.apps.grant(app.id, group.id);
+    expect((await roster.services.apps.get(app.id)).seatsUsed).toBe(1001);
+
+    const all = async () => {
+      const out: Awaited<ReturnType<typeof roster.services.events.list>> = [];
+      for (let after = 0; ; ) {
+        const page = await roster.services.events.list({ afterSeq: after, limit: 1000 });
+        if (page.length === 0) return out;
+        out.push(...page);
+        after = page[page.length - 1]!.seq;
+      }
+    };
+    const before = (await all()).length;
+    await roster.services.orgGroups.remove(group.id);
+    const events = (await all()).slice(before);
+
+    const removed = events.filter((e) => e.type === 'org_group.member_removed' && e.resourceId === group.id);
+    expect(removed.map((e) => (e.data as { accountIds: string[] }).accountIds.length)).toEqual([1000, 1]);
+    expect(removed.flatMap((e) => (e.data as { accountIds: string[] }).accountIds).sort()).toEqual(ids);
+    const deleted = events.findIndex((e) => e.type === 'org_group.deleted' && e.resourceId === group.id);
+    expect(deleted).toBeGreaterThan(events.indexOf(removed[1]!));
+    const revoked = events.filter((e) => e.type === 'access.revoked' && e.resourceId === app.id);
+    expect(revoked.flatMap((e) => (e.data as { accountIds: string[] }).accountIds).sort()).toEqual(ids);
+    expect(events.filter((e) => e.type === 'org_group.member_removed' && e.resourceId !== group.id)).toEqual([]);
+    expect((await roster.services.apps.get(app.id)).seatsUsed).toBe(0);
+    expect((await roster.services.accounts.get(ids[0]!)).groups).toEqual([]);
+    await expect(roster.services.orgGroups.get(group.id)).rejects.toMatchObject({ code: 'org_group.not_found' });
+  });
+
   it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
     const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
     const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));
