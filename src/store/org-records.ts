@@ -217,8 +217,11 @@ export interface OrgQueries {
   /** Every account id after `afterSeq` (full reconciles). */
   accountIds(afterSeq: number, limit: number): Promise<{ seq: number; id: string }[]>;
 
-  insertApp(app: Omit<AppRecord, 'seq'>): Promise<void>;
+  /** False when an app of that name (ignoring case) exists already: the unique index on `name_lower` decides. */
+  insertApp(app: Omit<AppRecord, 'seq'>): Promise<boolean>;
   getApp(id: string): Promise<AppRecord | undefined>;
+  /** The app of this lowercased name (an index lookup). */
+  appByName(nameLower: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
   updateApp(id: string, changes: { name?: string; kind?: string; seatLimit?: number | null; updatedAt: string }): Promise<void>;
   deleteApp(id: string): Promise<void>;

@@ -171,6 +171,19 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     await expect(roster.services.orgGroups.get(group.id)).rejects.toMatchObject({ code: 'org_group.not_found' });
   });
 
+  it('concurrent creations (or renames) of apps with one name: one succeeds, the others get 409, never a 500', async () => {
+    const admin = adminApi(roster.origin, (await roster.services.adminKeys.create('app races')).key);
+    const created = await Promise.all(Array.from({ length: 6 }, (_, i) => admin('POST', '/apps', { name: i % 2 ? 'Race App' : 'race app', kind: 'wiki' })));
+    expect(created.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const r of created.filter((r) => r.status === 409)) expect(r.body.error.code).toBe('app.name_taken');
+    expect((await roster.services.apps.list()).filter((a) => a.name.toLowerCase() === 'race app')).toHaveLength(1);
+
+    const others = await Promise.all(Array.from({ length: 4 }, (_, i) => roster.services.apps.create({ name: `Rename race ${i}`, kind: 'wiki' })));
+    const renamed = await Promise.all(others.map((a) => admin('PATCH', `/apps/${a.id}`, { name: 'Renamed Race' })));
+    expect(renamed.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    expect((await admin('PATCH', `/apps/${created.find((r) => r.status === 201)!.body.id}`, { name: 'RENAMED RACE' })).status).toBe(409);
+  });
+
   it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
     const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
     const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));
