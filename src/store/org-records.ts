@@ -220,6 +220,8 @@ export interface OrgQueries {
   /** False when an app of that name (ignoring case) exists already: the unique index on `name_lower` decides. */
   insertApp(app: Omit<AppRecord, 'seq'>): Promise<boolean>;
   getApp(id: string): Promise<AppRecord | undefined>;
+  /** The apps of these ids that exist, in one query per chunk of ids. */
+  getApps(ids: readonly string[]): Promise<AppRecord[]>;
   /** The app of this lowercased name (an index lookup). */
   appByName(nameLower: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
@@ -250,5 +252,7 @@ export interface OrgQueries {
   countDeprovisions(directoryId: string, since: string): Promise<number>;
   listDeprovisions(options: { status?: DeprovisionStatus; directoryId?: string; limit: number }): Promise<DeprovisionRecord[]>;
   getDeprovision(id: string): Promise<DeprovisionRecord | undefined>;
+  /** The deprovisions of these ids that exist, in one query per chunk of ids. */
+  getDeprovisions(ids: readonly string[]): Promise<DeprovisionRecord[]>;
   decideDeprovision(id: string, status: DeprovisionStatus, by: string, at: string): Promise<boolean>;
 }

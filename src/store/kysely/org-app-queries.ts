@@ -6,7 +6,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -16,6 +16,9 @@ export function createOrgAppQueries({ db, run }: QueryContext, { inList, insertR
         .onConflict((oc) => oc.column('name_lower').doNothing())
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async getApps(ids) {
+      return byChunks(ids, async (part) => (await db.selectFrom('apps').selectAll().where('id', 'in', part).execute()).map(toApp));
     },
     async appByName(nameLower) {
       const { rows } = await run(db, 'org.appByName', (d, a: { name: string }) => d.selectFrom('apps').selectAll().where('name_lower', '=', a.name), { name: nameLower });
