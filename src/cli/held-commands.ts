@@ -4,7 +4,7 @@ import { json, out, table, withServices } from './admin-commands.ts';
 import { callOrgRoute } from './call-org-route.ts';
 import { printChange } from './print-change.ts';
 
-type Held = { id: string; directoryId: string; accountId: string; userId: string; action: string; status: string; at: string; decidedBy: string | null };
+type Held = { id: string; directoryId: string; accountId: string; accountName: string | null; userId: string; action: string; status: string; at: string; decidedBy: string | null };
 
 /** `roster held …`: deprovisions the mass-deprovision guard held for an admin's decision. */
 export function registerHeldCommands(program: Command) {
@@ -19,7 +19,7 @@ export function registerHeldCommands(program: Command) {
       withServices(async (s) => {
         const body = (await callOrgRoute(s, 'GET', '/held', { query: { directoryId: o.directory, status: o.status, limit: o.limit } })) as { held: Held[] };
         if (o.json) return json(body);
-        table(body.held.map((h) => ({ id: h.id, when: h.at, directory: h.directoryId, account: h.accountId, user: h.userId, action: h.action, status: h.status, decidedBy: h.decidedBy ?? '' })));
+        table(body.held.map((h) => ({ id: h.id, when: h.at, directory: h.directoryId, account: h.accountId, name: h.accountName ?? '', user: h.userId, action: h.action, status: h.status, decidedBy: h.decidedBy ?? '' })));
       }),
     );
   for (const verb of ['approve', 'reject'] as const) {

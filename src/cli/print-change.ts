@@ -16,7 +16,8 @@ export function printChange(body: unknown, done: string): void {
   const { changes, preview } = body as { changes: Changes; preview?: boolean };
   out(preview ? 'Preview (nothing was written):' : done);
   const name = (id: string) => (changes.names[id] ? `"${changes.names[id]}"` : id);
-  const ids = (list: readonly string[]) => (list.length <= 5 ? list.join(', ') : `${list.slice(0, 5).join(', ')} and ${list.length - 5} more`);
+  // The server names the first accounts of each list (`names`), in one query.
+  const ids = (list: readonly string[]) => (list.length <= 5 ? list.map(name).join(', ') : `${list.slice(0, 5).map(name).join(', ')} and ${list.length - 5} more`);
   const lines: string[] = [];
   for (const a of changes.apps) {
     if (a.granted.length) lines.push(`app ${name(a.appId)}: ${a.granted.length} gain access (${ids(a.granted)})`);

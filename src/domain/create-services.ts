@@ -60,7 +60,7 @@ export function createServices(config: RosterConfig, store: Store, options: { on
     adminKeys: createAdminKeyService({ store, events: recorder, audit }),
     /** Admin accounts of the console, their sessions, and the first-run setup link (issue 11). */
     admins: createAdminAccountService({ store, events: recorder, audit }),
-    adminSessions: createAdminSessionService({ store, settings: sessionSettings }),
+    adminSessions: createAdminSessionService({ store, settings: sessionSettings, audit }),
     adminSetup: createAdminSetupService({ store, events: recorder, audit, settings: sessionSettings }),
     users,
     groups,

@@ -5,6 +5,7 @@
 export type DomainErrorCode =
   | 'directory.not_found'
   | 'directory.invalid'
+  | 'directory.attribute_in_use'
   | 'token.not_found'
   | 'token.invalid'
   | 'admin_key.not_found'
@@ -46,6 +47,8 @@ export type DomainErrorCode =
 export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'directory.not_found': 404,
   'directory.invalid': 400,
+  // The directory's rules read the attribute: removing it would silently empty the fields they map.
+  'directory.attribute_in_use': 409,
   'token.not_found': 404,
   'token.invalid': 400,
   'admin_key.not_found': 404,

@@ -197,6 +197,10 @@ export interface OrgQueries {
   /** False when a group of that name exists already (it was created meanwhile). */
   insertGroup(group: Omit<OrgGroupRecord, 'seq'>): Promise<boolean>;
   updateGroup(id: string, changes: { name?: string; description?: string | null; defaultKind?: DefaultKind | null; syncedBy?: string | null; updatedAt: string }): Promise<void>;
+  /**
+   * Deletes the group's row and its grants. Its membership rows stay, for the caller to walk and
+   * remove in chunks (groupMemberIds, removeGroupMembers): a group may hold 100,000 members.
+   */
   deleteGroup(id: string): Promise<void>;
   listGroups(options: { afterSeq: number; limit: number; search?: string }): Promise<OrgGroupRecord[]>;
   defaultGroups(): Promise<OrgGroupRecord[]>;
@@ -208,6 +212,10 @@ export interface OrgQueries {
   removeMemberships(rows: readonly MembershipRow[]): Promise<void>;
   /** Distinct members of a group in account order after `afterSeq`. */
   groupMembers(groupId: string, afterSeq: number, limit: number): Promise<AccountRecord[]>;
+  /** Distinct account ids with a membership row in this group, in id order after `afterAccountId` (keyset on the group's index). */
+  groupMemberIds(groupId: string, afterAccountId: string, limit: number): Promise<string[]>;
+  /** Deletes every membership row (whatever its source) of these accounts in this group. */
+  removeGroupMembers(groupId: string, accountIds: readonly string[]): Promise<void>;
   /** Distinct accounts with a membership in any of these groups, after `afterAccountSeq` (chunked walks). */
   accountsInGroups(groupIds: readonly string[], afterAccountSeq: number, limit: number): Promise<{ seq: number; id: string }[]>;
   /** Accounts with a membership row of this source. */
@@ -215,8 +223,13 @@ export interface OrgQueries {
   /** Every account id after `afterSeq` (full reconciles). */
   accountIds(afterSeq: number, limit: number): Promise<{ seq: number; id: string }[]>;
 
-  insertApp(app: Omit<AppRecord, 'seq'>): Promise<void>;
+  /** False when an app of that name (ignoring case) exists already: the unique index on `name_lower` decides. */
+  insertApp(app: Omit<AppRecord, 'seq'>): Promise<boolean>;
   getApp(id: string): Promise<AppRecord | undefined>;
+  /** The apps of these ids that exist, in one query per chunk of ids. */
+  getApps(ids: readonly string[]): Promise<AppRecord[]>;
+  /** The app of this lowercased name (an index lookup). */
+  appByName(nameLower: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
   updateApp(id: string, changes: { name?: string; kind?: string; seatLimit?: number | null; updatedAt: string }): Promise<void>;
   deleteApp(id: string): Promise<void>;
@@ -245,5 +258,7 @@ export interface OrgQueries {
   countDeprovisions(directoryId: string, since: string): Promise<number>;
   listDeprovisions(options: { status?: DeprovisionStatus; directoryId?: string; limit: number }): Promise<DeprovisionRecord[]>;
   getDeprovision(id: string): Promise<DeprovisionRecord | undefined>;
+  /** The deprovisions of these ids that exist, in one query per chunk of ids. */
+  getDeprovisions(ids: readonly string[]): Promise<DeprovisionRecord[]>;
   decideDeprovision(id: string, status: DeprovisionStatus, by: string, at: string): Promise<boolean>;
 }

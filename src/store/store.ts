@@ -66,6 +66,12 @@ export type Listed<R> = R & { readonly sortKey?: string | number | null };
 export interface DirectoryQueries {
   insert(record: DirectoryRecord): Promise<void>;
   get(id: string): Promise<DirectoryRecord | undefined>;
+  /**
+   * The directory, its row locked until the transaction ends (PostgreSQL; SQLite has one writer):
+   * two admin changes that read and depend on the same directory (its custom attributes and the rules
+   * that read them) run one after the other.
+   */
+  lock(id: string): Promise<DirectoryRecord | undefined>;
   /** Every directory not deleted, oldest first. */
   list(): Promise<DirectoryRecord[]>;
   update(id: string, changes: DirectoryChanges): Promise<boolean>;

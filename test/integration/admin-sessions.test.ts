@@ -174,6 +174,33 @@ describeEachEngine('admin accounts and console sessions', (engine) => {
     expect((await browser.login(OWNER.email, OWNER.password)).status).toBe(200);
   });
 
+  it('records every login and failed login in the audit log with the address, never the password; an unknown email gets the same answer', async () => {
+    const admin = await roster.services.admins.create({ email: 'audited@example.com', password: 'audited password 1', role: 'admin' });
+    const browser = consoleSession(roster.origin);
+    const wrong = await browser.login('Audited@example.com', 'not the password 1');
+    const unknown = await browser.login('nobody-here@example.com', 'not the password 1');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+    expect(unknown.headers.get('content-type')).toBe(wrong.headers.get('content-type'));
+    expect((await browser.login('audited@example.com', 'audited password 1')).status).toBe(200);
+
+    const key = (await roster.services.adminKeys.create('audit reader')).key;
+    const read = async (action: string) => (await adminApi(roster.origin, key)('GET', `/audit?action=${action}`)).body.entries;
+    const failed = await read('admin.login_failed');
+    expect(failed.find((e: { after: { email: string } }) => e.after.email === 'audited@example.com')).toMatchObject({
+      actor: { type: 'admin', id: admin.id, label: 'audited@example.com', address: '127.0.0.1' },
+      targetType: 'Admin', targetId: admin.id, after: { reason: 'wrong_password' },
+    });
+    expect(failed.find((e: { after: { email: string } }) => e.after.email === 'nobody-here@example.com')).toMatchObject({
+      actor: { type: 'admin', id: null, label: 'nobody-here@example.com', address: '127.0.0.1' },
+      targetId: 'nobody-here@example.com', after: { reason: 'unknown_email' },
+    });
+    const logins = await read('admin.login');
+    expect(logins.find((e: { targetId: string }) => e.targetId === admin.id)).toMatchObject({ actor: { type: 'admin', id: admin.id, label: 'audited@example.com', address: '127.0.0.1' }, after: { email: 'audited@example.com' } });
+    expect(JSON.stringify([failed, logins])).not.toContain('password 1');
+  });
+
   it('a password change ends the admin\'s other sessions and keeps this one', async () => {
     await roster.services.admins.create({ email: 'changer@example.com', password: 'first password 1', role: 'admin' });
     const here = consoleSession(roster.origin);
@@ -252,8 +279,11 @@ describeEachEngine('admin accounts and console sessions', (engine) => {
     expect(ofHelper[0]).toMatchObject({ directoryId: null, data: { id: made.body.id, email: 'helper@example.com', role: 'admin' } });
     expect(ofHelper[1].changed).toEqual(['role']);
     const audit = (await ownerSession.request('GET', '/audit?limit=500')).body.entries.filter((e: { targetId: string }) => e.targetId === made.body.id);
-    expect(audit.map((e: { action: string }) => e.action).sort()).toEqual(['admin.create', 'admin.remove', 'admin.update', 'admin.update']);
-    expect(audit.every((e: { actor: { type: string; label: string } }) => e.actor.type === 'admin' && e.actor.label === OWNER.email)).toBe(true);
+    // The helper's own login is audited too, as the helper; every change to it, as the owner.
+    expect(audit.map((e: { action: string }) => e.action).sort()).toEqual(['admin.create', 'admin.login', 'admin.remove', 'admin.update', 'admin.update']);
+    const changes = audit.filter((e: { action: string }) => e.action !== 'admin.login');
+    expect(changes.every((e: { actor: { type: string; label: string } }) => e.actor.type === 'admin' && e.actor.label === OWNER.email)).toBe(true);
+    expect(audit.find((e: { action: string }) => e.action === 'admin.login').actor).toMatchObject({ type: 'admin', id: made.body.id, label: 'helper@example.com' });
   });
 
   it('owners list, create and revoke admin keys from the console; the key is shown once', async () => {

@@ -98,6 +98,92 @@ describeEachEngine('organization layer: accounts, org groups and access from SCI
     expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body).toMatchObject({ version: 0, rules: { groups: { mode: 'on_the_fly' }, guard: { enabled: true, share: 0.1, windowMinutes: 15, minCount: 10 } } });
   });
 
+  it('rules may read only custom attributes the directory declares; a declaration the rules read cannot be removed', async () => {
+    const admin = adminApi(roster.origin, (await roster.services.adminKeys.create('custom paths')).key);
+    const scim = await roster.directory();
+    const CUSTOM = 'urn:roster:params:scim:schemas:extension:custom:2.0:User';
+    const rules = (await admin('GET', `/directories/${scim.directoryId}/rules`)).body.rules;
+    const reading = (path: string) => ({ attributes: { fields: rules.attributes.fields, custom: { cost: { path } } } });
+
+    const undeclared = await admin('PATCH', `/directories/${scim.directoryId}/rules`, reading(`${CUSTOM}:costCode`));
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.body.error).toMatchObject({ code: 'rules.invalid' });
+    expect(undeclared.body.error.message).toContain(`attributes.custom.cost: path "${CUSTOM}:costCode": the directory has no custom attribute 'costCode'`);
+    expect((await admin('GET', `/directories/${scim.directoryId}/rules`)).body.version).toBe(0);
+
+    expect((await admin('POST', `/directories/${scim.directoryId}/attributes`, { name: 'costCode' })).status).toBe(201);
+    const saved = await admin('PATCH', `/directories/${scim.directoryId}/rules`, reading(`${CUSTOM}:costCode`));
+    expect(saved.status, saved.text).toBe(200);
+    const user = await scim.post('/Users', userBody('cost@org5.example', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', CUSTOM], [CUSTOM]: { costCode: 'CC-9' } }));
+    expect(user.status, user.text).toBe(201);
+    expect(await accountOf('cost@org5.example')).toMatchObject({ custom: { cost: 'CC-9' } });
+
+    // Removing what the rules read would empty `cost` for everyone at the next sync: refused, naming the rule.
+    const refused = await admin('DELETE', `/directories/${scim.directoryId}/attributes/COSTCODE`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('directory.attribute_in_use');
+    expect(refused.body.error.message).toContain('attributes.custom.cost');
+    expect((await admin('GET', `/directories/${scim.directoryId}/attributes`)).body.attributes).toMatchObject([{ name: 'costCode' }]);
+
+    expect((await admin('PATCH', `/directories/${scim.directoryId}/rules`, { attributes: { fields: rules.attributes.fields, custom: {} } })).status).toBe(200);
+    expect((await admin('DELETE', `/directories/${scim.directoryId}/attributes/costCode`)).status).toBe(204);
+  });
+
+  it('deleting a hand-made group of 1,001 members records every member leaving (at most 1,000 per event), then the deletion, and revokes access', async () => {
+    const scim = await roster.directory();
+    for (let start = 0; start < 1001; start += 500) {
+      const ops = Array.from({ length: Math.min(500, 1001 - start) }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${start + i}`, data: userBody(`big${start + i}@org6.example`) }));
+      const res = await scim.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: ops });
+      expect(res.status, res.text).toBe(200);
+    }
+    const accounts = await roster.services.accounts.list({ directoryId: scim.directoryId, limit: 2000 });
+    expect(accounts).toHaveLength(1001);
+    const ids = accounts.map((a) => a.id).sort();
+    const group = await roster.services.orgGroups.create({ name: 'Big hand-made group' });
+    await roster.services.orgGroups.addMembers(group.id, ids);
+    const app = await roster.services.apps.create({ name: 'Big group app', kind: 'wiki' });
+    await roster.services.apps.grant(app.id, group.id);
+    expect((await roster.services.apps.get(app.id)).seatsUsed).toBe(1001);
+
+    const all = async () => {
+      const out: Awaited<ReturnType<typeof roster.services.events.list>> = [];
+      for (let after = 0; ; ) {
+        const page = await roster.services.events.list({ afterSeq: after, limit: 1000 });
+        if (page.length === 0) return out;
+        out.push(...page);
+        after = page[page.length - 1]!.seq;
+      }
+    };
+    const before = (await all()).length;
+    await roster.services.orgGroups.remove(group.id);
+    const events = (await all()).slice(before);
+
+    const removed = events.filter((e) => e.type === 'org_group.member_removed' && e.resourceId === group.id);
+    expect(removed.map((e) => (e.data as { accountIds: string[] }).accountIds.length)).toEqual([1000, 1]);
+    expect(removed.flatMap((e) => (e.data as { accountIds: string[] }).accountIds).sort()).toEqual(ids);
+    const deleted = events.findIndex((e) => e.type === 'org_group.deleted' && e.resourceId === group.id);
+    expect(deleted).toBeGreaterThan(events.indexOf(removed[1]!));
+    const revoked = events.filter((e) => e.type === 'access.revoked' && e.resourceId === app.id);
+    expect(revoked.flatMap((e) => (e.data as { accountIds: string[] }).accountIds).sort()).toEqual(ids);
+    expect(events.filter((e) => e.type === 'org_group.member_removed' && e.resourceId !== group.id)).toEqual([]);
+    expect((await roster.services.apps.get(app.id)).seatsUsed).toBe(0);
+    expect((await roster.services.accounts.get(ids[0]!)).groups).toEqual([]);
+    await expect(roster.services.orgGroups.get(group.id)).rejects.toMatchObject({ code: 'org_group.not_found' });
+  });
+
+  it('concurrent creations (or renames) of apps with one name: one succeeds, the others get 409, never a 500', async () => {
+    const admin = adminApi(roster.origin, (await roster.services.adminKeys.create('app races')).key);
+    const created = await Promise.all(Array.from({ length: 6 }, (_, i) => admin('POST', '/apps', { name: i % 2 ? 'Race App' : 'race app', kind: 'wiki' })));
+    expect(created.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const r of created.filter((r) => r.status === 409)) expect(r.body.error.code).toBe('app.name_taken');
+    expect((await roster.services.apps.list()).filter((a) => a.name.toLowerCase() === 'race app')).toHaveLength(1);
+
+    const others = await Promise.all(Array.from({ length: 4 }, (_, i) => roster.services.apps.create({ name: `Rename race ${i}`, kind: 'wiki' })));
+    const renamed = await Promise.all(others.map((a) => admin('PATCH', `/apps/${a.id}`, { name: 'Renamed Race' })));
+    expect(renamed.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    expect((await admin('PATCH', `/apps/${created.find((r) => r.status === 201)!.body.id}`, { name: 'RENAMED RACE' })).status).toBe(409);
+  });
+
   it('concurrent writes that map to one new org group all succeed and make one group (several nodes, PostgreSQL)', async () => {
     const dirs = await Promise.all(Array.from({ length: 4 }, () => roster.directory()));
     const users = await Promise.all(dirs.map((d, i) => d.post('/Users', userBody(`race${i}@org4.example`))));

@@ -216,6 +216,9 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(await Promise.all(accounts.slice(0, 4).map(async (a) => (await roster.services.accounts.get(a!.id)).status))).toEqual(['deactivated', 'deactivated', 'active', 'active']);
     const held = await roster.services.held.list({ directoryId: scim.directoryId });
     expect(held.map((h) => [h.accountId, h.userId, h.action, h.status])).toEqual([[accounts[2]!.id, ids[2], 'deactivate', 'held'], [accounts[3]!.id, ids[3], 'deactivate', 'held']]);
+    // Each row names its account (the page's names come in one query, not one request per row).
+    expect(held.map((h) => h.accountName)).toEqual([`g2@${domain}`, `g3@${domain}`]);
+    await expect(roster.services.held.approve([held[0]!.id, 'no-such-id'])).rejects.toMatchObject({ code: 'deprovision.not_found', message: expect.stringContaining('no-such-id') });
     expect((await eventsOf('deprovision.held')).filter((e) => e.directoryId === scim.directoryId)).toHaveLength(2);
 
     await roster.services.held.reject([held[1]!.id]);
@@ -224,6 +227,26 @@ describeEachEngine('organization layer rules', (engine) => {
     expect((await roster.services.accounts.get(accounts[2]!.id)).status).toBe('deactivated');
     expect((await roster.services.accounts.get(accounts[3]!.id)).status).toBe('active');
     await expect(roster.services.held.approve([held[0]!.id])).rejects.toMatchObject({ code: 'deprovision.decided' });
+  });
+
+  it('a preview names its groups, apps and the first accounts of each list, those it would create included', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const members = [await user(scim, `named1@${domain}`, { displayName: 'Named One' }), await user(scim, `named2@${domain}`)];
+    const group = await roster.services.orgGroups.create({ name: `Named group ${domain}` });
+    const app = await roster.services.apps.create({ name: `Named app ${domain}`, kind: 'wiki' });
+    await roster.services.apps.grant(app.id, group.id);
+    const accountIds = await Promise.all(members.map(async (u) => (await accountOfUser(scim.directoryId, u))!.id));
+    const added = await roster.services.orgGroups.addMembers(group.id, accountIds);
+    expect(added.summary.names).toEqual({ [group.id]: group.name, [app.id]: app.name, [accountIds[0]!]: 'Named One', [accountIds[1]!]: `named2@${domain}` });
+
+    // A rules change that would create accounts (allowCreate back on) names them though they are rolled back.
+    const other = await roster.directory();
+    await roster.services.rules.update(other.directoryId, { sync: { ...(await roster.services.rules.get(other.directoryId)).rules.sync, allowCreate: false } });
+    await other.post('/Users', userBody(`later@${domain}`, { displayName: 'Later Person', emails: [{ value: `later@${domain}`, primary: true }] }));
+    const preview = await roster.services.rules.preview(other.directoryId, { sync: { ...(await roster.services.rules.get(other.directoryId)).rules.sync, allowCreate: true } });
+    expect(preview.summary.accounts.created).toHaveLength(1);
+    expect(preview.summary.names[preview.summary.accounts.created[0]!]).toBe('Later Person');
   });
 
   it('attribute mapping with expressions and custom account attributes; a rules change previews exactly what applying does', async () => {

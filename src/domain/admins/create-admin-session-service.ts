@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AdminSessionRecord, Store } from '../../store/store.ts';
+import type { AdminRecord, AdminSessionRecord, AuditActor, Store } from '../../store/store.ts';
 import { hashSecret } from '../directories/secrets.ts';
 import { DomainError } from '../domain-error.ts';
+import type { AuditLog } from '../ops/create-audit-log.ts';
 import { verifyPassword } from '../provisioning/password-hash.ts';
 import { csrfTokenOf, MAX_PASSWORD_LENGTH, newSessionToken, toIdentity, type AdminIdentity } from './admin-views.ts';
 
@@ -44,9 +45,15 @@ export function newSession(adminId: string, address: string | null, at: Date, se
  * Console sessions: login (rate limited per email and client address), the session a cookie names
  * (idle and absolute timeouts), logout. Only a SHA-256 of each cookie value is stored.
  */
-export function createAdminSessionService(deps: { store: Store; settings: SessionSettings; now?: () => Date }) {
-  const { store, settings } = deps;
+export function createAdminSessionService(deps: { store: Store; settings: SessionSettings; audit: AuditLog; now?: () => Date }) {
+  const { store, settings, audit } = deps;
   const now = deps.now ?? (() => new Date());
+
+  /**
+   * Who tried to sign in, for the audit log: the admin when the email is one, else the email as
+   * typed (the log is for admins; the API's answer stays the same either way). Never the password.
+   */
+  const loginActor = (email: string, admin: AdminRecord | undefined, address: string | null): AuditActor => ({ type: 'admin', id: admin?.id ?? null, label: admin?.email ?? email, address });
 
   return {
     async login(emailInput: unknown, password: unknown, address: string | null): Promise<StartedSession> {
@@ -67,6 +74,8 @@ export function createAdminSessionService(deps: { store: Store; settings: Sessio
         await store.write(async (q) => {
           await q.adminLogins.prune(new Date(at.getTime() - LOGIN_WINDOW_MS).toISOString());
           await q.adminLogins.recordFailure(loginKey, at.toISOString());
+          // Only failures the rate limit counts are written: a 429 writes nothing, so a flood cannot grow the log.
+          await audit.record(q, loginActor(email, admin, address), { action: 'admin.login_failed', targetType: 'Admin', targetId: admin?.id ?? email, directoryId: null, before: null, after: { email, reason: admin ? 'wrong_password' : 'unknown_email' } }, at.toISOString());
         });
         throw invalidCredentials();
       }
@@ -75,6 +84,7 @@ export function createAdminSessionService(deps: { store: Store; settings: Sessio
         await q.adminLogins.clear(loginKey);
         await q.adminSessions.purgeExpired(at.toISOString(), new Date(at.getTime() - settings.idleTimeoutMs).toISOString());
         await q.adminSessions.insert(record);
+        await audit.record(q, loginActor(email, admin, address), { action: 'admin.login', targetType: 'Admin', targetId: admin.id, directoryId: null, before: null, after: { email: admin.email, sessionId: record.id } }, at.toISOString());
       });
       return { admin: toIdentity(admin), token, csrfToken: csrfTokenOf(token) };
     },

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CustomAttribute } from '../../scim/schemas/custom-schema.ts';
 import type { AuditActor, DirectoryChanges, DirectoryRecord, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
+import { customAttributeUses } from '../rules/check-value-source-paths.ts';
+import type { AttributeMapping } from '../rules/rule-schemas.ts';
 import type { EventRecorder } from '../events/record-event.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
 import type { AuthCache } from './auth-cache.ts';
@@ -132,14 +134,28 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       return attribute;
     },
 
-    /** Removes a declaration. Values already stored stay in the resources (an IdP reads back what it wrote). */
+    /**
+     * Removes a declaration. Values already stored stay in the resources (an IdP reads back what it
+     * wrote). Refused while the directory's attribute mapping reads the attribute: the rules would
+     * read null for every user from then on, and at the next sync the mapped account fields would be
+     * emptied without anyone having asked for it (docs/architecture.md).
+     */
     async removeAttribute(id: string, name: string, actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
-      const current = await mustGetDirectory(store, id);
-      const kept = current.customAttributes.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
-      const removed = current.customAttributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
-      if (kept.length === current.customAttributes.length) throw new DomainError('directory.not_found', `the directory has no attribute "${name}"`);
+      await mustGetDirectory(store, id);
       const at = now().toISOString();
       await write(async (q) => {
+        // Locked and read in the transaction: a rules save that starts to read the attribute waits, then sees it gone.
+        const current = await q.directories.lock(id);
+        if (!current || current.status === 'deleted') throw new DomainError('directory.not_found', `no directory ${id}`);
+        const kept = current.customAttributes.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
+        const removed = current.customAttributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+        if (!removed) throw new DomainError('directory.not_found', `the directory has no attribute "${name}"`);
+        const saved = await q.org.getRules(id);
+        // Saved rules were checked against the schema when saved; the defaults never read a custom attribute.
+        const uses = saved ? customAttributeUses((JSON.parse(saved.json) as { attributes: AttributeMapping }).attributes, removed.name) : [];
+        if (uses.length > 0) {
+          throw new DomainError('directory.attribute_in_use', `the directory's rules read the custom attribute "${removed.name}" (${uses.join(', ')}); change those rules first`);
+        }
         await q.directories.update(id, { customAttributes: kept, updatedAt: at });
         await events.record(q, { type: 'directory.attribute_removed', directoryId: id, resourceId: id, data: { id, name }, at });
         await audit.record(q, actor, { action: 'directory.attribute_remove', targetType: 'Directory', targetId: id, directoryId: id, before: removed, after: null }, at);

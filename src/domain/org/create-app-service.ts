@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessStatus, AppKeyRecord, AppRecord, AuditActor, Queries, Store } from '../../store/store.ts';
+import { UniqueViolationError } from '../../store/store-errors.ts';
 import { APP_KEY_PREFIX, generateSecret, hashesEqual, hashSecret } from '../directories/secrets.ts';
 import { DomainError } from '../domain-error.ts';
 import type { AppData } from '../events/domain-event.ts';
@@ -15,6 +16,8 @@ export interface AppView extends AppRecord {
 }
 
 export type AppKeyView = Omit<AppKeyRecord, 'keyHash'>;
+
+const nameTaken = (name: string) => new DomainError('app.name_taken', `an app named "${name.trim()}" exists already`);
 
 /** Accounts per step when a grant changes: each step recomputes the access of this many accounts. */
 const CHUNK = 500;
@@ -80,8 +83,7 @@ export function createAppService(deps: { store: Store; env: OrgEnv; audit: Audit
       const at = now();
       const app: AppRecord = { id: randomUUID(), seq: 0, name: input.name.trim(), kind: input.kind, seatLimit: input.seatLimit ?? null, createdAt: at, updatedAt: at };
       return store.write(async (tx) => {
-        if ((await tx.org.listApps()).some((a) => a.name.toLowerCase() === app.name.toLowerCase())) throw new DomainError('app.name_taken', `an app named "${app.name}" exists already`);
-        await tx.org.insertApp(app);
+        if (!(await tx.org.insertApp(app))) throw nameTaken(app.name);
         const v = await view(tx, app);
         await env.record(tx, { type: 'app.created', directoryId: null, resourceId: app.id, data: data(v), at });
         await audit.record(tx, actor, { action: 'app.create', targetType: 'App', targetId: app.id, directoryId: null, before: null, after: app }, at);
@@ -93,8 +95,9 @@ export function createAppService(deps: { store: Store; env: OrgEnv; audit: Audit
       const result = await runChange(false, async (tx) => {
         const app = await mustGet(tx, id);
         const at = now();
-        if (input.name !== undefined && (await tx.org.listApps()).some((a) => a.id !== id && a.name.toLowerCase() === input.name!.trim().toLowerCase())) {
-          throw new DomainError('app.name_taken', `an app named "${input.name}" exists already`);
+        if (input.name !== undefined) {
+          const other = await tx.org.appByName(input.name.trim().toLowerCase());
+          if (other && other.id !== id) throw nameTaken(input.name);
         }
         await tx.org.updateApp(id, { name: input.name?.trim(), kind: input.kind, seatLimit: input.seatLimit, updatedAt: at });
         const after = await view(tx, await mustGet(tx, id));
@@ -105,6 +108,10 @@ export function createAppService(deps: { store: Store; env: OrgEnv; audit: Audit
         // A raised limit seats the queue, oldest first; a lowered one revokes nobody.
         if (changed.includes('seatLimit')) await seatAndRecord(env, tx, id, [], [], at);
         return view(tx, await mustGet(tx, id));
+      }).catch((error: unknown) => {
+        // Two renames to one name at once (PostgreSQL): neither saw the other, the unique index decides.
+        if (error instanceof UniqueViolationError && input.name !== undefined) throw nameTaken(input.name);
+        throw error;
       });
       return result.result!;
     },

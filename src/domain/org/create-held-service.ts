@@ -4,7 +4,11 @@ import type { DeprovisionData } from '../events/domain-event.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
 import type { AccountStatus } from './account-status.ts';
 import type { OrgEnv } from './org-env.ts';
-import type { createChangeRunner } from './run-change.ts';
+import { accountLabel, type createChangeRunner } from './run-change.ts';
+
+export interface HeldView extends DeprovisionRecord {
+  readonly accountName: string | null;
+}
 
 const data = (d: DeprovisionRecord, decidedBy: string | null): DeprovisionData => ({ id: d.id, directoryId: d.directoryId, accountId: d.accountId, userId: d.userId, action: d.action, decidedBy });
 
@@ -29,15 +33,19 @@ export function createHeldService(deps: { store: Store; env: OrgEnv; status: Acc
     return true;
   }
 
+  /** The deprovisions of these ids, in one query; an unknown id is a 404 naming it. */
+  async function byIds(tx: Queries, ids: readonly string[]): Promise<DeprovisionRecord[]> {
+    const found = new Map((await tx.org.getDeprovisions([...new Set(ids)])).map((d) => [d.id, d]));
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined) throw new DomainError('deprovision.not_found', `no held deprovision ${missing}`);
+    return [...found.values()];
+  }
+
   async function decideMany(ids: readonly string[] | { directoryId?: string }, approve: boolean, actor: AuditActor) {
     return runChange(false, async (tx) => {
       const at = env.now().toISOString();
       const held = Array.isArray(ids)
-        ? await Promise.all(ids.map(async (id) => {
-            const d = await tx.org.getDeprovision(id);
-            if (!d) throw new DomainError('deprovision.not_found', `no held deprovision ${id}`);
-            return d;
-          }))
+        ? await byIds(tx, ids)
         : await tx.org.listDeprovisions({ status: 'held', directoryId: (ids as { directoryId?: string }).directoryId, limit: 100_000 });
       let applied = 0;
       for (const d of held.sort((a, b) => a.seq - b.seq)) if (await decide(tx, d, approve, actor, at)) applied++;
@@ -46,7 +54,13 @@ export function createHeldService(deps: { store: Store; env: OrgEnv; status: Acc
   }
 
   return {
-    list: (options: { status?: DeprovisionStatus; directoryId?: string; limit?: number } = {}) => store.read((q) => q.org.listDeprovisions({ status: options.status ?? 'held', directoryId: options.directoryId, limit: options.limit ?? 100 })),
+    /** The page of deprovisions, each with its account's name (one query for the page; null for an account since deleted). */
+    list: (options: { status?: DeprovisionStatus; directoryId?: string; limit?: number } = {}): Promise<HeldView[]> =>
+      store.read(async (q) => {
+        const rows = await q.org.listDeprovisions({ status: options.status ?? 'held', directoryId: options.directoryId, limit: options.limit ?? 100 });
+        const names = new Map((await q.org.getAccounts([...new Set(rows.map((r) => r.accountId))])).map((a) => [a.id, accountLabel(a)]));
+        return rows.map((r) => ({ ...r, accountName: names.get(r.accountId) ?? null }));
+      }),
     approve: (ids: readonly string[], actor: AuditActor = SYSTEM_ACTOR) => decideMany(ids, true, actor),
     reject: (ids: readonly string[], actor: AuditActor = SYSTEM_ACTOR) => decideMany(ids, false, actor),
     /** Every held deprovision (of a directory), in the order held. */

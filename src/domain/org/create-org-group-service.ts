@@ -2,7 +2,7 @@ import { newId } from '../new-id.ts';
 import type { AuditActor, DefaultKind, OrgGroupRecord, Queries, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
-import type { OrgEnv } from './org-env.ts';
+import { IDS_PER_EVENT, type OrgEnv } from './org-env.ts';
 import { MANUAL, recomputeAccounts } from './recompute-accounts.ts';
 import { recomputeAll } from './reconcile.ts';
 import type { createChangeRunner } from './run-change.ts';
@@ -10,6 +10,9 @@ import type { createChangeRunner } from './run-change.ts';
 export interface OrgGroupView extends OrgGroupRecord {
   readonly memberCount: number;
 }
+
+/** Accounts recomputed per step when a group is deleted (as a reconcile walks them). */
+const RECOMPUTE_CHUNK = 500;
 
 const groupData = (g: OrgGroupRecord) => ({ id: g.id, name: g.name, syncedBy: g.syncedBy, defaultKind: g.defaultKind });
 
@@ -85,18 +88,37 @@ export function createOrgGroupService(deps: { store: Store; env: OrgEnv; audit: 
       return group;
     },
 
+    /**
+     * Deletes a group no directory syncs. Its members are walked in chunks (ids only, never the
+     * whole group in memory): a first pass records `org_group.member_removed` for every member (at
+     * most IDS_PER_EVENT ids per event), then `org_group.deleted`; a second pass removes each chunk's
+     * membership rows and recomputes those accounts, which records their `access.revoked` (and hands
+     * freed seats to the queue) as any other change does.
+     */
     async remove(id: string, actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
       await runChange(false, async (tx) => {
         const group = await mustGet(tx, id);
         const synced = await syncedBy(tx, group);
         if (synced) throw new DomainError('org_group.invalid', `the group is synced by directory ${synced}; change that directory's group mapping instead`);
-        const members = await tx.org.groupMembers(id, 0, Number.MAX_SAFE_INTEGER);
         const at = now();
+        // The row and its grants go first: no recompute below can put anyone back in the group (a
+        // default group) or give access through it. Its membership rows stay until walked.
         await tx.org.deleteGroup(id);
-        if (members.length > 0) await env.record(tx, { type: 'org_group.member_removed', directoryId: null, resourceId: id, data: { groupId: id, accountIds: members.map((m) => m.id) }, at });
+        for (let after = ''; ; ) {
+          const ids = await tx.org.groupMemberIds(id, after, IDS_PER_EVENT);
+          if (ids.length === 0) break;
+          await env.record(tx, { type: 'org_group.member_removed', directoryId: null, resourceId: id, data: { groupId: id, accountIds: ids }, at });
+          after = ids[ids.length - 1]!;
+        }
         await env.record(tx, { type: 'org_group.deleted', directoryId: null, resourceId: id, data: groupData(group), at });
         await audit.record(tx, actor, { action: 'org_group.delete', targetType: 'OrgGroup', targetId: id, directoryId: null, before: group, after: null }, at);
-        await recomputeAccounts(env, tx, members.map((m) => m.id), { at });
+        for (let after = ''; ; ) {
+          const ids = await tx.org.groupMemberIds(id, after, RECOMPUTE_CHUNK);
+          if (ids.length === 0) break;
+          await tx.org.removeGroupMembers(id, ids);
+          await recomputeAccounts(env, tx, ids, { at });
+          after = ids[ids.length - 1]!;
+        }
       });
     },
 

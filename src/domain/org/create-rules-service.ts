@@ -2,6 +2,7 @@ import type { AuditActor, Queries, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { mustGetDirectory } from '../directories/must-get-directory.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../ops/create-audit-log.ts';
+import type { CustomAttribute } from '../../scim/schemas/custom-schema.ts';
 import { checkValueSourcePaths } from '../rules/check-value-source-paths.ts';
 import type { AccountStatus } from './account-status.ts';
 import { defaultStoredRules, storedRulesSchema, type StoredRules } from './load-rules.ts';
@@ -35,9 +36,12 @@ export function createRulesService(deps: { store: Store; env: OrgEnv; status: Ac
     return { directoryId, rules: loaded.rules, version: loaded.version };
   }
 
-  /** Checks what the schema cannot: paths that parse, and no mapping into a default group. */
-  async function check(q: Queries, rules: StoredRules): Promise<void> {
-    const errors = checkValueSourcePaths(rules.attributes);
+  /**
+   * Checks what the schema cannot: paths that parse and name attributes the directory has (its custom
+   * ones included), and no mapping into a default group.
+   */
+  async function check(q: Queries, rules: StoredRules, declared: readonly CustomAttribute[]): Promise<void> {
+    const errors = checkValueSourcePaths(rules.attributes, declared);
     if (errors.length > 0) throw new DomainError('rules.invalid', `attributes: ${errors.join('; ')}`);
     if (rules.groups.mode === 'manual') {
       const targets = [...new Set(rules.groups.map.flatMap((m) => m.orgGroups.map((n) => n.toLowerCase())))];
@@ -62,9 +66,11 @@ export function createRulesService(deps: { store: Store; env: OrgEnv; status: Ac
   async function save(directoryId: string, input: unknown, actor: AuditActor, preview: boolean) {
     await mustGetDirectory(store, directoryId);
     return runChange(preview, async (tx) => {
+      // Locked: removing a custom attribute checks these rules under the same lock (directory service).
+      const directory = await tx.directories.lock(directoryId);
       const before = await current(tx, directoryId);
       const rules = parse(input, before.rules);
-      await check(tx, rules);
+      await check(tx, rules, directory?.customAttributes ?? []);
       const at = now();
       const version = before.version + 1;
       await tx.org.putRules(directoryId, JSON.stringify(rules), version, at);

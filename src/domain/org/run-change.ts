@@ -1,9 +1,12 @@
-import type { Queries, Store } from '../../store/store.ts';
+import type { AccountRecord, Queries, Store } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { createCollectingRecorder } from './org-env.ts';
 import { PreviewRollback, summarizeChange, type ChangeSummary } from './preview.ts';
 
-/** A change's summary with the names of the groups and apps it names (a preview's new groups included). */
+/**
+ * A change's summary with the names of the groups and apps it names, and of the first
+ * NAMED_ACCOUNTS_PER_LIST accounts of each list (a preview's new groups and accounts included).
+ */
 export interface NamedChangeSummary extends ChangeSummary {
   readonly names: Readonly<Record<string, string>>;
 }
@@ -42,12 +45,22 @@ export function createChangeRunner(store: Store, collector: ReturnType<typeof cr
   };
 }
 
+/** Account ids named per list of a summary: what a reader sees first (the console shows 25, the CLI 5). */
+export const NAMED_ACCOUNTS_PER_LIST = 25;
+
+/** How an account is shown: its display name, else its email, else its userName, else its id. */
+export const accountLabel = (a: AccountRecord): string => a.displayName || a.email || a.userName || a.id;
+
+/**
+ * Names the summary's groups, apps and the first accounts of each list, in one query per kind (run in
+ * the change's transaction, so a preview names the accounts and groups it would create).
+ */
 async function named(tx: Queries, summary: ChangeSummary): Promise<NamedChangeSummary> {
   const names: Record<string, string> = {};
   for (const g of await tx.org.getGroups(summary.groups.map((g) => g.groupId))) names[g.id] = g.name;
-  for (const a of summary.apps) {
-    const app = await tx.org.getApp(a.appId);
-    if (app) names[app.id] = app.name;
-  }
+  for (const a of await tx.org.getApps(summary.apps.map((a) => a.appId))) names[a.id] = a.name;
+  const lists = [...summary.groups.flatMap((g) => [g.added, g.removed]), ...summary.apps.flatMap((a) => [a.granted, a.revoked, a.queued]), ...Object.values(summary.accounts)];
+  const accountIds = new Set(lists.flatMap((list) => list.slice(0, NAMED_ACCOUNTS_PER_LIST)));
+  for (const a of await tx.org.getAccounts([...accountIds])) names[a.id] = accountLabel(a);
   return { ...summary, names };
 }

@@ -3,6 +3,7 @@ import { matchesFilter } from '../../scim/filter/match-filter.ts';
 import { parsePatchPath } from '../../scim/filter/parse-filter.ts';
 import { coerceFilterValue, resolveElementPath } from '../../scim/filter/resolve-path.ts';
 import { attr, type AttributeDef } from '../../scim/schemas/attribute-def.ts';
+import { CUSTOM_USER_SCHEMA } from '../../scim/schemas/custom-schema.ts';
 import { findAttribute, findSubAttribute, userResourceType, USER_SCHEMA } from '../../scim/schemas/resource-types.ts';
 
 /** Reads one value out of a SCIM user resource as stored: a non-empty string, or null. */
@@ -56,6 +57,33 @@ export function compileScimPath(text: string): CompiledScimPath {
     if (problem) return fail(problem);
   }
   return { ok: true, read: createReader(containerKey, def?.name ?? name, subName, filter, def) };
+}
+
+/**
+ * The attribute a path names in a directory's custom extension (`urn:roster:…:custom:2.0:User:costCode`
+ * → `costCode`), as written; undefined for any other path, or one that does not parse.
+ */
+export function customAttributeOf(text: string): { readonly name: string; readonly sub: string | undefined } | undefined {
+  let parsed: PatchPath;
+  try {
+    parsed = parsePatchPath(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed.attr.schema?.toLowerCase() !== CUSTOM_USER_SCHEMA.toLowerCase()) return undefined;
+  return { name: parsed.attr.attr, sub: parsed.subAttr ?? parsed.attr.subAttr };
+}
+
+/** The name of a bare path (no schema URN) that the core and enterprise schemas do not have; else undefined. */
+export function bareUnknownName(text: string): string | undefined {
+  let parsed: PatchPath;
+  try {
+    parsed = parsePatchPath(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed.attr.schema !== undefined || findAttribute(userResourceType, undefined, parsed.attr.attr)) return undefined;
+  return parsed.attr.attr;
 }
 
 /** Reads `path` once; for repeated reads compile it with compileScimPath. An unusable path reads null. */

@@ -2,7 +2,7 @@ import type { DirectoryQueries } from '../store.ts';
 import { fromDirectoryChanges, toDirectory } from './map-rows.ts';
 import type { QueryContext } from './prepared.ts';
 
-export function createDirectoryQueries({ db }: QueryContext): DirectoryQueries {
+export function createDirectoryQueries({ db, lockRows }: QueryContext): DirectoryQueries {
   return {
     async insert(record) {
       const { ipAllowlist, customAttributes, ...rest } = record;
@@ -13,6 +13,12 @@ export function createDirectoryQueries({ db }: QueryContext): DirectoryQueries {
     },
     async get(id) {
       const row = await db.selectFrom('directories').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toDirectory(row);
+    },
+    async lock(id) {
+      let q = db.selectFrom('directories').selectAll().where('id', '=', id);
+      if (lockRows) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
       return row && toDirectory(row);
     },
     async list() {

@@ -6,10 +6,23 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
-      await db.insertInto('apps').values({ id: a.id, name: a.name, name_lower: a.name.toLowerCase(), kind: a.kind, seat_limit: a.seatLimit, created_at: a.createdAt, updated_at: a.updatedAt }).execute();
+      const r = await db
+        .insertInto('apps')
+        .values({ id: a.id, name: a.name, name_lower: a.name.toLowerCase(), kind: a.kind, seat_limit: a.seatLimit, created_at: a.createdAt, updated_at: a.updatedAt })
+        // Two creations of one name at once (PostgreSQL): the second waits for the first and inserts nothing.
+        .onConflict((oc) => oc.column('name_lower').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async getApps(ids) {
+      return byChunks(ids, async (part) => (await db.selectFrom('apps').selectAll().where('id', 'in', part).execute()).map(toApp));
+    },
+    async appByName(nameLower) {
+      const { rows } = await run(db, 'org.appByName', (d, a: { name: string }) => d.selectFrom('apps').selectAll().where('name_lower', '=', a.name), { name: nameLower });
+      return rows[0] && toApp(rows[0]);
     },
     async getApp(id) {
       const { rows } = await run(db, 'org.getApp', (d, a: { id: string }) => d.selectFrom('apps').selectAll().where('id', '=', a.id), { id });

@@ -8,7 +8,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -70,7 +70,6 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       await db.updateTable('org_groups').set(set).where('id', '=', id).execute();
     },
     async deleteGroup(id) {
-      await db.deleteFrom('org_group_members').where('group_id', '=', id).execute();
       await db.deleteFrom('app_grants').where('group_id', '=', id).execute();
       await db.deleteFrom('org_groups').where('id', '=', id).execute();
     },
@@ -121,6 +120,21 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
         .limit(limit)
         .execute();
       return rows.map(toAccount);
+    },
+    async groupMemberIds(groupId, afterAccountId, limit) {
+      // A range of the (group_id, account_id, source) index: each page costs its own rows, however big
+      // the group. No DISTINCT (PostgreSQL planned it as a hash of the whole group, then a sort); an
+      // account with several sources is one id here, and the next page starts after it.
+      const { rows } = await run(
+        db,
+        'org.groupMemberIds',
+        (d, a: { groupId: string; after: string; limit: number }) => d.selectFrom('org_group_members').select('account_id').where('group_id', '=', a.groupId).where('account_id', '>', a.after).orderBy('account_id').limit(a.limit),
+        { groupId, after: afterAccountId, limit },
+      );
+      return [...new Set(rows.map((r) => r.account_id))];
+    },
+    async removeGroupMembers(groupId, accountIds) {
+      for (const part of chunks(accountIds)) await db.deleteFrom('org_group_members').where('group_id', '=', groupId).where('account_id', 'in', part).execute();
     },
     async accountsInGroups(groupIds, afterAccountSeq, limit) {
       if (groupIds.length === 0) return [];

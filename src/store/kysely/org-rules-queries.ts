@@ -1,9 +1,10 @@
+import { chunks } from './chunks.ts';
 import { toDeprovision } from './org-helpers.ts';
 import type { OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 
 /** The organization's domains, each directory's rules, and the guard's deprovisions. */
-export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQueries, 'listDomains' | 'addDomain' | 'removeDomain' | 'getRules' | 'putRules' | 'insertDeprovision' | 'countDeprovisions' | 'listDeprovisions' | 'getDeprovision' | 'decideDeprovision'> {
+export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQueries, 'listDomains' | 'addDomain' | 'removeDomain' | 'getRules' | 'putRules' | 'insertDeprovision' | 'countDeprovisions' | 'listDeprovisions' | 'getDeprovision' | 'getDeprovisions' | 'decideDeprovision'> {
   return {
     async listDomains() {
       const { rows } = await run(db, 'org.listDomains', (d) => d.selectFrom('org_domains').select('domain').orderBy('domain'), {});
@@ -55,6 +56,11 @@ export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQuerie
     async getDeprovision(id) {
       const r = await db.selectFrom('deprovisions').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toDeprovision(r);
+    },
+    async getDeprovisions(ids) {
+      const out = [];
+      for (const part of chunks(ids)) out.push(...(await db.selectFrom('deprovisions').selectAll().where('id', 'in', part).execute()).map(toDeprovision));
+      return out;
     },
     async decideDeprovision(id, status, by, at) {
       const r = await db.updateTable('deprovisions').set({ status, decided_by: by, decided_at: at }).where('id', '=', id).where('status', '=', 'held').executeTakeFirst();

@@ -2,22 +2,25 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionError, useAction } from '../../components.tsx';
 import { Link } from '../../lib/router.tsx';
 import type { Changes } from './org-types.ts';
-import { nameOf, useAccounts } from './use-account-names.ts';
 import './org.css';
 
 const SHOWN = 25;
 
-/** The accounts one line of a preview names: the first ones by name (linked), then how many more. */
-function AccountList({ ids, label }: { ids: readonly string[]; label: string }) {
-  const found = useAccounts(ids, SHOWN);
+/**
+ * The accounts one line of a change names: the first ones by the names the server sent with the
+ * change (`changes.names`, looked up in one query), linked unless the account does not exist (one a
+ * preview would create, or one the change deleted), then how many more.
+ */
+function AccountList({ ids, label, names, gone }: { ids: readonly string[]; label: string; names: Readonly<Record<string, string>>; gone: ReadonlySet<string> }) {
   if (ids.length === 0) return null;
   return (
     <div className="change-line">
       <strong>{label}</strong> <span className="badge">{ids.length.toLocaleString()}</span>
       <ul className="chips" aria-label={label}>
-        {ids.slice(0, SHOWN).map((id) => (
-          <li key={id}>{found.get(id) ? <Link to={`/accounts/${id}`}>{nameOf(found, id)}</Link> : <span className="chip">{nameOf(found, id)}</span>}</li>
-        ))}
+        {ids.slice(0, SHOWN).map((id) => {
+          const name = names[id] ?? `${id.slice(0, 8)}…`;
+          return <li key={id}>{gone.has(id) ? <span className="chip">{name}</span> : <Link to={`/accounts/${id}`}>{name}</Link>}</li>;
+        })}
         {ids.length > SHOWN && <li><span className="chip muted">and {(ids.length - SHOWN).toLocaleString()} more</span></li>}
       </ul>
     </div>
@@ -39,22 +42,25 @@ export function ChangeSummary({ changes, done = false }: { changes: Changes; don
   // The same summary says what a preview would do, or what an applied change did.
   const t = (would: string, did: string) => (done ? did : would);
   const n = (id: string) => changes.names[id] ?? id;
+  // Accounts with no page: those a preview would create (rolled back), those an applied change deleted.
+  const gone = new Set(done ? changes.accounts.deleted : changes.accounts.created);
+  const list = (ids: readonly string[], label: string) => <AccountList ids={ids} label={label} names={changes.names} gone={gone} />;
   if (isEmptyChange(changes)) return <p className="muted" data-testid="preview-empty">{t('No account, group or access would change.', 'No account, group or access changed.')}</p>;
   return (
     <div className="change-summary" data-testid="change-summary">
       {changes.apps.map((a) => (
         <section key={a.appId} aria-label={`App ${n(a.appId)}`}>
           <h4>App “{n(a.appId)}”</h4>
-          <AccountList ids={a.granted} label={t('Would gain access', 'Gained access')} />
-          <AccountList ids={a.queued} label={t('Would queue for a seat', 'Queued for a seat')} />
-          <AccountList ids={a.revoked} label={t('Would lose access', 'Lost access')} />
+          {list(a.granted, t('Would gain access', 'Gained access'))}
+          {list(a.queued, t('Would queue for a seat', 'Queued for a seat'))}
+          {list(a.revoked, t('Would lose access', 'Lost access'))}
         </section>
       ))}
       {changes.groups.map((g) => (
         <section key={g.groupId} aria-label={`Group ${n(g.groupId)}`}>
           <h4>Group “{n(g.groupId)}”</h4>
-          <AccountList ids={g.added} label={t('Would join', 'Joined')} />
-          <AccountList ids={g.removed} label={t('Would leave', 'Left')} />
+          {list(g.added, t('Would join', 'Joined'))}
+          {list(g.removed, t('Would leave', 'Left'))}
         </section>
       ))}
       {changes.groupsCreated.length > 0 && (
@@ -66,11 +72,11 @@ export function ChangeSummary({ changes, done = false }: { changes: Changes; don
       {(['created', 'updated', 'deactivated', 'reactivated', 'deleted'] as const).some((k) => changes.accounts[k].length > 0) && (
         <section>
           <h4>Accounts</h4>
-          <AccountList ids={changes.accounts.created} label="Created" />
-          <AccountList ids={changes.accounts.updated} label="Updated" />
-          <AccountList ids={changes.accounts.deactivated} label="Deactivated" />
-          <AccountList ids={changes.accounts.reactivated} label="Reactivated" />
-          <AccountList ids={changes.accounts.deleted} label="Deleted" />
+          {list(changes.accounts.created, 'Created')}
+          {list(changes.accounts.updated, 'Updated')}
+          {list(changes.accounts.deactivated, 'Deactivated')}
+          {list(changes.accounts.reactivated, 'Reactivated')}
+          {list(changes.accounts.deleted, 'Deleted')}
         </section>
       )}
     </div>

@@ -6,7 +6,6 @@ import { useSession } from '../../lib/session.tsx';
 import { useLoad } from '../../lib/use-load.ts';
 import { ChangeSummary } from './ChangePreview.tsx';
 import type { Changes, Held } from './org-types.ts';
-import { nameOf, useAccounts } from './use-account-names.ts';
 import { directoryName, useDirectories } from './use-org-lookups.ts';
 import './org.css';
 
@@ -20,7 +19,6 @@ export function HeldPage() {
   const [directoryId, setDirectoryId] = useState('');
   const [status, setStatus] = useState('held');
   const held = useLoad(() => get<{ held: Held[] }>(`/held${qs({ directoryId, status, limit: 500 })}`).then((h) => h.held), [directoryId, status]);
-  const accounts = useAccounts(held.data?.map((h) => h.accountId) ?? [], 100);
   const action = useAction();
   const [done, setDone] = useState<{ text: string; changes: Changes } | null>(null);
   async function decide(verb: 'approve' | 'reject', body: { ids: string[] } | { all: true; directoryId?: string }, what: string) {
@@ -77,7 +75,7 @@ export function HeldPage() {
                 <tbody>
                   {list.map((h) => (
                     <tr key={h.id}>
-                      <th scope="row" data-label="Account"><Link to={`/accounts/${h.accountId}`}>{nameOf(accounts, h.accountId)}</Link></th>
+                      <th scope="row" data-label="Account"><Link to={`/accounts/${h.accountId}`}>{h.accountName ?? `${h.accountId.slice(0, 8)}…`}</Link></th>
                       <td data-label="Directory"><Link to={`/directories/${h.directoryId}/users/${h.userId}`}>{directoryName(directories.data, h.directoryId)}</Link></td>
                       <td data-label="Action">{h.action}</td>
                       <td data-label="Held at"><Time at={h.at} /></td>

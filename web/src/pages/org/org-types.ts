@@ -111,6 +111,8 @@ export interface Held {
   readonly at: string;
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
+  /** The account's name, sent with the page; null when the account was deleted since. */
+  readonly accountName: string | null;
 }
 
 export interface RulesDoc {
