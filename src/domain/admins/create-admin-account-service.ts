@@ -26,15 +26,19 @@ const emailTaken = (email: string) => new DomainError('admin.email_taken', `an a
  * Inserts a new admin in a write transaction, with its event and audit entry. Shared by the
  * account service and the first-run setup, which creates the first owner in its own transaction.
  */
+/**
+ * Two creations of one email at once: the unique index decides. Caught around the whole write,
+ * because PostgreSQL's error reaches the store's transaction boundary before it is translated.
+ */
+export function emailTakenOnConflict(email: string) {
+  return (error: unknown): never => {
+    throw error instanceof UniqueViolationError ? emailTaken(email) : error;
+  };
+}
+
 export async function insertAdmin(q: Queries, deps: Pick<Deps, 'events' | 'audit'>, admin: AdminRecord, actor: AuditActor): Promise<void> {
   if (await q.admins.findByEmail(admin.email.toLowerCase())) throw emailTaken(admin.email);
-  try {
-    await q.admins.insert(admin);
-  } catch (error) {
-    // Two creations of one email at once: the unique index decides.
-    if (error instanceof UniqueViolationError) throw emailTaken(admin.email);
-    throw error;
-  }
+  await q.admins.insert(admin);
   await deps.events.record(q, { type: 'admin.created', directoryId: null, resourceId: admin.id, data: adminData(admin), at: admin.createdAt });
   await deps.audit.record(q, actor, { action: 'admin.create', targetType: 'Admin', targetId: admin.id, directoryId: null, before: null, after: toAdminView(admin) }, admin.createdAt);
 }
@@ -68,7 +72,7 @@ export function createAdminAccountService(deps: Deps) {
   return {
     async create(input: NewAdminInput, actor: AuditActor = SYSTEM_ACTOR): Promise<AdminView> {
       const admin = await prepareAdmin(input, now().toISOString());
-      await store.write((q) => insertAdmin(q, { events, audit }, admin, actor));
+      await store.write((q) => insertAdmin(q, { events, audit }, admin, actor)).catch(emailTakenOnConflict(admin.email));
       return toAdminView(admin);
     },
 
