@@ -181,8 +181,8 @@ export interface OrgQueries {
   unlinkedUsers(directoryId: string, afterSeq: number, limit: number): Promise<{ seq: number; id: string; resource: Record<string, unknown> }[]>;
   /** SCIM users' resources by id (of one directory). */
   userResources(directoryId: string, userIds: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
-  /** The accounts these users of a directory are linked to. */
-  accountsOfUsers(directoryId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Every link of the accounts these users of a directory are linked to (in link order). */
+  linksOfUsersAccounts(directoryId: string, userIds: readonly string[]): Promise<LinkRecord[]>;
 
   insertConflict(conflict: Omit<LinkConflictRecord, 'seq'>): Promise<void>;
   listConflicts(limit: number): Promise<LinkConflictRecord[]>;

@@ -27,6 +27,8 @@ export interface RecomputeOptions {
   readonly newAccounts?: ReadonlyMap<string, NewAccountFacts>;
   /** SCIM users created in this write: they are in no IdP group yet (a POST /Users), nothing to walk. */
   readonly newUsers?: ReadonlySet<string>;
+  /** Every link of the (older) accounts named, when the caller read them already. */
+  readonly links?: readonly LinkRecord[];
 }
 
 /**
@@ -42,7 +44,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   // An account made in this write has one link and no membership or access rows: only older ones are read.
   const fresh = options.newAccounts;
   const older = fresh ? ids.filter((id) => !fresh.has(id)) : ids;
-  const links: Omit<LinkRecord, 'seq'>[] = await tx.org.linksOfAccounts(older);
+  const links: Omit<LinkRecord, 'seq'>[] = options.links ? [...options.links] : await tx.org.linksOfAccounts(older);
   if (fresh) for (const id of ids) if (fresh.has(id)) links.push(fresh.get(id)!.link);
   const rulesByDirectory = new Map<string, Awaited<ReturnType<OrgEnv['rulesOf']>>>();
   for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));

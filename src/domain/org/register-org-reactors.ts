@@ -16,6 +16,11 @@ type Of<T extends RecordedEvent['type']> = Extract<RecordedEvent, { type: T }>;
  */
 export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status: AccountStatus): void {
   const at = (e: RecordedEvent) => e.at;
+  /** Recomputes the accounts these users are linked to, with their links read in the same statement. */
+  const recomputeLinked = async (tx: Queries, directoryId: string, userIds: readonly string[], when: string) => {
+    const links = await tx.org.linksOfUsersAccounts(directoryId, userIds);
+    await recomputeAccounts(env, tx, links.map((l) => l.accountId), { at: when, links });
+  };
 
   const onUser = async (tx: Queries, e: Of<'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated'>) => {
     const directoryId = e.directoryId!;
@@ -57,13 +62,13 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
     const users = ids.filter((id) => !groups.has(id));
     // A nested group that joined or left moves every user below it.
     for (const group of groups) users.push(...(await tx.org.subtreeUsers(group)));
-    await recomputeAccounts(env, tx, await tx.org.accountsOfUsers(directoryId, users), { at: e.at });
+    await recomputeLinked(tx, directoryId, users, e.at);
   });
 
   recorder.react('group.updated', async (tx, e) => {
     if (!e.changed?.includes('displayName')) return;
     const users = await tx.org.subtreeUsers(e.resourceId);
-    await recomputeAccounts(env, tx, await tx.org.accountsOfUsers(e.directoryId!, users), { at: e.at });
+    await recomputeLinked(tx, e.directoryId!, users, e.at);
   });
 
   recorder.react('group.deleted', async (tx, e) => {

@@ -17,7 +17,7 @@ function emailLockKey(email: string): number {
 }
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'accountsOfUsers' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
   return {
     async insertAccounts(accounts) {
       await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
@@ -131,9 +131,18 @@ export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChun
       const rows = await byChunks(userIds, (part) => db.selectFrom('users').select(['id', 'resource']).where('directory_id', '=', directoryId).where('id', 'in', part).execute());
       return new Map(rows.map((r) => [r.id, typeof r.resource === 'string' ? JSON.parse(r.resource) : (r.resource as Record<string, unknown>)]));
     },
-    async accountsOfUsers(directoryId, userIds) {
-      const rows = await inList('org.accountsOfUsers', userIds, (d, list, a) => d.selectFrom('account_links').select('account_id').where('directory_id', '=', (a as { directoryId: string }).directoryId).where('user_id', 'in', list), { directoryId });
-      return [...new Set(rows.map((r) => r.account_id))];
+    async linksOfUsersAccounts(directoryId, userIds) {
+      const rows = await inList('org.linksOfUsersAccounts', userIds, (d, list, a) =>
+        d
+          .selectFrom('account_links as mine')
+          .innerJoin('account_links as l', 'l.account_id', 'mine.account_id')
+          .selectAll('l')
+          .where('mine.directory_id', '=', (a as { directoryId: string }).directoryId)
+          .where('mine.user_id', 'in', list),
+      { directoryId });
+      // Two users of one account in one chunk list its links twice.
+      const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
+      return [...bySeq.values()].map(toLink).sort((x, y) => x.seq - y.seq);
     },
 
     async insertConflict(c) {
