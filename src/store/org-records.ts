@@ -234,7 +234,8 @@ export interface OrgQueries {
   updateApp(id: string, changes: { name?: string; kind?: string; seatLimit?: number | null; updatedAt: string }): Promise<void>;
   deleteApp(id: string): Promise<void>;
   grantsOfApp(appId: string): Promise<string[]>;
-  grantsOfGroups(groupIds: readonly string[]): Promise<{ appId: string; groupId: string }[]>;
+  /** The grants to these groups, with each app's seat limit. */
+  grantsOfGroups(groupIds: readonly string[]): Promise<{ appId: string; groupId: string; seatLimit: number | null }[]>;
   addGrant(appId: string, groupId: string, at: string): Promise<boolean>;
   removeGrant(appId: string, groupId: string): Promise<boolean>;
 

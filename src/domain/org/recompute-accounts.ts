@@ -1,5 +1,7 @@
 import { newId } from '../new-id.ts';
 import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import type { LoadedRules } from './load-rules.ts';
 import { idChunks, type OrgEnv } from './org-env.ts';
 
 /** Where a membership row comes from; `map:` rows name the directory and the IdP group. */
@@ -29,6 +31,8 @@ export interface RecomputeOptions {
   readonly newUsers?: ReadonlySet<string>;
   /** Every link of the (older) accounts named, when the caller read them already. */
   readonly links?: readonly LinkRecord[];
+  /** Rules the caller loaded in this transaction, by directory. */
+  readonly rules?: ReadonlyMap<string, LoadedRules>;
 }
 
 /**
@@ -46,7 +50,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const older = fresh ? ids.filter((id) => !fresh.has(id)) : ids;
   const links: Omit<LinkRecord, 'seq'>[] = options.links ? [...options.links] : await tx.org.linksOfAccounts(older);
   if (fresh) for (const id of ids) if (fresh.has(id)) links.push(fresh.get(id)!.link);
-  const rulesByDirectory = new Map<string, Awaited<ReturnType<OrgEnv['rulesOf']>>>();
+  const rulesByDirectory = new Map<string, LoadedRules>(options.rules);
   for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));
   const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId).filter((id) => !options.newUsers?.has(id)));
   const defaults = await tx.org.defaultGroups();
@@ -86,8 +90,10 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const removedKeys = new Set(toRemove.map(rowKey));
   const afterRows = [...existing.filter((r) => !removedKeys.has(rowKey(r))), ...toAdd];
   const after = new Set(afterRows.map((r) => pairKey(r.groupId, r.accountId)));
-  await recordPairs(env, tx, 'org_group.member_added', [...after].filter((k) => !before.has(k)), at);
-  await recordPairs(env, tx, 'org_group.member_removed', [...before].filter((k) => !after.has(k)), at);
+  await env.recordMany(tx, [
+    ...pairEvents('org_group.member_added', [...after].filter((k) => !before.has(k)), at),
+    ...pairEvents('org_group.member_removed', [...before].filter((k) => !after.has(k)), at),
+  ]);
 
   const groupsOfAccount = new Map<string, Set<string>>();
   for (const r of afterRows) groupsOfAccount.set(r.accountId, (groupsOfAccount.get(r.accountId) ?? new Set()).add(r.groupId));
@@ -113,7 +119,8 @@ async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directo
   return ids;
 }
 
-async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_added' | 'org_group.member_removed', keys: readonly string[], at: string) {
+/** The events for these (group, account) pairs: one per group, at most IDS_PER_EVENT accounts each. */
+function pairEvents(type: 'org_group.member_added' | 'org_group.member_removed', keys: readonly string[], at: string): DomainEvent[] {
   const byGroup = new Map<string, string[]>();
   for (const key of keys) {
     const [groupId, accountId] = key.split('\u0000') as [string, string];
@@ -121,9 +128,7 @@ async function recordPairs(env: OrgEnv, tx: Queries, type: 'org_group.member_add
     if (list) list.push(accountId);
     else byGroup.set(groupId, [accountId]);
   }
-  for (const [groupId, accountIds] of byGroup) {
-    for (const part of idChunks(accountIds)) await env.record(tx, { type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at });
-  }
+  return [...byGroup].flatMap(([groupId, accountIds]) => idChunks(accountIds).map((part): DomainEvent => ({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at })));
 }
 
 /**
@@ -147,6 +152,7 @@ export async function recomputeAccess(
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
   const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];
   const appsOfGroup = new Map<string, string[]>();
+  const seatLimits = new Map(grants.map((g) => [g.appId, g.seatLimit]));
   for (const g of grants) {
     const list = appsOfGroup.get(g.groupId);
     if (list) list.push(g.appId);
@@ -176,19 +182,23 @@ export async function recomputeAccess(
     if (lost.length === 0 && gained.length === 0) continue;
     if (lost.length > 0) await tx.org.deleteAccess(appId, lost.map((r) => r.accountId));
     const revoked = lost.filter((r) => r.status === 'granted').map((r) => r.accountId);
-    await seatAndRecord(env, tx, appId, gained, revoked, at);
+    await seatAndRecord(env, tx, appId, gained, revoked, at, seatLimits.get(appId));
   }
 }
 
-/** Gives seats to the queue first, then to `gained` (queued past the limit), and records the events. */
-export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string): Promise<void> {
-  const app = await tx.org.getApp(appId);
-  if (!app) return;
+/**
+ * Gives seats to the queue first, then to `gained` (queued past the limit), and records the events.
+ * `knownLimit`: the app's seat limit, when the caller read it with the grants.
+ */
+export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string, knownLimit?: number | null): Promise<void> {
+  const seatLimit = knownLimit !== undefined ? knownLimit : (await tx.org.getApp(appId))?.seatLimit;
+  // undefined: the app is gone (its rows went with it).
+  if (seatLimit === undefined) return;
   let granted: string[] = [];
   let queued: string[] = [];
-  if (app.seatLimit === null) granted = [...gained];
+  if (seatLimit === null) granted = [...gained];
   else {
-    let free = app.seatLimit - (await tx.org.countAccess(appId)).granted;
+    let free = seatLimit - (await tx.org.countAccess(appId)).granted;
     if (free > 0) {
       const promoted = await tx.org.queuedAccess(appId, free);
       if (promoted.length > 0) await tx.org.setAccessStatus(appId, promoted, 'granted', at);
@@ -201,8 +211,8 @@ export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gai
   const fresh = new Set(gained);
   const rows = [...granted.filter((id) => fresh.has(id)).map((accountId) => ({ appId, accountId, status: 'granted' as const, since: at })), ...queued.map((accountId) => ({ appId, accountId, status: 'queued' as const, since: at }))];
   if (rows.length > 0) await tx.org.insertAccess(rows);
-  for (const part of idChunks(revoked)) await env.record(tx, { type: 'access.revoked', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
-  for (const part of idChunks(granted)) await env.record(tx, { type: 'access.granted', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
-  for (const part of idChunks(queued)) await env.record(tx, { type: 'access.queued', directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at });
+  const events = (type: 'access.revoked' | 'access.granted' | 'access.queued', ids: readonly string[]) =>
+    idChunks(ids).map((part): DomainEvent => ({ type, directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at }));
+  await env.recordMany(tx, [...events('access.revoked', revoked), ...events('access.granted', granted), ...events('access.queued', queued)]);
 }
 

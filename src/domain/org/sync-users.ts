@@ -141,7 +141,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     tx,
     newAccounts.map((account) => ({ type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: created.get(account.id)!.link.userId } }, at })),
   );
-  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined });
+  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, rules: new Map([[directoryId, loaded]]) });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);

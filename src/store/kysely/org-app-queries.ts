@@ -48,8 +48,11 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       return (await db.selectFrom('app_grants').select('group_id').where('app_id', '=', appId).orderBy('created_at').execute()).map((r) => r.group_id);
     },
     async grantsOfGroups(groupIds) {
-      const rows = await inList('org.grantsOfGroups', groupIds, (d, list) => d.selectFrom('app_grants').select(['app_id', 'group_id']).where('group_id', 'in', list));
-      return rows.map((r) => ({ appId: r.app_id, groupId: r.group_id }));
+      // With each app's seat limit: the access computation needs nothing else of the app.
+      const rows = await inList('org.grantsOfGroups', groupIds, (d, list) =>
+        d.selectFrom('app_grants as g').innerJoin('apps as a', 'a.id', 'g.app_id').select(['g.app_id', 'g.group_id', 'a.seat_limit']).where('g.group_id', 'in', list),
+      );
+      return rows.map((r) => ({ appId: r.app_id, groupId: r.group_id, seatLimit: r.seat_limit === null ? null : Number(r.seat_limit) }));
     },
     async addGrant(appId, groupId, at) {
       const r = await db.insertInto('app_grants').values({ app_id: appId, group_id: groupId, created_at: at }).onConflict((oc) => oc.columns(['app_id', 'group_id']).doNothing()).executeTakeFirst();
