@@ -99,11 +99,11 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
 
   function send(endpoint: WebhookEndpoint, claimed: ClaimedSend): void {
     inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
-    const body = JSON.stringify(claimed.event);
+    const body = claimed.body;
     const headers = {
       'roster-signature': signatureHeader(endpoint.secret, body, Math.floor(Date.now() / 1000)),
-      'roster-event-id': claimed.event.id,
-      'roster-event-type': claimed.event.type,
+      'roster-event-id': claimed.eventId,
+      'roster-event-type': claimed.eventType,
       'roster-delivery-id': claimed.deliveryId,
       'roster-delivery-attempt': String(claimed.attempt),
     };

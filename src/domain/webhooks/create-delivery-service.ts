@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryRecord, DeliveryStatus, FeedIndexEntry, Store, WebhookRecord } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
-import { toEnvelope, type EventEnvelope } from '../events/create-event-reader.ts';
+import { envelopeJson } from '../events/envelope-json.ts';
 import type { WebhookService } from './create-webhook-service.ts';
 
 export interface DeliverySettings {
@@ -30,7 +30,10 @@ export interface ClaimedSend {
   readonly deliveryId: string;
   readonly attempt: number;
   readonly leaseUntil: number;
-  readonly event: EventEnvelope;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** The event's envelope as JSON text: the request body, signed as it is sent. */
+  readonly body: string;
 }
 
 /** How one attempt went, as the worker saw it. */
@@ -124,7 +127,7 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
       const at = now();
       const leaseUntil = at.getTime() + leaseMs;
       const claimed = await store.write((q) => q.deliveries.claim(webhookId, at.getTime(), limit, leaseUntil, at.toISOString()));
-      return claimed.map((c) => ({ deliveryId: c.delivery.id, attempt: c.delivery.attempts, leaseUntil, event: toEnvelope(c.event) }));
+      return claimed.map((c) => ({ deliveryId: c.delivery.id, attempt: c.delivery.attempts, leaseUntil, eventId: c.event.id, eventType: c.event.type, body: envelopeJson(c.event) }));
     },
 
     /** Records attempts: delivered, retried later with backoff, or dead-lettered after the last attempt. */

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { WebhookDeliveryRow } from '../database.ts';
-import type { DeliveryRecord } from '../records.ts';
+import type { DeliveryRecord, FeedEventRecord } from '../records.ts';
 import type { DeliveryQueries } from '../store.ts';
 import { chunks } from './chunks.ts';
-import { toEvent } from './map-rows.ts';
+import { FEED_COLUMNS, toFeedEvent } from './map-rows.ts';
 import type { QueryContext } from './prepared.ts';
 
 function toDelivery(row: WebhookDeliveryRow): DeliveryRecord {
@@ -99,9 +99,9 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
       }
       // The events by position, apart: joined in the claim, PostgreSQL merge-joined the whole events
       // index from its start on every claim (cost growing with everything already delivered).
-      const events = new Map<number, ReturnType<typeof toEvent> & { position: number }>();
+      const events = new Map<number, FeedEventRecord>();
       for (const part of chunks(rows.map((r) => Number(r.position)))) {
-        for (const e of await db.selectFrom('events').selectAll().where('position', 'in', part).execute()) events.set(Number(e.position), { ...toEvent(e), position: Number(e.position) });
+        for (const e of await db.selectFrom('events').select(FEED_COLUMNS).where('position', 'in', part).execute()) events.set(Number(e.position), toFeedEvent(e));
       }
       // Retention keeps an event while a delivery needs it; a missing one is left to its lease.
       return rows.filter((r) => events.has(Number(r.position))).map((r) => ({ delivery: { ...toDelivery(r), attempts: r.attempts + 1, leaseUntil }, event: events.get(Number(r.position))! }));
