@@ -10,6 +10,17 @@ export interface WorkerLog {
   warn(obj: object, msg: string): void;
 }
 
+/**
+ * What the worker reports to `/metrics` (domain/ops/ops-metrics.ts declares the metrics). In
+ * `roster serve` the worker runs in a thread whose registry nobody scrapes, so the thread relays
+ * these to the server's (delivery-thread.ts, start-delivery-thread.ts).
+ */
+export interface DeliveryMetrics {
+  attempted(result: 'delivered' | 'failed', count: number): void;
+  deadLettered(count: number): void;
+  outboxLag(seconds: number): void;
+}
+
 /** A claim outlives the attempts it covers by this much, so no other node takes a delivery still in flight. */
 const LEASE_MARGIN_MS = 5_000;
 /**
@@ -38,6 +49,8 @@ const FANOUT_FULL = 500;
 const PRUNE_EVERY_MS = 3_600_000;
 /** Endpoints (and their decrypted secrets) are re-read this often: a change reaches every node within it. */
 const ENDPOINTS_TTL_MS = 1_000;
+/** The outbox lag is measured this often (a few index probes). */
+const LAG_EVERY_MS = 1_000;
 
 /**
  * The delivery worker of one node (`roster serve` starts it, SIGTERM stops it). Each round it
@@ -47,8 +60,8 @@ const ENDPOINTS_TTL_MS = 1_000;
  * only its own slots: other endpoints and SCIM requests never wait for it. Outcomes are recorded in
  * batches; a failure is retried with backoff, then dead-lettered (domain/webhooks/).
  */
-export function createDeliveryWorker(deps: { services: Pick<Services, 'events' | 'webhooks' | 'deliveries'>; settings: RosterConfig['webhooks']; log: WorkerLog }) {
-  const { services, settings, log } = deps;
+export function createDeliveryWorker(deps: { services: Pick<Services, 'events' | 'webhooks' | 'deliveries'>; settings: RosterConfig['webhooks']; log: WorkerLog; metrics?: DeliveryMetrics }) {
+  const { services, settings, log, metrics } = deps;
   const poster = createWebhookPoster({ timeoutMs: settings.timeoutMs, connections: settings.concurrency });
   const inFlight = new Map<string, number>();
   const queues = new Map<string, { endpoint: WebhookEndpoint; items: ClaimedSend[] }>();
@@ -62,6 +75,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   let interrupt: (() => void) | undefined;
   let endpoints: { at: number; list: WebhookEndpoint[] } = { at: 0, list: [] };
   let lastPrune = 0;
+  let lastLag = 0;
 
   const wakeUp = () => wake?.();
   /** Waits `ms`; a finished send cuts it short only if `wakeable`, stop() always. */
@@ -82,6 +96,12 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     if (results.length === 0) return;
     const batch = results.splice(0, results.length);
     const { dead } = await services.deliveries.record(batch);
+    if (metrics) {
+      const delivered = batch.filter((r) => r.ok).length;
+      if (delivered > 0) metrics.attempted('delivered', delivered);
+      if (delivered < batch.length) metrics.attempted('failed', batch.length - delivered);
+      if (dead > 0) metrics.deadLettered(dead);
+    }
     if (dead > 0) log.warn({ dead }, 'webhook deliveries dead-lettered after their last attempt');
   }
 
@@ -160,6 +180,10 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     const settled = await Promise.allSettled([recorded, ...claims]);
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
+    if (metrics && Date.now() - lastLag >= LAG_EVERY_MS) {
+      lastLag = Date.now();
+      metrics.outboxLag(await services.deliveries.outboxLagSeconds());
+    }
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now();
       const deliveries = await services.deliveries.prune();

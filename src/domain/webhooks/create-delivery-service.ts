@@ -179,6 +179,12 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
       return { redelivered: await store.write((q) => q.deliveries.redeliver(webhookId, deliveryId, at.getTime(), at.toISOString())) };
     },
 
+    /** Seconds since the oldest event an enabled endpoint is still owed was made; 0 when none is owed. */
+    async outboxLagSeconds(): Promise<number> {
+      const at = await store.read((q) => q.deliveries.oldestOwedAt());
+      return at === null ? 0 : Math.max(0, (now().getTime() - Date.parse(at)) / 1000);
+    },
+
     /** Deletes finished deliveries older than the retention. */
     async prune(at: Date = now()): Promise<number> {
       const before = new Date(at.getTime() - settings.retentionDays * 86_400_000).toISOString();

@@ -146,6 +146,16 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
       await sql`analyze webhook_deliveries`.execute(db);
     },
 
+    async oldestOwedAt() {
+      // Per endpoint, its first pending delivery is one probe of webhook_deliveries_pending; events
+      // past the slowest fan-out cursor, one probe of events_position.
+      const { rows } = await sql<{ at: string | null }>`select min(e.created_at) as at from events e where e.position in (
+          select (select min(d.position) from webhook_deliveries d where d.webhook_id = w.id and d.status = ${PENDING}) from webhooks w where w.enabled = 1
+          union all
+          select min(n.position) from events n where n.position > (select min(w.cursor) from webhooks w where w.enabled = 1))`.execute(db);
+      return rows[0]?.at ?? null;
+    },
+
     async prune(before) {
       const r = await db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'dead']).where('created_at', '<', before).executeTakeFirst();
       return Number(r.numDeletedRows);
