@@ -45,7 +45,7 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
  * each event's stored JSON into the page (domain/events/envelope-json.ts): parsing it to serialize it
  * again was a third of a page's cost.
  */
-export class JsonText {
+export class JsonBody {
   constructor(readonly text: string) {}
 }
 
@@ -80,7 +80,7 @@ export function registerApiRoutes(api: FastifyInstance, routes: readonly ApiRout
         const status = route.status ?? 200;
         if (status === 204) return reply.code(204).send();
         // The content type Fastify gives a serialized object, so the two kinds of answer look alike.
-        if (result instanceof JsonText) return reply.code(status).type('application/json; charset=utf-8').send(result.text);
+        if (result instanceof JsonBody) return reply.code(status).type('application/json; charset=utf-8').send(result.text);
         return reply.code(status).send(result);
       },
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../domain/create-services.ts';
 import { EVENT_CATALOG } from '../../domain/events/domain-event.ts';
-import { defineRoute, JsonText, type ApiRoute } from './api-route.ts';
+import { defineRoute, JsonBody, type ApiRoute } from './api-route.ts';
 
 export type FeedAndWebhookDeps = Pick<Services, 'events' | 'webhooks' | 'deliveries'>;
 
@@ -36,7 +36,7 @@ export function webhookRoutes(deps: FeedAndWebhookDeps): ApiRoute[] {
       query: feedQuery,
       handle: async ({ query }) => {
         const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);
-        return new JsonText(await deps.events.pageJson({ after: query.after, limit: query.limit, types, directoryId: query.directory }));
+        return new JsonBody(await deps.events.pageJson({ after: query.after, limit: query.limit, types, directoryId: query.directory }));
       },
     }),
     defineRoute({
