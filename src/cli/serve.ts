@@ -82,7 +82,7 @@ export async function serve(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   // Webhook deliveries and the feed's sequencer run in a thread beside the server (start-delivery-thread.ts;
   // ROSTER_DELIVERY_WORKER=off: not on this node).
-  const worker = config.webhooks.worker === 'on' ? startDeliveryThread({ config, log: app.log.child({ component: 'delivery' }) }) : undefined;
+  const worker = config.webhooks.worker === 'on' ? startDeliveryThread({ config, log: app.log.child({ component: 'delivery' }), metrics: services.metrics.delivery }) : undefined;
   // First run: a one-time link that creates the first owner (issued on each start while no admin exists).
   const setupToken = await services.adminSetup.issue();
   if (setupToken) {

@@ -1,6 +1,6 @@
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
-import type { AttemptResult, ClaimedSend } from '../domain/webhooks/create-delivery-service.ts';
+import type { AttemptResult, ClaimedSend, RoundClaim } from '../domain/webhooks/create-delivery-service.ts';
 import type { WebhookEndpoint } from '../domain/webhooks/create-webhook-service.ts';
 import { createWebhookPoster } from './post-webhook.ts';
 import { signatureHeader } from './sign-payload.ts';
@@ -8,6 +8,17 @@ import { signatureHeader } from './sign-payload.ts';
 export interface WorkerLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+}
+
+/**
+ * What the worker reports to `/metrics` (domain/ops/ops-metrics.ts declares the metrics). In
+ * `roster serve` the worker runs in a thread whose registry nobody scrapes, so the thread relays
+ * these to the server's (delivery-thread.ts, start-delivery-thread.ts).
+ */
+export interface DeliveryMetrics {
+  attempted(result: 'delivered' | 'failed', count: number): void;
+  deadLettered(count: number): void;
+  outboxLag(seconds: number): void;
 }
 
 /** A claim outlives the attempts it covers by this much, so no other node takes a delivery still in flight. */
@@ -32,12 +43,12 @@ const BACKLOG_ROUND_MS = 15;
  * event waits up to this long before it is sent, and a round carries what arrived meanwhile.
  */
 const LIVE_ROUND_MS = 50;
-/** A fan-out adding this many deliveries in a round leaves more behind: the next round comes sooner. */
-const FANOUT_FULL = 500;
 /** Retention runs this often on each node (deleting what is already gone is cheap). */
 const PRUNE_EVERY_MS = 3_600_000;
 /** Endpoints (and their decrypted secrets) are re-read this often: a change reaches every node within it. */
 const ENDPOINTS_TTL_MS = 1_000;
+/** The outbox lag is measured this often (a few index probes). */
+const LAG_EVERY_MS = 1_000;
 
 /**
  * The delivery worker of one node (`roster serve` starts it, SIGTERM stops it). Each round it
@@ -47,8 +58,8 @@ const ENDPOINTS_TTL_MS = 1_000;
  * only its own slots: other endpoints and SCIM requests never wait for it. Outcomes are recorded in
  * batches; a failure is retried with backoff, then dead-lettered (domain/webhooks/).
  */
-export function createDeliveryWorker(deps: { services: Pick<Services, 'events' | 'webhooks' | 'deliveries'>; settings: RosterConfig['webhooks']; log: WorkerLog }) {
-  const { services, settings, log } = deps;
+export function createDeliveryWorker(deps: { services: Pick<Services, 'events' | 'webhooks' | 'deliveries'>; settings: RosterConfig['webhooks']; log: WorkerLog; metrics?: DeliveryMetrics }) {
+  const { services, settings, log, metrics } = deps;
   const poster = createWebhookPoster({ timeoutMs: settings.timeoutMs, connections: settings.concurrency });
   const inFlight = new Map<string, number>();
   const queues = new Map<string, { endpoint: WebhookEndpoint; items: ClaimedSend[] }>();
@@ -62,6 +73,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   let interrupt: (() => void) | undefined;
   let endpoints: { at: number; list: WebhookEndpoint[] } = { at: 0, list: [] };
   let lastPrune = 0;
+  let lastLag = 0;
 
   const wakeUp = () => wake?.();
   /** Waits `ms`; a finished send cuts it short only if `wakeable`, stop() always. */
@@ -78,11 +90,21 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       interrupt = done;
     });
 
+  function reportOutcomes(batch: readonly AttemptResult[], dead: number): void {
+    if (metrics) {
+      const delivered = batch.filter((r) => r.ok).length;
+      if (delivered > 0) metrics.attempted('delivered', delivered);
+      if (delivered < batch.length) metrics.attempted('failed', batch.length - delivered);
+      if (dead > 0) metrics.deadLettered(dead);
+    }
+    if (dead > 0) log.warn({ dead }, 'webhook deliveries dead-lettered after their last attempt');
+  }
+
   async function flush(): Promise<void> {
     if (results.length === 0) return;
     const batch = results.splice(0, results.length);
     const { dead } = await services.deliveries.record(batch);
-    if (dead > 0) log.warn({ dead }, 'webhook deliveries dead-lettered after their last attempt');
+    reportOutcomes(batch, dead);
   }
 
   /** Starts queued sends of an endpoint while it has free slots. */
@@ -99,11 +121,11 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
 
   function send(endpoint: WebhookEndpoint, claimed: ClaimedSend): void {
     inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
-    const body = JSON.stringify(claimed.event);
+    const body = claimed.body;
     const headers = {
       'roster-signature': signatureHeader(endpoint.secret, body, Math.floor(Date.now() / 1000)),
-      'roster-event-id': claimed.event.id,
-      'roster-event-type': claimed.event.type,
+      'roster-event-id': claimed.eventId,
+      'roster-event-type': claimed.eventType,
       'roster-delivery-id': claimed.deliveryId,
       'roster-delivery-attempt': String(claimed.attempt),
     };
@@ -128,46 +150,45 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
 
   /** One round; says whether it found work, and whether an endpoint has more due than it claimed. */
   async function round(): Promise<'idle' | 'live' | 'backlog'> {
-    const hadResults = results.length > 0;
-    await services.events.sequence();
-    const added = await services.deliveries.fanOut();
-    if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS || added > 0) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
-    let claimedAny = false;
+    if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
     let backlog = false;
-    // The outcomes of the last round's sends and the claims go out together: on SQLite they share one
-    // transaction of the group commit (one take of the write lock instead of one per endpoint and one more).
-    const recorded = flush();
-    const claims: Promise<void>[] = [];
+    const claims: RoundClaim[] = [];
     for (const endpoint of endpoints.list) {
       const queue = queues.get(endpoint.id) ?? { endpoint, items: [] };
       queue.endpoint = endpoint;
       queues.set(endpoint.id, queue);
       const room = settings.concurrency * BATCH_SLOTS - queue.items.length - (inFlight.get(endpoint.id) ?? 0);
       // Claim again once the queue runs low, not for every free slot (a full queue is a backlog too).
-      if (room < settings.concurrency || !running) {
-        backlog ||= queue.items.length > 0;
-        continue;
-      }
-      claims.push(
-        services.deliveries.claim(endpoint.id, room, leaseMs).then((claimed) => {
-          queue.items.push(...claimed);
-          pump(endpoint.id);
-          claimedAny ||= claimed.length > 0;
-          backlog ||= claimed.length === room;
-        }),
-      );
+      if (room < settings.concurrency || !running) backlog ||= queue.items.length > 0;
+      else claims.push({ webhookId: endpoint.id, limit: room });
     }
-    const settled = await Promise.allSettled([recorded, ...claims]);
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Sequencing, fan-out, the last round's outcomes and the claims in one transaction (advance).
+    const batch = results.splice(0, results.length);
+    const outcome = await services.deliveries.advance({ results: batch, claims, leaseMs });
+    reportOutcomes(batch, outcome.dead);
+    let claimedAny = false;
+    for (const c of claims) {
+      const claimed = outcome.claimed[c.webhookId] ?? [];
+      const queue = queues.get(c.webhookId)!;
+      queue.items.push(...claimed);
+      pump(c.webhookId);
+      claimedAny ||= claimed.length > 0;
+      backlog ||= claimed.length === c.limit;
+    }
+    // Deliveries added for an endpoint this node does not know yet: read the endpoints again next round.
+    if (outcome.added > 0) endpoints = { at: 0, list: endpoints.list };
+    if (metrics && Date.now() - lastLag >= LAG_EVERY_MS) {
+      lastLag = Date.now();
+      metrics.outboxLag(await services.deliveries.outboxLagSeconds());
+    }
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now();
       const deliveries = await services.deliveries.prune();
       const events = await services.events.prune();
       if (deliveries + events > 0) log.info({ events, deliveries }, 'retention: old events and deliveries deleted');
     }
-    if (backlog || added >= FANOUT_FULL) return 'backlog';
-    return added > 0 || hadResults || results.length > 0 || claimedAny ? 'live' : 'idle';
+    if (backlog || outcome.fanOutFull) return 'backlog';
+    return outcome.added > 0 || batch.length > 0 || results.length > 0 || claimedAny ? 'live' : 'idle';
   }
 
   async function run(): Promise<void> {

@@ -38,13 +38,35 @@ lowerPriority();
  */
 const POOL_SIZE = 4;
 
+/**
+ * The worker's metrics, relayed to the server's registry (the one `/metrics` renders): counts are
+ * summed here and posted at most every METRICS_EVERY_MS, and once more when the thread stops.
+ */
+const METRICS_EVERY_MS = 500;
+const pendingMetrics = { delivered: 0, failed: 0, dead: 0, outboxLagSeconds: undefined as number | undefined };
+function postMetrics(): void {
+  const m = pendingMetrics;
+  if (m.delivered + m.failed + m.dead === 0 && m.outboxLagSeconds === undefined) return;
+  post({ kind: 'metrics', delivered: m.delivered, failed: m.failed, dead: m.dead, ...(m.outboxLagSeconds === undefined ? {} : { outboxLagSeconds: m.outboxLagSeconds }) });
+  Object.assign(pendingMetrics, { delivered: 0, failed: 0, dead: 0, outboxLagSeconds: undefined });
+}
+const metricsTimer = setInterval(postMetrics, METRICS_EVERY_MS);
+metricsTimer.unref();
+const metrics = {
+  attempted: (result: 'delivered' | 'failed', count: number) => void (pendingMetrics[result] += count),
+  deadLettered: (count: number) => void (pendingMetrics.dead += count),
+  outboxLag: (seconds: number) => void (pendingMetrics.outboxLagSeconds = seconds),
+};
+
 const store = await openStore({ ...config, postgres: { ...config.postgres, poolSize: Math.min(config.postgres.poolSize, POOL_SIZE) } }, { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it') });
-const worker = createDeliveryWorker({ services: createServices(config, store), settings: config.webhooks, log });
+const worker = createDeliveryWorker({ services: createServices(config, store), settings: config.webhooks, log, metrics });
 worker.start();
 port.on('message', (message: { kind: 'stop'; graceMs?: number }) => {
   if (message.kind !== 'stop') return;
   void (async () => {
     await worker.stop(message.graceMs);
+    clearInterval(metricsTimer);
+    postMetrics();
     await store.close();
     post({ kind: 'stopped' });
     port.close();

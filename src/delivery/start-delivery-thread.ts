@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RosterConfig } from '../config/load-config.ts';
+import type { OpsMetrics } from '../domain/ops/ops-metrics.ts';
 
 export interface ThreadLog {
   info(obj: object, msg: string): void;
@@ -13,7 +14,13 @@ export interface ThreadOptions {
 }
 
 /** What the thread tells the server (delivery-thread.ts). */
-export type ThreadMessage = { kind: 'started' } | { kind: 'stopped' } | { kind: 'log'; level: 'info' | 'warn'; obj: object; msg: string };
+export type ThreadMessage =
+  | { kind: 'started' }
+  | { kind: 'stopped' }
+  | { kind: 'log'; level: 'info' | 'warn'; obj: object; msg: string }
+  /** The worker's metrics since the last such message; `outboxLagSeconds` when it was measured. */
+  | { kind: 'metrics'; delivered: number; failed: number; dead: number; outboxLagSeconds?: number };
+
 
 /** A crashed thread is started again after this long, doubling up to the cap. */
 const RESTART_MS = 1_000;
@@ -31,13 +38,21 @@ const RESTART_MAX_MS = 30_000;
  * A thread that dies unexpectedly is logged and started again; its claimed deliveries are sent again
  * once their leases end (at least once).
  */
-export function startDeliveryThread(deps: { config: RosterConfig; log: ThreadLog; niceness?: number }) {
-  const { config, log } = deps;
+export function startDeliveryThread(deps: { config: RosterConfig; log: ThreadLog; metrics?: OpsMetrics['delivery']; niceness?: number }) {
+  const { config, log, metrics } = deps;
   const options: ThreadOptions = { niceness: deps.niceness ?? 10 };
   let worker: Worker | undefined;
   let stopping = false;
   let restartMs = RESTART_MS;
   let restartTimer: NodeJS.Timeout | undefined;
+
+  function record(m: Extract<ThreadMessage, { kind: 'metrics' }>): void {
+    if (!metrics) return;
+    if (m.delivered > 0) metrics.webhookAttempts.inc({ result: 'delivered' }, m.delivered);
+    if (m.failed > 0) metrics.webhookAttempts.inc({ result: 'failed' }, m.failed);
+    if (m.dead > 0) metrics.webhookDeadLetters.inc({}, m.dead);
+    if (m.outboxLagSeconds !== undefined) metrics.outboxLagSeconds.set({}, m.outboxLagSeconds);
+  }
 
   function spawn(): Worker {
     const self = new URL(import.meta.url);
@@ -51,6 +66,7 @@ export function startDeliveryThread(deps: { config: RosterConfig; log: ThreadLog
       : new Worker(new URL('./delivery-thread.js', self), { workerData: { config, ...options } });
     w.on('message', (m: ThreadMessage) => {
       if (m.kind === 'log') log[m.level](m.obj, m.msg);
+      else if (m.kind === 'metrics') record(m);
       else if (m.kind === 'started') restartMs = RESTART_MS;
     });
     w.on('error', (error) => log.error({ reason: error.message }, 'the delivery worker thread failed'));

@@ -131,8 +131,24 @@ export interface EventRecord {
 
 export type NewEvent = Omit<EventRecord, 'seq'>;
 
-/** An event in the feed: with its position, the feed's commit order (see feed-queries.ts). */
-export type FeedEventRecord = EventRecord & { readonly position: number };
+/**
+ * A JSON value as the text the store holds. The store wrote it with JSON.stringify, so it is valid
+ * JSON; where a value is only handed on (the feed's pages, webhook bodies) it is spliced into the
+ * output as it is, never parsed and serialized again.
+ */
+export type JsonText = string & { readonly __jsonText: true };
+
+/**
+ * An event in the feed: with its position, the feed's commit order (see feed-queries.ts), and its
+ * `data` and `changed` as their stored JSON text. The feed and the webhooks only pass them on;
+ * parsing each event's data and serializing it again was a third of a feed page's CPU (measured,
+ * docs/benchmarks.md).
+ */
+export interface FeedEventRecord extends Omit<EventRecord, 'seq' | 'data' | 'changed'> {
+  readonly position: number;
+  readonly dataJson: JsonText;
+  readonly changedJson: JsonText | null;
+}
 
 /** What the fan-out needs of an event to decide which endpoints want it. */
 export interface FeedIndexEntry {

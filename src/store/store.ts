@@ -263,6 +263,12 @@ export interface DeliveryQueries {
   prune(before: string): Promise<number>;
   /** Refreshes the planner's statistics of the deliveries table (after a large fan-out). */
   analyze(): Promise<void>;
+  /**
+   * When the oldest event some enabled endpoint is still owed was made (ISO 8601): the earliest of
+   * each endpoint's first pending delivery and of the first event its fan-out has not reached; null
+   * when nothing is owed. Index probes only, whatever the backlog.
+   */
+  oldestOwedAt(): Promise<string | null>;
 }
 
 export interface RequestLogQueries {

@@ -57,6 +57,18 @@ describeEachEngine('the delivery worker in its thread of roster serve', (engine)
       await eventually(() => expected.every((e) => receiver.acknowledged().has(e.id)), 'every event of the directory delivered', 1200);
       expect(deliveryProblems(receiver.received, expected)).toEqual([]);
 
+      // The thread's attempts reach the server's /metrics (the thread relays them; its own registry
+      // is never scraped), and the outbox lag falls back to 0 once nothing is owed.
+      const metric = async (name: string) => {
+        const text = await (await fetch(`${server!.origin}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } })).text();
+        return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+      };
+      const adminKey = JSON.parse(runCli(['admin-key', 'create', '--json'], env).stdout).key as string;
+      let attempts = 0;
+      await eventually(async () => (attempts = await metric('roster_webhook_attempts_total\\{result="delivered"\\}')) >= expected.length, 'the delivered attempts on /metrics', 200);
+      expect(attempts).toBeGreaterThanOrEqual(expected.length);
+      await eventually(async () => (await metric('roster_outbox_lag_seconds')) === 0, 'the outbox lag back to 0 on /metrics', 200);
+
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
       expect(server.output()).not.toMatch(/delivery worker thread (failed|exited|did not stop)/);

@@ -70,6 +70,22 @@ describeEachEngine('event feed: GET /api/v1/events', (engine) => {
     expect(keys.events.at(-1)).toMatchObject({ type: 'admin_key.created', directoryId: null, resourceType: 'AdminKey' });
   });
 
+  it('sends each page as JSON.stringify of the domain page would, key order included, with stored data spliced as written', async () => {
+    const scim = await roster.directory();
+    // Escapes and characters outside ASCII must come out as they went in.
+    const created = await scim.post('/Users', userBody('zoë "q" \\ 名前@example.com', { displayName: 'Zoë \u2028 \t tab' }));
+    await scim.patch(`/Users/${created.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Zoë 2' }));
+    const query = `?limit=1000&directory=${scim.directoryId}`;
+    const res = await fetch(`${roster.origin}/api/v1/events${query}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await res.text();
+    const page = await roster.services.events.page({ limit: 1000, directoryId: scim.directoryId });
+    expect(text).toBe(JSON.stringify(page));
+    const updated = page.events.find((e) => e.type === 'user.updated')!;
+    expect(updated.changed).toEqual(['displayName']);
+    expect(page.events.find((e) => e.type === 'user.created')!.data).toMatchObject({ userName: 'zoë "q" \\ 名前@example.com', displayName: 'Zoë \u2028 \t tab' });
+  });
+
   it('refuses bad input with the field named, and anyone without an admin key', async () => {
     expect((await feed('?limit=0')).body.error).toMatchObject({ code: 'event.invalid', field: 'limit' });
     expect((await feed('?limit=1001')).status).toBe(400);

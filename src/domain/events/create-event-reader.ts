@@ -1,10 +1,10 @@
 import type { EventRecord, FeedEventRecord, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { EVENT_CATALOG } from './domain-event.ts';
+import { envelopeJson, toEnvelope, type EventEnvelope } from './envelope-json.ts';
 import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.ts';
 
-/** An event as the feed and webhooks hand it to consumers (docs/events.md, "The envelope"): the outbox record without its outbox position. */
-export type EventEnvelope = Omit<EventRecord, 'seq'>;
+export type { EventEnvelope };
 
 export interface FeedPage {
   readonly events: (EventEnvelope & { readonly cursor: string })[];
@@ -27,8 +27,11 @@ const SEQUENCE_BATCH = 5000;
 /** Batches per call: a bound, never reached unless writers outrun the sequencer for a long time. */
 const SEQUENCE_ROUNDS = 20;
 
-export function toEnvelope(e: EventRecord): EventEnvelope {
-  return { id: e.id, type: e.type, schemaVersion: e.schemaVersion, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data, changed: e.changed };
+/** A page as read from the store, before it is handed out as objects or as JSON text. */
+interface StoredPage {
+  readonly rows: readonly FeedEventRecord[];
+  readonly nextCursor: string;
+  readonly hasMore: boolean;
 }
 
 /** Reads the outbox: the ordered feed (positions, cursors, retention) and, for tests, in write order. */
@@ -46,6 +49,27 @@ export function createEventReader(store: Store, options: { retentionDays: number
     return total;
   }
 
+  async function readPage(o: FeedOptions): Promise<StoredPage> {
+    const limit = o.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > FEED_MAX_PAGE) throw new DomainError('event.invalid', `limit: must be a whole number from 1 to ${FEED_MAX_PAGE}`);
+    const unknown = (o.types ?? []).find((t) => !(t in EVENT_CATALOG));
+    if (unknown !== undefined) throw new DomainError('event.invalid', `types: unknown event type "${unknown}" (docs/events.md lists them)`);
+    const after = o.after === undefined || o.after === '' ? undefined : decodeFeedCursor(o.after);
+    await sequence();
+    // Every position up to `head` is committed and visible (a sequencer batch commits with it):
+    // reading through head only, a page that comes back short has seen everything up to head.
+    const { head, prunedThrough } = await store.read((q) => q.feed.state());
+    if (after !== undefined && after < prunedThrough) {
+      const oldestCursor = encodeFeedCursor(prunedThrough);
+      throw new DomainError('event.cursor_expired', `the events after this cursor are older than the retention (${options.retentionDays} days) and were deleted; continue from oldestCursor`, { oldestCursor });
+    }
+    const from = Math.max(after ?? 0, prunedThrough);
+    const rows = from >= head ? [] : await store.read((q) => q.feed.page({ after: from, through: head, limit, directoryId: o.directoryId, types: o.types }));
+    const full = rows.length === limit;
+    const last = full ? rows[rows.length - 1]!.position : Math.max(head, from);
+    return { rows, nextCursor: encodeFeedCursor(last), hasMore: full && last < head };
+  }
+
   return {
     /** Events after `afterSeq` in write order (not the feed's order on PostgreSQL: tests and tools only). */
     list: (o: { afterSeq?: number; limit?: number; directoryId?: string } = {}): Promise<EventRecord[]> =>
@@ -60,7 +84,7 @@ export function createEventReader(store: Store, options: { retentionDays: number
       const rows = await store.read((q) => q.events.listForResource({ directoryId: o.directoryId, resourceId: o.resourceId, beforeSeq: o.before, limit: limit + 1 }));
       const more = rows.length > limit;
       if (more) rows.pop();
-      return { events: rows.map((e) => ({ ...toEnvelope(e), seq: e.seq })), next: more ? rows[rows.length - 1]!.seq : null };
+      return { events: rows.map(({ seq, ...envelope }) => ({ ...envelope, seq })), next: more ? rows[rows.length - 1]!.seq : null };
     },
 
     sequence,
@@ -70,28 +94,18 @@ export function createEventReader(store: Store, options: { retentionDays: number
      * after handling a page never misses or reorders an event, across restarts and nodes.
      */
     async page(o: FeedOptions = {}): Promise<FeedPage> {
-      const limit = o.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > FEED_MAX_PAGE) throw new DomainError('event.invalid', `limit: must be a whole number from 1 to ${FEED_MAX_PAGE}`);
-      const unknown = (o.types ?? []).find((t) => !(t in EVENT_CATALOG));
-      if (unknown !== undefined) throw new DomainError('event.invalid', `types: unknown event type "${unknown}" (docs/events.md lists them)`);
-      const after = o.after === undefined || o.after === '' ? undefined : decodeFeedCursor(o.after);
-      await sequence();
-      // Every position up to `head` is committed and visible (a sequencer batch commits with it):
-      // reading through head only, a page that comes back short has seen everything up to head.
-      const { head, prunedThrough } = await store.read((q) => q.feed.state());
-      if (after !== undefined && after < prunedThrough) {
-        const oldestCursor = encodeFeedCursor(prunedThrough);
-        throw new DomainError('event.cursor_expired', `the events after this cursor are older than the retention (${options.retentionDays} days) and were deleted; continue from oldestCursor`, { oldestCursor });
-      }
-      const from = Math.max(after ?? 0, prunedThrough);
-      const rows = from >= head ? [] : await store.read((q) => q.feed.page({ after: from, through: head, limit, directoryId: o.directoryId, types: o.types }));
-      const full = rows.length === limit;
-      const last = full ? rows[rows.length - 1]!.position : Math.max(head, from);
-      return {
-        events: rows.map((e: FeedEventRecord) => ({ ...toEnvelope(e), cursor: encodeFeedCursor(e.position) })),
-        nextCursor: encodeFeedCursor(last),
-        hasMore: full && last < head,
-      };
+      const { rows, nextCursor, hasMore } = await readPage(o);
+      return { events: rows.map((e) => ({ ...toEnvelope(e), cursor: encodeFeedCursor(e.position) })), nextCursor, hasMore };
+    },
+
+    /**
+     * The same page as JSON text, as `GET /api/v1/events` sends it: JSON.stringify of `page()`'s
+     * result, made without parsing each event's stored data (envelope-json.ts).
+     */
+    async pageJson(o: FeedOptions = {}): Promise<string> {
+      const { rows, nextCursor, hasMore } = await readPage(o);
+      const events = rows.map((e) => envelopeJson(e, encodeFeedCursor(e.position)));
+      return `{"events":[${events.join(',')}],"nextCursor":${JSON.stringify(nextCursor)},"hasMore":${hasMore}}`;
     },
 
     /** The cursor of the oldest event still kept. */

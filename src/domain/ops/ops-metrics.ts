@@ -2,10 +2,9 @@ import type { Engine, PoolState } from '../../store/store.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 
 /**
- * The metrics Roster exposes at `/metrics` (docs/operations.md lists them). The `delivery` ones are
- * declared here so their names stay stable; the outbox/webhook worker fills them:
- * `delivery.outboxLagSeconds.set({}, seconds)`, `delivery.webhookAttempts.inc({ result: 'delivered' })`,
- * `delivery.webhookDeadLetters.inc()`.
+ * The metrics Roster exposes at `/metrics` (docs/visibility.md lists them). The `delivery` ones are
+ * declared here so their names stay stable; the delivery worker fills them, from its thread through
+ * the messages start-delivery-thread.ts receives.
  */
 export function createOpsMetrics(registry: MetricsRegistry, sources: { engine: Engine; poolState: () => PoolState | undefined; requestLogBuffered: () => number }) {
   registry.gauge('roster_db_pool_connections', 'Database connections of this node by state (SQLite: one connection, no pool)', ['engine', 'state'], () => {

@@ -1,7 +1,7 @@
-import { newId } from '../new-id.ts';
-import type { DeliveryRecord, DeliveryStatus, FeedIndexEntry, Store, WebhookRecord } from '../../store/store.ts';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryRecord, DeliveryStatus, FeedIndexEntry, Queries, Store, WebhookRecord } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
-import { toEnvelope, type EventEnvelope } from '../events/create-event-reader.ts';
+import { newId } from '../new-id.ts';
+import { envelopeJson } from '../events/envelope-json.ts';
 import type { WebhookService } from './create-webhook-service.ts';
 
 export interface DeliverySettings {
@@ -30,7 +30,10 @@ export interface ClaimedSend {
   readonly deliveryId: string;
   readonly attempt: number;
   readonly leaseUntil: number;
-  readonly event: EventEnvelope;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** The event's envelope as JSON text: the request body, signed as it is sent. */
+  readonly body: string;
 }
 
 /** How one attempt went, as the worker saw it. */
@@ -47,6 +50,25 @@ export interface AttemptResult {
 const ANALYZE_AFTER = 2000;
 /** Events the fan-out reads per endpoint and transaction. */
 const FANOUT_BATCH = 1000;
+/** Events a worker round positions at most (the rest in the next round). */
+const ROUND_SEQUENCE_BATCH = 5000;
+
+/** An endpoint the round claims for, and how many deliveries at most. */
+export interface RoundClaim {
+  readonly webhookId: string;
+  readonly limit: number;
+}
+
+/** What one worker round did (`advance`). */
+export interface RoundOutcome {
+  /** Deliveries the fan-out added. */
+  readonly added: number;
+  /** Some endpoint's fan-out stopped at its batch size: more is waiting. */
+  readonly fanOutFull: boolean;
+  readonly dead: number;
+  /** Claimed deliveries by endpoint id, in feed order. */
+  readonly claimed: Readonly<Record<string, ClaimedSend[]>>;
+}
 
 const toView = (d: DeliveryRecord): DeliveryView => ({
   id: d.id,
@@ -60,6 +82,8 @@ const toView = (d: DeliveryRecord): DeliveryView => ({
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
+
+const toClaimedSend = (c: ClaimedDelivery, leaseUntil: number): ClaimedSend => ({ deliveryId: c.delivery.id, attempt: c.delivery.attempts, leaseUntil, eventId: c.event.id, eventType: c.event.type, body: envelopeJson(c.event) });
 
 const wants = (h: WebhookRecord, e: FeedIndexEntry) => (h.eventTypes === null || h.eventTypes.includes(e.type)) && (h.directoryId === null || h.directoryId === e.directoryId);
 
@@ -81,6 +105,64 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
     return Math.round(full / 2 + random() * (full / 2));
   }
 
+  /** Delivered, retried later with backoff, or dead-lettered after the last attempt. */
+  function toOutcomes(results: readonly AttemptResult[], at: Date): { outcomes: DeliveryOutcome[]; dead: number } {
+    let dead = 0;
+    const outcomes = results.map((r): DeliveryOutcome => {
+      const status: DeliveryStatus = r.ok ? 'delivered' : r.attempt >= settings.maxAttempts ? 'dead' : 'pending';
+      if (status === 'dead') dead++;
+      return {
+        id: r.deliveryId,
+        attempts: r.attempt,
+        status,
+        nextAttemptAt: status === 'pending' ? at.getTime() + retryDelayMs(r.attempt) : at.getTime(),
+        lastStatus: r.httpStatus,
+        lastError: r.error,
+        at: at.toISOString(),
+      };
+    });
+    return { outcomes, dead };
+  }
+
+  /** Whether some enabled endpoint's fan-out is behind the feed's head. */
+  async function behindHead(q: Queries): Promise<boolean> {
+    const { head } = await q.feed.state();
+    return (await q.webhooks.list()).some((h) => h.enabled && h.cursor < head);
+  }
+
+  /** Moves each endpoint behind `head` (locked, skipping those another node holds) one batch along the feed. */
+  async function fanOutLocked(q: Queries, head: number): Promise<{ added: number; full: boolean }> {
+    let full = false;
+    let added = 0;
+    const at = now();
+    for (const hook of await q.webhooks.lockBehind(head)) {
+      const entries = await q.feed.index(hook.cursor, head, FANOUT_BATCH);
+      const wanted = entries.filter((e) => wants(hook, e));
+      await q.deliveries.insertMany(
+        wanted.map((e) => ({ id: newId(), webhookId: hook.id, position: e.position, eventId: e.id, resourceKey: `${e.resourceType}:${e.resourceId}`, nextAttemptAt: at.getTime(), createdAt: at.toISOString() })),
+      );
+      const hookFull = entries.length === FANOUT_BATCH;
+      full ||= hookFull;
+      await q.webhooks.setCursor(hook.id, hookFull ? entries[entries.length - 1]!.position : head);
+      added += wanted.length;
+    }
+    return { added, full };
+  }
+
+  /**
+   * A backlog that arrived at once (an endpoint re-enabled, a bulk import) can be most of the table;
+   * until the statistics know it, PostgreSQL planned claims as if the table were tiny (a sort of every
+   * pending row per claim: 120-220 ms instead of 5 ms, measured at 20,000). Counted across calls, as
+   * the worker's rounds fan out a batch at a time.
+   */
+  let addedSinceAnalyze = 0;
+  async function analyzeAfter(added: number): Promise<void> {
+    addedSinceAnalyze += added;
+    if (addedSinceAnalyze < ANALYZE_AFTER) return;
+    addedSinceAnalyze = 0;
+    await store.read((q) => q.deliveries.analyze());
+  }
+
   return {
     retryDelayMs,
 
@@ -92,31 +174,46 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
     async fanOut(): Promise<number> {
       let added = 0;
       for (let round = 0; round < 20; round++) {
-        const { head } = await store.read((q) => q.feed.state());
-        const behind = (await store.read((q) => q.webhooks.list())).some((h) => h.enabled && h.cursor < head);
-        if (!behind) break;
-        const more = await store.write(async (q) => {
-          let full = false;
-          const at = now();
-          for (const hook of await q.webhooks.lockBehind(head)) {
-            const entries = await q.feed.index(hook.cursor, head, FANOUT_BATCH);
-            const wanted = entries.filter((e) => wants(hook, e));
-            await q.deliveries.insertMany(
-              wanted.map((e) => ({ id: newId(), webhookId: hook.id, position: e.position, eventId: e.id, resourceKey: `${e.resourceType}:${e.resourceId}`, nextAttemptAt: at.getTime(), createdAt: at.toISOString() })),
-            );
-            full ||= entries.length === FANOUT_BATCH;
-            await q.webhooks.setCursor(hook.id, full ? entries[entries.length - 1]!.position : head);
-            added += wanted.length;
-          }
-          return full;
-        });
-        if (!more) break;
+        if (!(await store.read(behindHead))) break;
+        const step = await store.write(async (q) => fanOutLocked(q, (await q.feed.state()).head));
+        added += step.added;
+        if (!step.full) break;
       }
-      // A backlog that arrived at once (an endpoint re-enabled, a bulk import) can be most of the
-      // table; until the statistics know it, PostgreSQL planned claims as if the table were tiny
-      // (a sort of every pending row per claim: 120-220 ms instead of 5 ms, measured at 20,000).
-      if (added >= ANALYZE_AFTER) await store.read((q) => q.deliveries.analyze());
+      await analyzeAfter(added);
       return added;
+    },
+
+    /**
+     * One round of the delivery worker as one write transaction: position new events, fan them out,
+     * record the last round's outcomes and claim what is due. On SQLite that is one take of the write
+     * lock per round instead of three, each of which the SCIM requests' writes could find taken (a
+     * commit costs ~1 ms here, measured, and a lower-priority thread holding the lock holds up every
+     * SCIM write: docs/benchmarks.md). A failure rolls all of it back: outcomes not recorded are sent
+     * again once their leases end (at least once).
+     */
+    async advance(o: { results: readonly AttemptResult[]; claims: readonly RoundClaim[]; leaseMs: number }): Promise<RoundOutcome> {
+      const at = now();
+      const leaseUntil = at.getTime() + o.leaseMs;
+      const { outcomes, dead } = toOutcomes(o.results, at);
+      // Nothing to write (no endpoint, or a quiet moment): reads only, no write lock.
+      if (o.results.length === 0 && o.claims.length === 0 && !(await store.read(async (q) => (await q.feed.hasUnpositioned()) || (await behindHead(q))))) {
+        return { added: 0, fanOutFull: false, dead: 0, claimed: {} };
+      }
+      const done = await store.write(async (q) => {
+        // The feed's sequencer (create-event-reader.ts), one batch: seq order, committed events only.
+        if (await q.feed.hasUnpositioned()) await q.feed.assignPositions(ROUND_SEQUENCE_BATCH);
+        const { head } = await q.feed.state();
+        const fanned = await fanOutLocked(q, head);
+        if (outcomes.length > 0) await q.deliveries.complete(outcomes);
+        const claimed: Record<string, ClaimedSend[]> = {};
+        for (const c of o.claims) {
+          const rows = await q.deliveries.claim(c.webhookId, at.getTime(), c.limit, leaseUntil, at.toISOString());
+          claimed[c.webhookId] = rows.map((r) => toClaimedSend(r, leaseUntil));
+        }
+        return { ...fanned, claimed };
+      });
+      await analyzeAfter(done.added);
+      return { added: done.added, fanOutFull: done.full, dead, claimed: done.claimed };
     },
 
     /** Claims up to `limit` due deliveries of an endpoint for `leaseMs`, with their events. */
@@ -124,27 +221,13 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
       const at = now();
       const leaseUntil = at.getTime() + leaseMs;
       const claimed = await store.write((q) => q.deliveries.claim(webhookId, at.getTime(), limit, leaseUntil, at.toISOString()));
-      return claimed.map((c) => ({ deliveryId: c.delivery.id, attempt: c.delivery.attempts, leaseUntil, event: toEnvelope(c.event) }));
+      return claimed.map((c) => toClaimedSend(c, leaseUntil));
     },
 
     /** Records attempts: delivered, retried later with backoff, or dead-lettered after the last attempt. */
     async record(results: readonly AttemptResult[]): Promise<{ dead: number }> {
       if (results.length === 0) return { dead: 0 };
-      const at = now();
-      let dead = 0;
-      const outcomes = results.map((r) => {
-        const status: DeliveryStatus = r.ok ? 'delivered' : r.attempt >= settings.maxAttempts ? 'dead' : 'pending';
-        if (status === 'dead') dead++;
-        return {
-          id: r.deliveryId,
-          attempts: r.attempt,
-          status,
-          nextAttemptAt: status === 'pending' ? at.getTime() + retryDelayMs(r.attempt) : at.getTime(),
-          lastStatus: r.httpStatus,
-          lastError: r.error,
-          at: at.toISOString(),
-        };
-      });
+      const { outcomes, dead } = toOutcomes(results, now());
       await store.write((q) => q.deliveries.complete(outcomes));
       return { dead };
     },
@@ -174,6 +257,12 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
       }
       const at = now();
       return { redelivered: await store.write((q) => q.deliveries.redeliver(webhookId, deliveryId, at.getTime(), at.toISOString())) };
+    },
+
+    /** Seconds since the oldest event an enabled endpoint is still owed was made; 0 when none is owed. */
+    async outboxLagSeconds(): Promise<number> {
+      const at = await store.read((q) => q.deliveries.oldestOwedAt());
+      return at === null ? 0 : Math.max(0, (now().getTime() - Date.parse(at)) / 1000);
     },
 
     /** Deletes finished deliveries older than the retention. */

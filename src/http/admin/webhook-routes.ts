@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../domain/create-services.ts';
 import { EVENT_CATALOG } from '../../domain/events/domain-event.ts';
-import { defineRoute, type ApiRoute } from './api-route.ts';
+import { defineRoute, JsonBody, type ApiRoute } from './api-route.ts';
 
 export type FeedAndWebhookDeps = Pick<Services, 'events' | 'webhooks' | 'deliveries'>;
 
@@ -34,9 +34,9 @@ export function webhookRoutes(deps: FeedAndWebhookDeps): ApiRoute[] {
     defineRoute({
       method: 'GET', path: '/events', tag: 'Events', summary: 'The event feed in commit order, from a cursor (docs/events.md)', invalid: 'event.invalid', returns: '`events`, `nextCursor` and `hasMore`',
       query: feedQuery,
-      handle: ({ query }) => {
+      handle: async ({ query }) => {
         const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);
-        return deps.events.page({ after: query.after, limit: query.limit, types, directoryId: query.directory });
+        return new JsonBody(await deps.events.pageJson({ after: query.after, limit: query.limit, types, directoryId: query.directory }));
       },
     }),
     defineRoute({

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { WebhookDeliveryRow } from '../database.ts';
-import type { DeliveryRecord } from '../records.ts';
+import type { DeliveryRecord, FeedEventRecord } from '../records.ts';
 import type { DeliveryQueries } from '../store.ts';
 import { chunks } from './chunks.ts';
-import { toEvent } from './map-rows.ts';
+import { FEED_COLUMNS, toFeedEvent } from './map-rows.ts';
 import type { QueryContext } from './prepared.ts';
 
 function toDelivery(row: WebhookDeliveryRow): DeliveryRecord {
@@ -99,9 +99,9 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
       }
       // The events by position, apart: joined in the claim, PostgreSQL merge-joined the whole events
       // index from its start on every claim (cost growing with everything already delivered).
-      const events = new Map<number, ReturnType<typeof toEvent> & { position: number }>();
+      const events = new Map<number, FeedEventRecord>();
       for (const part of chunks(rows.map((r) => Number(r.position)))) {
-        for (const e of await db.selectFrom('events').selectAll().where('position', 'in', part).execute()) events.set(Number(e.position), { ...toEvent(e), position: Number(e.position) });
+        for (const e of await db.selectFrom('events').select(FEED_COLUMNS).where('position', 'in', part).execute()) events.set(Number(e.position), toFeedEvent(e));
       }
       // Retention keeps an event while a delivery needs it; a missing one is left to its lease.
       return rows.filter((r) => events.has(Number(r.position))).map((r) => ({ delivery: { ...toDelivery(r), attempts: r.attempts + 1, leaseUntil }, event: events.get(Number(r.position))! }));
@@ -144,6 +144,16 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
 
     async analyze() {
       await sql`analyze webhook_deliveries`.execute(db);
+    },
+
+    async oldestOwedAt() {
+      // Per endpoint, its first pending delivery is one probe of webhook_deliveries_pending; events
+      // past the slowest fan-out cursor, one probe of events_position.
+      const { rows } = await sql<{ at: string | null }>`select min(e.created_at) as at from events e where e.position in (
+          select (select min(d.position) from webhook_deliveries d where d.webhook_id = w.id and d.status = ${PENDING}) from webhooks w where w.enabled = 1
+          union all
+          select min(n.position) from events n where n.position > (select min(w.cursor) from webhooks w where w.enabled = 1))`.execute(db);
+      return rows[0]?.at ?? null;
     },
 
     async prune(before) {

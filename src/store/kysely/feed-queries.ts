@@ -1,7 +1,28 @@
 import { sql } from 'kysely';
 import type { FeedQueries } from '../store.ts';
-import { toEvent } from './map-rows.ts';
-import type { QueryContext } from './prepared.ts';
+import { FEED_COLUMNS, toFeedEvent } from './map-rows.ts';
+import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
+
+interface PageArgs {
+  readonly after: number;
+  readonly through: number;
+  readonly limit: number;
+  readonly directoryId?: string;
+}
+
+/**
+ * A feed page, compiled once per shape (with or without a directory, and per number of types): a
+ * reader walking the feed asks the same query again and again.
+ */
+const pageQuery = (withDirectory: boolean, typeCount: number) => (db: Executor, a: PageArgs & Record<string, unknown>) => {
+  let q = db.selectFrom('events').select(FEED_COLUMNS).where('position', '>', a.after).where('position', '<=', a.through);
+  if (withDirectory) q = q.where('directory_id', '=', a.directoryId!);
+  if (typeCount > 0) q = q.where('type', 'in', listOf<string>(a, typeCount));
+  return q.orderBy('position').limit(a.limit);
+};
+
+const stateQuery = (db: Executor) => db.selectFrom('event_sequencer').select(['last_position', 'pruned_through']).where('id', '=', 1);
+const unpositionedQuery = (db: Executor) => db.selectFrom('events').select('seq').where('position', 'is', null).limit(1);
 
 /**
  * The event feed's order. On PostgreSQL `events.seq` (a bigserial) is taken at insert, before the
@@ -28,17 +49,18 @@ import type { QueryContext } from './prepared.ts';
  * events, off the request path (the delivery worker runs it, and the feed before it reads). SQLite
  * has one writer, so its seq is already commit order; it runs the same sequencer for one code path.
  */
-export function createFeedQueries({ db, lockRows }: QueryContext): FeedQueries {
+export function createFeedQueries({ db, run, lockRows }: QueryContext): FeedQueries {
   // PostgreSQL: another node sequencing right now holds the row; this one skips it and assigns nothing.
   const lockSequencer = lockRows ? sql` for update skip locked` : sql``;
   async function state() {
-    const row = await db.selectFrom('event_sequencer').select(['last_position', 'pruned_through']).where('id', '=', 1).executeTakeFirstOrThrow();
+    const { rows } = await run(db, 'feed.state', stateQuery, {});
+    const row = rows[0]!;
     return { head: Number(row.last_position), prunedThrough: Number(row.pruned_through) };
   }
   return {
     async hasUnpositioned() {
-      const row = await db.selectFrom('events').select('seq').where('position', 'is', null).limit(1).executeTakeFirst();
-      return row !== undefined;
+      const { rows } = await run(db, 'feed.unpositioned', unpositionedQuery, {});
+      return rows.length > 0;
     },
 
     async assignPositions(limit) {
@@ -57,12 +79,13 @@ export function createFeedQueries({ db, lockRows }: QueryContext): FeedQueries {
 
     state,
 
-    async page({ after, through, limit, directoryId, types }) {
-      let q = db.selectFrom('events').selectAll().where('position', '>', after).where('position', '<=', through);
-      if (directoryId !== undefined) q = q.where('directory_id', '=', directoryId);
-      if (types !== undefined && types.length > 0) q = q.where('type', 'in', types);
-      const rows = await q.orderBy('position').limit(limit).execute();
-      return rows.map((row) => ({ ...toEvent(row), position: Number(row.position) }));
+    async page({ after, through, limit, directoryId, types = [] }) {
+      const withDirectory = directoryId !== undefined;
+      // The plain walk is one named statement on PostgreSQL; the filtered shapes (keys ending in a
+      // number) keep plans made with their values, like every statement whose selectivity varies.
+      const key = withDirectory || types.length > 0 ? `feed.page.${withDirectory ? 'd' : 'a'}.${types.length}` : 'feed.page';
+      const { rows } = await run(db, key, pageQuery(withDirectory, types.length), { after, through, limit, directoryId, ...listArgs(types) });
+      return rows.map(toFeedEvent);
     },
 
     async index(after, through, limit) {

@@ -1,5 +1,5 @@
 import type { AdminKeyRow, DirectoryRow, EventRow, GroupRow, TokenRow, UserRow } from '../database.ts';
-import type { AdminKeyRecord, DirectoryRecord, EventRecord, GroupRecord, NewGroup, NewUser, TokenRecord, UserRecord } from '../records.ts';
+import type { AdminKeyRecord, DirectoryRecord, EventRecord, FeedEventRecord, GroupRecord, JsonText, NewGroup, NewUser, TokenRecord, UserRecord } from '../records.ts';
 
 /** Rows become records here, at the store boundary; nothing above the store sees a row. */
 
@@ -135,5 +135,24 @@ export function toEvent(row: EventRow): EventRecord {
     resourceId: row.resource_id,
     data: JSON.parse(row.data),
     changed: parseJson(row.changed, null),
+  };
+}
+
+/** The columns of an event the feed and the webhooks hand on (not `seq`, which is not the feed's order). */
+export const FEED_COLUMNS = ['position', 'id', 'type', 'schema_version', 'created_at', 'directory_id', 'resource_type', 'resource_id', 'data', 'changed'] as const;
+
+/** A feed row with its JSON columns kept as text: written by JSON.stringify (event-queries.ts), so valid JSON. */
+export function toFeedEvent(row: Pick<EventRow, (typeof FEED_COLUMNS)[number]>): FeedEventRecord {
+  return {
+    position: Number(row.position),
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    at: row.created_at,
+    directoryId: row.directory_id,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    dataJson: row.data as JsonText,
+    changedJson: row.changed as JsonText | null,
   };
 }
