@@ -17,6 +17,9 @@ export type ReconcileProgress = (done: number, phase: 'link' | 'accounts') => vo
 export async function reconcileDirectory(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, at: string, progress?: ReconcileProgress): Promise<number> {
   let after = 0;
   let done = 0;
+  // A directory with no link yet (its rules are set up for the first time): the first pass links
+  // every user, and there is nothing older for a second pass to recompute.
+  const linkedBefore = await tx.org.countLinks(directoryId);
   // Accounts the first pass made or linked are computed already: the second pass skips them.
   const fresh = new Set<string>();
   for (;;) {
@@ -27,6 +30,7 @@ export async function reconcileDirectory(env: OrgEnv, status: AccountStatus, tx:
     done += users.length;
     progress?.(done, 'link');
   }
+  if (linkedBefore === 0) return tx.org.countLinks(directoryId);
   after = 0;
   done = 0;
   for (;;) {
