@@ -90,7 +90,7 @@ export function listOf<T>(args: object, n: number): T[] {
  * once per row count: naming every cell (`${column}${i}`) cost more than the insert itself when a
  * reconcile writes 100,000 accounts.
  */
-export function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): unknown[] {
+function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): unknown[] {
   const args: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
   for (const row of rows) for (const c of columns) args[k++] = row[c];
@@ -98,7 +98,7 @@ export function rowArgs(rows: readonly Record<string, unknown>[], columns: reado
 }
 
 /** The stand-ins of `rowArgs` inside a builder: n rows of these columns. */
-export function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
+function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
   const a = args as unknown[];
   return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, a[i * columns.length + j]])));
 }
