@@ -1,7 +1,9 @@
 import type { RosterConfig } from '../config/load-config.ts';
 import type { Services } from '../domain/create-services.ts';
-import type { AttemptResult, ClaimedSend, RoundClaim } from '../domain/webhooks/create-delivery-service.ts';
+import { randomUUID } from 'node:crypto';
+import type { AttemptResult, ClaimedSend, LaneSend, LaneStep, RoundClaim } from '../domain/webhooks/create-delivery-service.ts';
 import type { WebhookEndpoint } from '../domain/webhooks/create-webhook-service.ts';
+import { EndpointLane } from './endpoint-lane.ts';
 import { createWebhookPoster } from './post-webhook.ts';
 import { signatureHeader } from './sign-payload.ts';
 
@@ -21,6 +23,13 @@ export interface DeliveryMetrics {
   outboxLag(seconds: number): void;
 }
 
+/** A delivery row claimed, or an event of an endpoint's lane (of the lane's generation when it was read). */
+interface QueuedSend {
+  readonly send: ClaimedSend;
+  readonly lane?: EndpointLane;
+  readonly generation?: number;
+}
+
 /** A claim outlives the attempts it covers by this much, so no other node takes a delivery still in flight. */
 const LEASE_MARGIN_MS = 5_000;
 /**
@@ -31,8 +40,8 @@ const LEASE_MARGIN_MS = 5_000;
  */
 const BATCH_SLOTS = 4;
 /**
- * Rounds start at most this often while an endpoint has a backlog (a claim came back full). Every
- * round costs a few write transactions (sequencer, fan-out, outcomes with claims); started on every
+ * Rounds start at most this often while an endpoint has a backlog (a claim or a lane read came back
+ * full). A round can cost a write transaction (sequencer, lanes, outcomes with claims); started on every
  * finished send, as they were, they came by the thousand per second with a few rows each, and on
  * SQLite each took the write lock from the SCIM requests (issue 10's bench: creates at 0.55× with one
  * endpoint). A round every 15 ms still claims 64 × 66 = 4,266 deliveries/s per endpoint.
@@ -45,6 +54,13 @@ const BACKLOG_ROUND_MS = 15;
 const LIVE_ROUND_MS = 50;
 /** Retention runs this often on each node (deleting what is already gone is cheap). */
 const PRUNE_EVERY_MS = 3_600_000;
+/**
+ * A lane reads no further than this many events past its cursor: a slow attempt at the front holds
+ * the cursor (what a restart sends again), not the sends after it, up to this window.
+ */
+const LANE_WINDOW = 4096;
+/** A lane another worker holds is asked for again this often (it is free once that worker's lease ends). */
+const LANE_RETRY_MS = 1_000;
 /** Endpoints (and their decrypted secrets) are re-read this often: a change reaches every node within it. */
 const ENDPOINTS_TTL_MS = 1_000;
 /** The outbox lag is measured this often (a few index probes). */
@@ -52,8 +68,9 @@ const LAG_EVERY_MS = 1_000;
 
 /**
  * The delivery worker of one node (`roster serve` starts it, SIGTERM stops it). Each round it
- * positions new events (the feed's sequencer), fans them out to the endpoints that want them,
- * claims due deliveries per endpoint up to `concurrency` in flight, and sends them signed. Each
+ * positions new events (the feed's sequencer), moves each endpoint's lane over the events it settled
+ * (create-delivery-service.ts), claims due delivery rows, reads the lanes' next events from the feed,
+ * and sends them signed, up to `concurrency` in flight per endpoint. Each
  * endpoint has its own slots and every attempt has a hard timeout, so a slow or dead endpoint holds
  * only its own slots: other endpoints and SCIM requests never wait for it. Outcomes are recorded in
  * batches; a failure is retried with backoff, then dead-lettered (domain/webhooks/).
@@ -62,7 +79,12 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   const { services, settings, log, metrics } = deps;
   const poster = createWebhookPoster({ timeoutMs: settings.timeoutMs, connections: settings.concurrency });
   const inFlight = new Map<string, number>();
-  const queues = new Map<string, { endpoint: WebhookEndpoint; items: ClaimedSend[] }>();
+  /** What an endpoint has to send: delivery rows claimed, and events of its lane (tagged with the lane's generation). */
+  const queues = new Map<string, { endpoint: WebhookEndpoint; items: QueuedSend[] }>();
+  const lanes = new Map<string, EndpointLane>();
+  /** This worker, as the holder of the lanes it takes. */
+  const holder = randomUUID();
+  let laneTries = 0;
   const leaseMs = settings.timeoutMs * (BATCH_SLOTS + 1) + LEASE_MARGIN_MS;
   const sends = new Set<Promise<void>>();
   const results: AttemptResult[] = [];
@@ -100,11 +122,14 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     if (dead > 0) log.warn({ dead }, 'webhook deliveries dead-lettered after their last attempt');
   }
 
-  async function flush(): Promise<void> {
-    if (results.length === 0) return;
+  /** The last round of a stopping worker: outcomes recorded, the lanes moved over what they settled and released. */
+  async function finish(): Promise<void> {
     const batch = results.splice(0, results.length);
-    const { dead } = await services.deliveries.record(batch);
-    reportOutcomes(batch, dead);
+    const held = [...lanes.values()].filter((l) => l.cursor !== null);
+    if (batch.length === 0 && held.length === 0) return;
+    const steps = held.map((l) => l.step(true));
+    const outcome = await services.deliveries.advance({ results: batch, claims: [], lanes: steps, holder, leaseMs });
+    reportOutcomes(batch, outcome.dead);
   }
 
   /** Starts queued sends of an endpoint while it has free slots. */
@@ -112,14 +137,20 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     const queue = queues.get(endpointId);
     if (!queue) return;
     while (queue.items.length > 0 && (inFlight.get(endpointId) ?? 0) < settings.concurrency && !shutdown.signal.aborted) {
-      const claimed = queue.items.shift()!;
+      const item = queue.items.shift()!;
+      if (item.lane) {
+        // A lane lost meanwhile: whoever holds it now sends the event.
+        if (item.lane.generation === item.generation) send(queue.endpoint, item);
+        continue;
+      }
       // Too late to finish within the lease: leave it; once the lease ends it is claimed again.
-      if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > claimed.leaseUntil) continue;
-      send(queue.endpoint, claimed);
+      if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > item.send.leaseUntil) continue;
+      send(queue.endpoint, item);
     }
   }
 
-  function send(endpoint: WebhookEndpoint, claimed: ClaimedSend): void {
+  function send(endpoint: WebhookEndpoint, item: QueuedSend): void {
+    const claimed = item.send;
     inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
     const body = claimed.body;
     const headers = {
@@ -135,7 +166,15 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
         // Cut off by shutdown: nothing is recorded, the lease runs out and another round sends it again.
         if (shutdown.signal.aborted && !r.ok) return;
         if (!r.ok) log.info({ webhookId: endpoint.id, deliveryId: claimed.deliveryId, attempt: claimed.attempt, error: r.error }, 'webhook delivery attempt failed');
-        results.push({ deliveryId: claimed.deliveryId, attempt: claimed.attempt, ok: r.ok, httpStatus: r.httpStatus, error: r.error });
+        const lane = item.lane;
+        if (!lane) {
+          results.push({ deliveryId: claimed.deliveryId, attempt: claimed.attempt, ok: r.ok, httpStatus: r.httpStatus, error: r.error });
+          return;
+        }
+        if (lane.generation !== item.generation) return;
+        metrics?.attempted(r.ok ? 'delivered' : 'failed', 1);
+        const next = lane.settle(item.send as LaneSend, r.ok, { httpStatus: r.httpStatus, error: r.error });
+        if (next) queues.get(endpoint.id)?.items.unshift({ send: next, lane, generation: lane.generation });
       })
       .finally(() => {
         const left = inFlight.get(endpoint.id)! - 1;
@@ -148,11 +187,20 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     sends.add(p);
   }
 
-  /** One round; says whether it found work, and whether an endpoint has more due than it claimed. */
+  /** One round; says whether it found work, and whether an endpoint has more due than it claimed or read. */
   async function round(): Promise<'idle' | 'live' | 'backlog'> {
     if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
+    // An endpoint disabled or deleted: its lane's sends in flight are dropped when they end.
+    for (const [id, lane] of lanes) {
+      if (endpoints.list.some((e) => e.id === id)) continue;
+      lane.stepped(null);
+      lanes.delete(id);
+    }
     let backlog = false;
     const claims: RoundClaim[] = [];
+    const steps: LaneStep[] = [];
+    const tryTakes = Date.now() - laneTries >= LANE_RETRY_MS;
+    if (tryTakes) laneTries = Date.now();
     for (const endpoint of endpoints.list) {
       const queue = queues.get(endpoint.id) ?? { endpoint, items: [] };
       queue.endpoint = endpoint;
@@ -161,22 +209,41 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       // Claim again once the queue runs low, not for every free slot (a full queue is a backlog too).
       if (room < settings.concurrency || !running) backlog ||= queue.items.length > 0;
       else claims.push({ webhookId: endpoint.id, limit: room });
+      let lane = lanes.get(endpoint.id);
+      if (!lane) lanes.set(endpoint.id, (lane = new EndpointLane(endpoint.id, leaseMs)));
+      if (lane.cursor !== null ? lane.needsStep(Date.now()) : tryTakes) steps.push(lane.step());
     }
-    // Sequencing, fan-out, the last round's outcomes and the claims in one transaction (advance).
+    // The sequencer, the last round's outcomes, the lanes and the claims in one transaction (advance).
     const batch = results.splice(0, results.length);
-    const outcome = await services.deliveries.advance({ results: batch, claims, leaseMs });
+    const outcome = await services.deliveries.advance({ results: batch, claims, lanes: steps, holder, leaseMs });
     reportOutcomes(batch, outcome.dead);
-    let claimedAny = false;
+    for (const step of steps) lanes.get(step.webhookId)?.stepped(outcome.lanes[step.webhookId] ?? null);
+    let found = batch.length > 0 || results.length > 0;
     for (const c of claims) {
       const claimed = outcome.claimed[c.webhookId] ?? [];
       const queue = queues.get(c.webhookId)!;
-      queue.items.push(...claimed);
-      pump(c.webhookId);
-      claimedAny ||= claimed.length > 0;
+      for (const send of claimed) queue.items.push({ send });
+      found ||= claimed.length > 0;
       backlog ||= claimed.length === c.limit;
     }
-    // Deliveries added for an endpoint this node does not know yet: read the endpoints again next round.
-    if (outcome.added > 0) endpoints = { at: 0, list: endpoints.list };
+    // Each lane held reads its next events from the feed into the room its endpoint has left.
+    for (const endpoint of endpoints.list) {
+      const lane = lanes.get(endpoint.id)!;
+      const queue = queues.get(endpoint.id)!;
+      if (lane.cursor === null || !running) continue;
+      const room = Math.min(settings.concurrency * BATCH_SLOTS - queue.items.length - (inFlight.get(endpoint.id) ?? 0), LANE_WINDOW - lane.outstanding);
+      if (room < settings.concurrency) {
+        backlog = true;
+        continue;
+      }
+      const generation = lane.generation;
+      const read = await services.deliveries.readLane(endpoint, lane.readFrom, room);
+      if (lane.generation !== generation) continue;
+      for (const send of lane.add(read)) queue.items.push({ send, lane, generation });
+      found ||= read.sends.length > 0 || lane.outstanding > 0;
+      backlog ||= read.sends.length === room;
+    }
+    for (const endpoint of endpoints.list) pump(endpoint.id);
     if (metrics && Date.now() - lastLag >= LAG_EVERY_MS) {
       lastLag = Date.now();
       metrics.outboxLag(await services.deliveries.outboxLagSeconds());
@@ -187,8 +254,8 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       const events = await services.events.prune();
       if (deliveries + events > 0) log.info({ events, deliveries }, 'retention: old events and deliveries deleted');
     }
-    if (backlog || outcome.fanOutFull) return 'backlog';
-    return outcome.added > 0 || batch.length > 0 || results.length > 0 || claimedAny ? 'live' : 'idle';
+    if (backlog) return 'backlog';
+    return found ? 'live' : 'idle';
   }
 
   async function run(): Promise<void> {
@@ -228,10 +295,11 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       shutdown.abort();
       poster.abortAll();
       await Promise.allSettled([...sends]);
-      // Claimed but never sent: handed back at once rather than left to their leases.
-      const unsent = [...queues.values()].flatMap((q) => q.items.splice(0, q.items.length));
+      // Claimed but never sent: handed back at once rather than left to their leases. A lane's unsent
+      // events stay after its cursor, for whoever takes the lane next.
+      const unsent = [...queues.values()].flatMap((q) => q.items.splice(0, q.items.length)).flatMap((item) => (item.lane ? [] : [item.send]));
       await services.deliveries.release(unsent).catch(() => undefined);
-      await flush().catch((error) => log.warn({ reason: (error as Error).message }, 'could not record the last delivery outcomes; they will be sent again'));
+      await finish().catch((error) => log.warn({ reason: (error as Error).message }, 'could not record the last delivery outcomes; they will be sent again'));
       await poster.close();
     },
   };

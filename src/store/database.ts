@@ -123,6 +123,9 @@ export interface WebhookRow {
   description: string | null;
   enabled: number;
   cursor: number;
+  /** The worker holding the endpoint's lane, until `lane_until` (epoch ms); 015-webhook-lanes.ts. */
+  lane_holder: string | null;
+  lane_until: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -150,16 +150,6 @@ export interface FeedEventRecord extends Omit<EventRecord, 'seq' | 'data' | 'cha
   readonly changedJson: JsonText | null;
 }
 
-/** What the fan-out needs of an event to decide which endpoints want it. */
-export interface FeedIndexEntry {
-  readonly position: number;
-  readonly id: string;
-  readonly type: string;
-  readonly directoryId: string | null;
-  readonly resourceType: string;
-  readonly resourceId: string;
-}
-
 /** A webhook endpoint. Its secret is stored encrypted (domain/webhooks/webhook-secret.ts). */
 export interface WebhookRecord {
   readonly id: string;
@@ -171,7 +161,7 @@ export interface WebhookRecord {
   readonly directoryId: string | null;
   readonly description: string | null;
   readonly enabled: boolean;
-  /** The feed position its deliveries have been fanned out through. */
+  /** The feed position its lane has settled through: each event up to it delivered, or a delivery row. */
   readonly cursor: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -201,7 +191,12 @@ export interface DeliveryRecord {
   readonly updatedAt: string;
 }
 
-export type NewDelivery = Pick<DeliveryRecord, 'id' | 'webhookId' | 'position' | 'eventId' | 'resourceKey' | 'nextAttemptAt' | 'createdAt'>;
+/**
+ * A delivery row: pending and never tried (the default), or, from an endpoint's lane (see
+ * create-delivery-service.ts), an attempt that already failed, with its outcome.
+ */
+export type NewDelivery = Pick<DeliveryRecord, 'id' | 'webhookId' | 'position' | 'eventId' | 'resourceKey' | 'nextAttemptAt' | 'createdAt'> &
+  Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'lastStatus' | 'lastError'>>;
 
 /** A claimed delivery with its event, ready to send. */
 export interface ClaimedDelivery {

@@ -12,7 +12,6 @@ import type {
   DirectoryRecord,
   EventRecord,
   FeedEventRecord,
-  FeedIndexEntry,
   GroupRecord,
   GroupRef,
   MemberRecord,
@@ -218,8 +217,6 @@ export interface FeedQueries {
   state(): Promise<{ head: number; prunedThrough: number }>;
   /** Events with `after < position <= through`, in position order, optionally of one directory and some types. */
   page(options: { after: number; through: number; limit: number; directoryId?: string; types?: readonly string[] }): Promise<FeedEventRecord[]>;
-  /** What the fan-out needs of events after `after`, in position order. */
-  index(after: number, through: number, limit: number): Promise<FeedIndexEntry[]>;
   /**
    * Deletes the oldest events, in position order, up to the first created at or after `before`
    * (at most `limit`), keeping those a pending or dead-lettered delivery still needs; moves
@@ -236,16 +233,24 @@ export interface WebhookQueries {
   update(id: string, changes: WebhookChanges): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /**
-   * Enabled endpoints whose cursor is behind `head`, locked for this transaction's fan-out; on
-   * PostgreSQL an endpoint another node is fanning out is skipped (`for update skip locked`).
+   * Takes (or keeps) an enabled endpoint's lane for `holder` until `until`, unless another holder's
+   * lease is still running at `now`; returns the lane's cursor when `holder` has it.
    */
-  lockBehind(head: number): Promise<WebhookRecord[]>;
-  setCursor(id: string, cursor: number): Promise<void>;
+  takeLane(id: string, holder: string, now: number, until: number): Promise<number | undefined>;
+  /**
+   * Moves the lane's cursor from `from` to `to` and renews the lease, only while `holder` still has
+   * the lane at `from` (a holder whose lease lapsed and was taken over changes nothing); says whether it did.
+   */
+  moveLane(id: string, holder: string, from: number, to: number, until: number): Promise<boolean>;
 }
 
 export interface DeliveryQueries {
   /** Adds deliveries; one that exists already (same endpoint and event) is left as it is. */
   insertMany(deliveries: readonly NewDelivery[]): Promise<void>;
+  /** Which of these resource keys have a pending delivery at the endpoint (their next events must wait behind it). */
+  pendingResources(webhookId: string, resourceKeys: readonly string[]): Promise<Set<string>>;
+  /** Whether the endpoint has a pending delivery due at `now` and not leased (a read before a claim's write). */
+  hasDue(webhookId: string, now: number): Promise<boolean>;
   /**
    * Claims up to `limit` due deliveries of an endpoint, in feed order, never one whose resource has
    * an earlier delivery still pending (per-resource order); each claimed row gets `attempts + 1` and
@@ -261,11 +266,11 @@ export interface DeliveryQueries {
   redeliver(webhookId: string, deliveryId: string | undefined, now: number, at: string): Promise<number>;
   /** Deletes delivered and dead-lettered deliveries created before `before`; returns how many. */
   prune(before: string): Promise<number>;
-  /** Refreshes the planner's statistics of the deliveries table (after a large fan-out). */
+  /** Refreshes the planner's statistics of the deliveries table (after many rows at once). */
   analyze(): Promise<void>;
   /**
    * When the oldest event some enabled endpoint is still owed was made (ISO 8601): the earliest of
-   * each endpoint's first pending delivery and of the first event its fan-out has not reached; null
+   * each endpoint's first pending delivery and of the first event its lane has not settled; null
    * when nothing is owed. Index probes only, whatever the backlog.
    */
   oldestOwedAt(): Promise<string | null>;

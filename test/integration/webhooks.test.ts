@@ -144,6 +144,52 @@ describeEachEngine('webhooks', (engine) => {
   });
 });
 
+describeEachEngine('webhook delivery rows', (engine) => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let receiver: Receiver;
+  let failNext = false;
+  beforeAll(async () => {
+    // Retries a second or so after a failure: long enough for the resource's next event to come meanwhile.
+    ctx = await setUp(engine, { ROSTER_WEBHOOK_BACKOFF_BASE_MS: '1500', ROSTER_WEBHOOK_BACKOFF_MAX_MS: '1500' });
+    receiver = await startReceiver({ answer: () => (failNext ? ((failNext = false), 500) : 200) });
+    ctx.worker.start();
+  });
+  afterAll(async () => {
+    await ctx.worker.stop(100);
+    await receiver.close();
+    await ctx.roster.close();
+  });
+
+  it('an event delivered at once leaves no row; a failed one is a row, and its resource’s next event waits behind it', async () => {
+    const scim = await ctx.roster.directory();
+    // The directory's own events positioned first (PostgreSQL's sequencer): the endpoint owes only what follows.
+    await ctx.roster.services.events.sequence();
+    const hook = await ctx.api('POST', '/webhooks', { url: receiver.url, directoryId: scim.directoryId });
+    receiver.setSecret(hook.body.secret);
+    failNext = true;
+    const late = (await scim.post('/Users', userBody('late@example.com'))).body.id;
+    await eventually(() => receiver.received.length >= 1, 'the first attempt');
+    await scim.patch(`/Users/${late}`, patchOp({ op: 'replace', path: 'title', value: 'Waited' }));
+    const prompt = (await scim.post('/Users', userBody('prompt@example.com'))).body.id;
+    const { events: expected } = await ctx.feedAfter(scim.directoryId);
+    const owed = expected.filter((e) => e.resourceId === late || e.resourceId === prompt);
+    expect(owed.map((e) => e.type)).toEqual(['user.created', 'user.updated', 'user.created']);
+    await eventually(() => owed.every((e) => receiver.acknowledged().has(e.id)), 'every event acknowledged');
+    expect(deliveryProblems(receiver.received, owed)).toEqual([]);
+    // The prompt user's event went out before the late user's retry: resources do not wait for each other.
+    expect(receiver.received.findIndex((r) => r.resourceId === prompt)).toBeLessThan(receiver.received.findLastIndex((r) => r.id === owed[0]!.id));
+    // Outcomes are recorded by the worker's next round.
+    const deliveries = async () => (await ctx.api('GET', `/webhooks/${hook.body.id}/deliveries`)).body.deliveries;
+    await eventually(async () => (await deliveries()).every((d: { status: string }) => d.status === 'delivered'), 'the outcomes recorded');
+    const rows = await deliveries();
+    expect(rows.map((d: { eventId: string; status: string; attempts: number; lastStatus: number }) => [d.eventId, d.status, d.attempts, d.lastStatus])).toEqual([
+      [owed[1]!.id, 'delivered', 1, 200],
+      [owed[0]!.id, 'delivered', 2, 200],
+    ]);
+    await ctx.api('DELETE', `/webhooks/${hook.body.id}`);
+  });
+});
+
 describeEachEngine('webhook dead letters', (engine) => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let receiver: Receiver;

@@ -1,8 +1,8 @@
-import type { ClaimedDelivery, DeliveryOutcome, DeliveryRecord, DeliveryStatus, FeedIndexEntry, Queries, Store, WebhookRecord } from '../../store/store.ts';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, Store } from '../../store/store.ts';
 import { DomainError } from '../domain-error.ts';
 import { newId } from '../new-id.ts';
 import { envelopeJson } from '../events/envelope-json.ts';
-import type { WebhookService } from './create-webhook-service.ts';
+import type { WebhookEndpoint, WebhookService } from './create-webhook-service.ts';
 
 export interface DeliverySettings {
   readonly maxAttempts: number;
@@ -46,28 +46,61 @@ export interface AttemptResult {
   readonly error: string | null;
 }
 
-/** A fan-out adding this many deliveries refreshes the table's statistics. */
+/** Lane rows adding up to this many refresh the deliveries table's statistics. */
 const ANALYZE_AFTER = 2000;
-/** Events the fan-out reads per endpoint and transaction. */
-const FANOUT_BATCH = 1000;
-/** Events a worker round positions at most (the rest in the next round). */
+/** A round positions at most this many events (the rest in the next round). */
 const ROUND_SEQUENCE_BATCH = 5000;
 
-/** An endpoint the round claims for, and how many deliveries at most. */
+/** An endpoint the round claims delivery rows for, and how many at most. */
 export interface RoundClaim {
   readonly webhookId: string;
   readonly limit: number;
 }
 
+/** An event the lane read and settled that needs a row: its failed first attempt, or none (it waits behind one). */
+export interface LaneRow {
+  readonly deliveryId: string;
+  readonly position: number;
+  readonly eventId: string;
+  readonly resourceKey: string;
+  /** The failed attempt; absent for an event that was not sent because an earlier one of its resource failed or waits. */
+  readonly failed?: Pick<AttemptResult, 'httpStatus' | 'error'>;
+}
+
+/**
+ * What a round does with an endpoint's lane: take it (`from` absent), or, held at `from`, move its
+ * cursor to `to` with the rows of what it settled on the way, renewing the lease (`release` ends it).
+ */
+export interface LaneStep {
+  readonly webhookId: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly rows?: readonly LaneRow[];
+  readonly release?: boolean;
+}
+
+/** An event of the lane to send: the claimed send with what the lane orders and settles it by. */
+export interface LaneSend extends ClaimedSend {
+  readonly position: number;
+  readonly resourceKey: string;
+}
+
+/** A page of an endpoint's feed for its lane. */
+export interface LaneRead {
+  readonly sends: LaneSend[];
+  /** The position the page covers through (its last event, or the head when it was not full). */
+  readonly through: number;
+  /** Resource keys among the page's with a pending delivery row: their events must wait behind it. */
+  readonly pending: ReadonlySet<string>;
+}
+
 /** What one worker round did (`advance`). */
 export interface RoundOutcome {
-  /** Deliveries the fan-out added. */
-  readonly added: number;
-  /** Some endpoint's fan-out stopped at its batch size: more is waiting. */
-  readonly fanOutFull: boolean;
   readonly dead: number;
   /** Claimed deliveries by endpoint id, in feed order. */
   readonly claimed: Readonly<Record<string, ClaimedSend[]>>;
+  /** Per lane step: the lane's cursor, or null when this worker does not hold it (any more). */
+  readonly lanes: Readonly<Record<string, number | null>>;
 }
 
 const toView = (d: DeliveryRecord): DeliveryView => ({
@@ -85,11 +118,20 @@ const toView = (d: DeliveryRecord): DeliveryView => ({
 
 const toClaimedSend = (c: ClaimedDelivery, leaseUntil: number): ClaimedSend => ({ deliveryId: c.delivery.id, attempt: c.delivery.attempts, leaseUntil, eventId: c.event.id, eventType: c.event.type, body: envelopeJson(c.event) });
 
-const wants = (h: WebhookRecord, e: FeedIndexEntry) => (h.eventTypes === null || h.eventTypes.includes(e.type)) && (h.directoryId === null || h.directoryId === e.directoryId);
-
 /**
- * Webhook deliveries: the fan-out from the feed, claims, outcomes with retries and dead letters,
- * redelivery. The worker (src/delivery/) sends; this decides what and when.
+ * Webhook deliveries. Each endpoint has a **lane**: one worker at a time (holding a lease on the
+ * endpoint's row) reads the endpoint's events straight from the feed, sends them, and moves the
+ * endpoint's cursor past those it settled. An event delivered at the first attempt leaves no row; a
+ * `webhook_deliveries` row is written only for an event whose attempt failed (retried with backoff,
+ * then dead-lettered) or that must wait behind an earlier one of its resource. Those rows are
+ * claimed, retried and redelivered as before. Every event at or before the cursor is therefore
+ * delivered or has a row, and what is after it is sent again by whoever holds the lane next (at
+ * least once). The worker (src/delivery/) sends and keeps each resource's order; this decides what
+ * and when.
+ *
+ * Why: a row per delivery cost an insert and two updates under SQLite's single write lock, in the
+ * worker's thread, and each of its transactions held up the SCIM requests' writes (issue 10's
+ * bench: creates at 0.62-0.67x of their rate without a webhook; docs/benchmarks.md).
  */
 export function createDeliveryService(deps: { store: Store; webhooks: WebhookService; settings: DeliverySettings; now?: () => Date; random?: () => number }) {
   const { store, settings } = deps;
@@ -124,104 +166,92 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
     return { outcomes, dead };
   }
 
-  /** Whether some enabled endpoint's fan-out is behind the feed's head. */
-  async function behindHead(q: Queries): Promise<boolean> {
-    const { head } = await q.feed.state();
-    return (await q.webhooks.list()).some((h) => h.enabled && h.cursor < head);
-  }
-
-  /** Moves each endpoint behind `head` (locked, skipping those another node holds) one batch along the feed. */
-  async function fanOutLocked(q: Queries, head: number): Promise<{ added: number; full: boolean }> {
-    let full = false;
-    let added = 0;
-    const at = now();
-    for (const hook of await q.webhooks.lockBehind(head)) {
-      const entries = await q.feed.index(hook.cursor, head, FANOUT_BATCH);
-      const wanted = entries.filter((e) => wants(hook, e));
-      await q.deliveries.insertMany(
-        wanted.map((e) => ({ id: newId(), webhookId: hook.id, position: e.position, eventId: e.id, resourceKey: `${e.resourceType}:${e.resourceId}`, nextAttemptAt: at.getTime(), createdAt: at.toISOString() })),
-      );
-      const hookFull = entries.length === FANOUT_BATCH;
-      full ||= hookFull;
-      await q.webhooks.setCursor(hook.id, hookFull ? entries[entries.length - 1]!.position : head);
-      added += wanted.length;
-    }
-    return { added, full };
-  }
-
   /**
-   * A backlog that arrived at once (an endpoint re-enabled, a bulk import) can be most of the table;
-   * until the statistics know it, PostgreSQL planned claims as if the table were tiny (a sort of every
-   * pending row per claim: 120-220 ms instead of 5 ms, measured at 20,000). Counted across calls, as
-   * the worker's rounds fan out a batch at a time.
+   * An endpoint that is down turns every event into a row: until the statistics know the table grew,
+   * PostgreSQL planned claims as if it were tiny (a sort of every pending row per claim: 120-220 ms
+   * instead of 5 ms, measured at 20,000). Counted across rounds.
    */
-  let addedSinceAnalyze = 0;
+  let rowsSinceAnalyze = 0;
   async function analyzeAfter(added: number): Promise<void> {
-    addedSinceAnalyze += added;
-    if (addedSinceAnalyze < ANALYZE_AFTER) return;
-    addedSinceAnalyze = 0;
+    rowsSinceAnalyze += added;
+    if (rowsSinceAnalyze < ANALYZE_AFTER) return;
+    rowsSinceAnalyze = 0;
     await store.read((q) => q.deliveries.analyze());
+  }
+
+  /** The rows a lane step writes for the events it settled without delivering them. */
+  function laneRows(webhookId: string, rows: readonly LaneRow[], at: Date): NewDelivery[] {
+    return rows.map((r) => {
+      const base = { id: r.deliveryId, webhookId, position: r.position, eventId: r.eventId, resourceKey: r.resourceKey, createdAt: at.toISOString() };
+      if (r.failed === undefined) return { ...base, nextAttemptAt: at.getTime() };
+      const dead = settings.maxAttempts <= 1;
+      return { ...base, attempts: 1, status: dead ? ('dead' as const) : ('pending' as const), nextAttemptAt: dead ? at.getTime() : at.getTime() + retryDelayMs(1), lastStatus: r.failed.httpStatus, lastError: r.failed.error };
+    });
   }
 
   return {
     retryDelayMs,
 
     /**
-     * Moves each enabled endpoint's cursor along the feed, adding a delivery for each event it
-     * wants. An endpoint another node is fanning out is skipped (its row is locked). Returns how
-     * many deliveries were added.
+     * One round of the delivery worker as one write transaction: position new events (PostgreSQL's
+     * sequencer), record the last round's outcomes, take, move or release the lanes, and claim the
+     * due delivery rows. On SQLite that is one take of the write lock per round, and none when there
+     * is nothing to write (reads only): each take could hold up the SCIM requests' writes. A failure
+     * rolls all of it back: outcomes not recorded are sent again once their leases end, a lane not
+     * moved is read again from its cursor (at least once).
      */
-    async fanOut(): Promise<number> {
-      let added = 0;
-      for (let round = 0; round < 20; round++) {
-        if (!(await store.read(behindHead))) break;
-        const step = await store.write(async (q) => fanOutLocked(q, (await q.feed.state()).head));
-        added += step.added;
-        if (!step.full) break;
-      }
-      await analyzeAfter(added);
-      return added;
-    },
-
-    /**
-     * One round of the delivery worker as one write transaction: position new events, fan them out,
-     * record the last round's outcomes and claim what is due. On SQLite that is one take of the write
-     * lock per round instead of three, each of which the SCIM requests' writes could find taken (a
-     * commit costs ~1 ms here, measured, and a lower-priority thread holding the lock holds up every
-     * SCIM write: docs/benchmarks.md). A failure rolls all of it back: outcomes not recorded are sent
-     * again once their leases end (at least once).
-     */
-    async advance(o: { results: readonly AttemptResult[]; claims: readonly RoundClaim[]; leaseMs: number }): Promise<RoundOutcome> {
+    async advance(o: { results: readonly AttemptResult[]; claims: readonly RoundClaim[]; lanes: readonly LaneStep[]; holder: string; leaseMs: number }): Promise<RoundOutcome> {
       const at = now();
       const leaseUntil = at.getTime() + o.leaseMs;
-      const { outcomes, dead } = toOutcomes(o.results, at);
-      // Nothing to write (no endpoint, or a quiet moment): reads only, no write lock.
-      if (o.results.length === 0 && o.claims.length === 0 && !(await store.read(async (q) => (await q.feed.hasUnpositioned()) || (await behindHead(q))))) {
-        return { added: 0, fanOutFull: false, dead: 0, claimed: {} };
-      }
-      const done = await store.write(async (q) => {
+      const { outcomes, dead: deadOutcomes } = toOutcomes(o.results, at);
+      const dead = deadOutcomes + (settings.maxAttempts <= 1 ? o.lanes.reduce((n, l) => n + (l.rows ?? []).filter((r) => r.failed).length, 0) : 0);
+      // Reads first: whether any claim has a row due, whether events wait for a position.
+      const probe = await store.read(async (q) => {
+        const due: RoundClaim[] = [];
+        for (const c of o.claims) if (await q.deliveries.hasDue(c.webhookId, at.getTime())) due.push(c);
+        return { due, unpositioned: await q.feed.hasUnpositioned() };
+      });
+      const claimed: Record<string, ClaimedSend[]> = {};
+      if (outcomes.length === 0 && o.lanes.length === 0 && probe.due.length === 0 && !probe.unpositioned) return { dead, claimed, lanes: {} };
+      const lanes = await store.write(async (q) => {
         // The feed's sequencer (create-event-reader.ts), one batch: seq order, committed events only.
-        if (await q.feed.hasUnpositioned()) await q.feed.assignPositions(ROUND_SEQUENCE_BATCH);
-        const { head } = await q.feed.state();
-        const fanned = await fanOutLocked(q, head);
+        if (probe.unpositioned) await q.feed.assignPositions(ROUND_SEQUENCE_BATCH);
         if (outcomes.length > 0) await q.deliveries.complete(outcomes);
-        const claimed: Record<string, ClaimedSend[]> = {};
-        for (const c of o.claims) {
+        const held: Record<string, number | null> = {};
+        for (const l of o.lanes) {
+          if (l.from === undefined) {
+            held[l.webhookId] = (await q.webhooks.takeLane(l.webhookId, o.holder, at.getTime(), leaseUntil)) ?? null;
+            continue;
+          }
+          const to = l.to ?? l.from;
+          const moved = await q.webhooks.moveLane(l.webhookId, o.holder, l.from, to, l.release ? 0 : leaseUntil);
+          // Lost (the lease lapsed and another worker took the lane, or the endpoint is gone): its rows are the new holder's to write.
+          if (moved && l.rows && l.rows.length > 0) await q.deliveries.insertMany(laneRows(l.webhookId, l.rows, at));
+          held[l.webhookId] = moved && !l.release ? to : null;
+        }
+        for (const c of probe.due) {
           const rows = await q.deliveries.claim(c.webhookId, at.getTime(), c.limit, leaseUntil, at.toISOString());
           claimed[c.webhookId] = rows.map((r) => toClaimedSend(r, leaseUntil));
         }
-        return { ...fanned, claimed };
+        return held;
       });
-      await analyzeAfter(done.added);
-      return { added: done.added, fanOutFull: done.full, dead, claimed: done.claimed };
+      await analyzeAfter(o.lanes.reduce((n, l) => n + (lanes[l.webhookId] !== null ? (l.rows?.length ?? 0) : 0), 0));
+      return { dead, claimed, lanes };
     },
 
-    /** Claims up to `limit` due deliveries of an endpoint for `leaseMs`, with their events. */
-    async claim(webhookId: string, limit: number, leaseMs: number): Promise<ClaimedSend[]> {
-      const at = now();
-      const leaseUntil = at.getTime() + leaseMs;
-      const claimed = await store.write((q) => q.deliveries.claim(webhookId, at.getTime(), limit, leaseUntil, at.toISOString()));
-      return claimed.map((c) => toClaimedSend(c, leaseUntil));
+    /**
+     * The next page of an endpoint's events for its lane, after `after` (reads only): each with a
+     * delivery id of its own, and which of their resources have a pending row to wait behind.
+     */
+    async readLane(endpoint: WebhookEndpoint, after: number, limit: number): Promise<LaneRead> {
+      return store.read(async (q) => {
+        const { head } = await q.feed.state();
+        if (head <= after || limit <= 0) return { sends: [], through: Math.max(after, head), pending: new Set<string>() };
+        const events = await q.feed.page({ after, through: head, limit, directoryId: endpoint.directoryId ?? undefined, types: endpoint.eventTypes ?? [] });
+        const sends = events.map((e): LaneSend => ({ deliveryId: newId(), attempt: 1, leaseUntil: Number.MAX_SAFE_INTEGER, eventId: e.id, eventType: e.type, body: envelopeJson(e), position: e.position, resourceKey: `${e.resourceType}:${e.resourceId}` }));
+        const pending = sends.length === 0 ? new Set<string>() : await q.deliveries.pendingResources(endpoint.id, sends.map((s) => s.resourceKey));
+        return { sends, through: events.length === limit ? events[events.length - 1]!.position : head, pending };
+      });
     },
 
     /** Records attempts: delivered, retried later with backoff, or dead-lettered after the last attempt. */

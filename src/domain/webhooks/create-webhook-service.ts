@@ -23,6 +23,9 @@ export interface WebhookEndpoint {
   readonly id: string;
   readonly url: string;
   readonly secret: string;
+  /** What it receives: these types (null: every type), of this directory (null: every event). */
+  readonly eventTypes: readonly string[] | null;
+  readonly directoryId: string | null;
 }
 
 const toView = ({ secretEncrypted: _s, cursor: _c, ...view }: WebhookRecord): WebhookView => view;
@@ -144,7 +147,7 @@ export function createWebhookService(deps: { store: Store; events: EventRecorder
       return hooks.map((h) => {
         let secret = decrypted.get(h.secretEncrypted);
         if (secret === undefined) decrypted.set(h.secretEncrypted, (secret = decryptSecret(k, h.secretEncrypted)));
-        return { id: h.id, url: h.url, secret };
+        return { id: h.id, url: h.url, secret, eventTypes: h.eventTypes, directoryId: h.directoryId };
       });
     },
 

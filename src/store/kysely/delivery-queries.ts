@@ -40,12 +40,12 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
               position: d.position,
               event_id: d.eventId,
               resource_key: d.resourceKey,
-              status: 'pending' as const,
-              attempts: 0,
+              status: d.status ?? ('pending' as const),
+              attempts: d.attempts ?? 0,
               next_attempt_at: d.nextAttemptAt,
               lease_until: null,
-              last_status: null,
-              last_error: null,
+              last_status: d.lastStatus ?? null,
+              last_error: d.lastError ?? null,
               created_at: d.createdAt,
               updated_at: d.createdAt,
             })),
@@ -53,6 +53,35 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
           .onConflict((oc) => oc.columns(['position', 'webhook_id']).doNothing())
           .execute();
       }
+    },
+
+    async pendingResources(webhookId, resourceKeys) {
+      const pending = new Set<string>();
+      for (const part of chunks([...new Set(resourceKeys)])) {
+        const rows = await db
+          .selectFrom('webhook_deliveries')
+          .select('resource_key')
+          .distinct()
+          .where('webhook_id', '=', webhookId)
+          .where('status', '=', PENDING)
+          .where('resource_key', 'in', part)
+          .execute();
+        for (const r of rows) pending.add(r.resource_key);
+      }
+      return pending;
+    },
+
+    async hasDue(webhookId, now) {
+      const row = await db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('webhook_id', '=', webhookId)
+        .where('status', '=', PENDING)
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
     },
 
     async claim(webhookId, now, limit, leaseUntil, at) {
@@ -148,7 +177,7 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
 
     async oldestOwedAt() {
       // Per endpoint, its first pending delivery is one probe of webhook_deliveries_pending; events
-      // past the slowest fan-out cursor, one probe of events_position.
+      // past the slowest lane's cursor, one probe of events_position.
       const { rows } = await sql<{ at: string | null }>`select min(e.created_at) as at from events e where e.position in (
           select (select min(d.position) from webhook_deliveries d where d.webhook_id = w.id and d.status = ${PENDING}) from webhooks w where w.enabled = 1
           union all

@@ -47,7 +47,8 @@ const unpositionedQuery = (db: Executor) => db.selectFrom('events').select('seq'
  * resource's causal order: a writer that waited on a row lock for another transaction's commit took
  * its seq after that transaction's. The write path is untouched; the cost is one UPDATE per batch of
  * events, off the request path (the delivery worker runs it, and the feed before it reads). SQLite
- * has one writer, so its seq is already commit order; it runs the same sequencer for one code path.
+ * has one writer, so its insert order is commit order: there an event takes its position as it is
+ * inserted (a trigger, migration 014) and the sequencer finds nothing to do.
  */
 export function createFeedQueries({ db, run, lockRows }: QueryContext): FeedQueries {
   // PostgreSQL: another node sequencing right now holds the row; this one skips it and assigns nothing.
@@ -86,18 +87,6 @@ export function createFeedQueries({ db, run, lockRows }: QueryContext): FeedQuer
       const key = withDirectory || types.length > 0 ? `feed.page.${withDirectory ? 'd' : 'a'}.${types.length}` : 'feed.page';
       const { rows } = await run(db, key, pageQuery(withDirectory, types.length), { after, through, limit, directoryId, ...listArgs(types) });
       return rows.map(toFeedEvent);
-    },
-
-    async index(after, through, limit) {
-      const rows = await db
-        .selectFrom('events')
-        .select(['position', 'id', 'type', 'directory_id', 'resource_type', 'resource_id'])
-        .where('position', '>', after)
-        .where('position', '<=', through)
-        .orderBy('position')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ position: Number(r.position), id: r.id, type: r.type, directoryId: r.directory_id, resourceType: r.resource_type, resourceId: r.resource_id }));
     },
 
     async prune(before, limit) {

@@ -18,7 +18,7 @@ function toWebhook(row: WebhookRow): WebhookRecord {
   };
 }
 
-export function createWebhookQueries({ db, lockRows }: QueryContext): WebhookQueries {
+export function createWebhookQueries({ db }: QueryContext): WebhookQueries {
   return {
     async insert(r) {
       await db
@@ -63,14 +63,21 @@ export function createWebhookQueries({ db, lockRows }: QueryContext): WebhookQue
       const r = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
-    async lockBehind(head) {
-      let q = db.selectFrom('webhooks').selectAll().where('enabled', '=', 1).where('cursor', '<', head).orderBy('id');
-      // Another node fanning out an endpoint holds its row: skip it rather than wait.
-      if (lockRows) q = q.forUpdate().skipLocked();
-      return (await q.execute()).map(toWebhook);
+    async takeLane(id, holder, now, until) {
+      const row = await db
+        .updateTable('webhooks')
+        .set({ lane_holder: holder, lane_until: until })
+        .where('id', '=', id)
+        .where('enabled', '=', 1)
+        .where((eb) => eb.or([eb('lane_holder', '=', holder), eb('lane_until', 'is', null), eb('lane_until', '<=', now)]))
+        .returning('cursor')
+        .executeTakeFirst();
+      return row === undefined ? undefined : Number(row.cursor);
     },
-    async setCursor(id, cursor) {
-      await db.updateTable('webhooks').set({ cursor }).where('id', '=', id).execute();
+    async moveLane(id, holder, from, to, until) {
+      const r = await db.updateTable('webhooks').set({ cursor: to, lane_until: until }).where('id', '=', id).where('lane_holder', '=', holder).where('cursor', '=', from).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
     },
+
   };
 }

@@ -10,6 +10,8 @@ import * as requestAndAuditLogs from './010-request-and-audit-logs.ts';
 import * as organization from './011-organization.ts';
 import * as adminAccounts from './012-admin-accounts.ts';
 import * as membershipIndexOrder from './013-membership-index-order.ts';
+import * as sqlitePositionAtInsert from './014-sqlite-position-at-insert.ts';
+import * as webhookLanes from './015-webhook-lanes.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -25,6 +27,8 @@ export const migrations: readonly Migration[] = [
   { name: '011-organization', up: organization.up },
   { name: '012-admin-accounts', up: adminAccounts.up },
   { name: '013-membership-index-order', up: membershipIndexOrder.up },
+  { name: '014-sqlite-position-at-insert', up: sqlitePositionAtInsert.up },
+  { name: '015-webhook-lanes', up: webhookLanes.up },
 ];
 
 /**
