@@ -138,9 +138,16 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     if (!queue) return;
     while (queue.items.length > 0 && (inFlight.get(endpointId) ?? 0) < settings.concurrency && !shutdown.signal.aborted) {
       const item = queue.items.shift()!;
-      if (item.lane) {
+      const lane = item.lane;
+      if (lane) {
         // A lane lost meanwhile: whoever holds it now sends the event.
-        if (item.lane.generation === item.generation) send(queue.endpoint, item);
+        if (lane.generation !== item.generation) continue;
+        // Its lease would end before this attempt could: stop sending from it (another worker may take it).
+        if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > lane.leaseUntil) {
+          lane.lapse();
+          continue;
+        }
+        send(queue.endpoint, item);
         continue;
       }
       // Too late to finish within the lease: leave it; once the lease ends it is claimed again.
@@ -152,6 +159,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   function send(endpoint: WebhookEndpoint, item: QueuedSend): void {
     const claimed = item.send;
     inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
+    if (item.lane) item.lane.sending++;
     const body = claimed.body;
     const headers = {
       'roster-signature': signatureHeader(endpoint.secret, body, Math.floor(Date.now() / 1000)),
@@ -177,6 +185,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
         if (next) queues.get(endpoint.id)?.items.unshift({ send: next, lane, generation: lane.generation });
       })
       .finally(() => {
+        if (item.lane) item.lane.sending--;
         const left = inFlight.get(endpoint.id)! - 1;
         inFlight.set(endpoint.id, left);
         sends.delete(p);
@@ -190,11 +199,16 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
   /** One round; says whether it found work, and whether an endpoint has more due than it claimed or read. */
   async function round(): Promise<'idle' | 'live' | 'backlog'> {
     if (Date.now() - endpoints.at > ENDPOINTS_TTL_MS) endpoints = { at: Date.now(), list: await services.webhooks.enabledEndpoints() };
-    // An endpoint disabled or deleted: its lane's sends in flight are dropped when they end.
+    // An endpoint disabled or deleted: its lane stops (its sends in flight are dropped when they end),
+    // and what this node kept for it goes once nothing of it is in flight.
     for (const [id, lane] of lanes) {
       if (endpoints.list.some((e) => e.id === id)) continue;
-      lane.stepped(null);
-      lanes.delete(id);
+      if (lane.cursor !== null) lane.lapse();
+      if ((inFlight.get(id) ?? 0) === 0) {
+        lanes.delete(id);
+        queues.delete(id);
+        inFlight.delete(id);
+      }
     }
     let backlog = false;
     const claims: RoundClaim[] = [];
@@ -211,13 +225,15 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       else claims.push({ webhookId: endpoint.id, limit: room });
       let lane = lanes.get(endpoint.id);
       if (!lane) lanes.set(endpoint.id, (lane = new EndpointLane(endpoint.id, leaseMs)));
-      if (lane.cursor !== null ? lane.needsStep(Date.now()) : tryTakes) steps.push(lane.step());
+      // Not taken again while attempts of its last holding are in flight: one event is never sent twice at once.
+      if (lane.cursor !== null ? lane.needsStep(Date.now()) : tryTakes && lane.sending === 0) steps.push(lane.step());
     }
     // The sequencer, the last round's outcomes, the lanes and the claims in one transaction (advance).
     const batch = results.splice(0, results.length);
+    const roundStarted = Date.now();
     const outcome = await services.deliveries.advance({ results: batch, claims, lanes: steps, holder, leaseMs });
     reportOutcomes(batch, outcome.dead);
-    for (const step of steps) lanes.get(step.webhookId)?.stepped(outcome.lanes[step.webhookId] ?? null);
+    for (const step of steps) lanes.get(step.webhookId)?.stepped(outcome.lanes[step.webhookId] ?? null, roundStarted);
     let found = batch.length > 0 || results.length > 0;
     for (const c of claims) {
       const claimed = outcome.claimed[c.webhookId] ?? [];

@@ -98,6 +98,21 @@ describe('an endpoint lane', () => {
     expect(lane.outstanding).toBe(0);
   });
 
+  it('gives up what it read when its lease lapses, and counts its lease from before the round', () => {
+    const lane = new EndpointLane('w', 60_000);
+    lane.step();
+    lane.stepped(10, 1_000);
+    expect(lane.leaseUntil).toBe(61_000);
+    const [a] = sends([11, 'a']);
+    lane.add({ sends: [a!], through: 11, pending: new Set() });
+    const generation = lane.generation;
+    lane.lapse();
+    expect(lane.cursor).toBeNull();
+    expect(lane.leaseUntil).toBe(0);
+    expect(lane.generation).not.toBe(generation);
+    expect(lane.outstanding).toBe(0);
+  });
+
   it('asks for a step only when it has something to move or a lease to renew', () => {
     const lane = taken();
     expect(lane.needsStep(Date.now())).toBe(false);

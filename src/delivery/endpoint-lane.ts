@@ -36,6 +36,10 @@ export class EndpointLane {
 
   /** When the lease wants renewing (a third of it gone), if nothing else moves the lane before. */
   #renewAt = 0;
+  /** When the lease ends at the latest (counted from before the round that took or renewed it). */
+  leaseUntil = 0;
+  /** This lane's attempts in flight, of any generation: the lane is not taken again while one is. */
+  sending = 0;
 
   constructor(
     readonly webhookId: string,
@@ -68,20 +72,34 @@ export class EndpointLane {
     return { webhookId: this.webhookId, from: this.cursor, to, rows, release };
   }
 
-  /** What the database made of the step: the lane's cursor, or null when this worker does not hold it. */
-  stepped(cursor: number | null): void {
+  /**
+   * What the database made of the step: the lane's cursor, or null when this worker does not hold it.
+   * `roundStarted`: when the round began, before its write set the lease.
+   */
+  stepped(cursor: number | null, roundStarted = Date.now()): void {
     const step = this.#inStep;
     this.#inStep = undefined;
+    if (cursor !== null) this.leaseUntil = roundStarted + this.leaseMs;
     if (cursor !== null && this.cursor !== null && step && cursor === step.to) {
       for (const e of this.#entries.splice(0, step.count)) {
         if (e.state !== 'delivered') this.#unblock(e.send.resourceKey);
       }
       this.cursor = cursor;
-      this.#renewAt = Date.now() + this.leaseMs / 3;
+      this.#renewAt = roundStarted + this.leaseMs / 3;
       return;
     }
     // Newly taken, lost, or moved by someone else: start over from the database's cursor.
     this.#reset(cursor);
+  }
+
+  /**
+   * The lease runs out before an attempt started now could end (rounds stalled: the database away,
+   * a long retention run): another worker may take the lane, so this one stops sending and gives up
+   * what it read. Taken again later, it starts over from the database's cursor.
+   */
+  lapse(): void {
+    this.#inStep = undefined;
+    this.#reset(null);
   }
 
   /** Where the next read starts. */
@@ -156,7 +174,8 @@ export class EndpointLane {
 
   #reset(cursor: number | null): void {
     this.cursor = cursor;
-    this.#renewAt = cursor === null ? 0 : Date.now() + this.leaseMs / 3;
+    if (cursor === null) this.leaseUntil = 0;
+    this.#renewAt = cursor === null ? 0 : this.leaseUntil - (this.leaseMs * 2) / 3;
     this.#readThrough = cursor ?? 0;
     this.#entries = [];
     this.#chains.clear();

@@ -219,7 +219,8 @@ export interface FeedQueries {
   page(options: { after: number; through: number; limit: number; directoryId?: string; types?: readonly string[] }): Promise<FeedEventRecord[]>;
   /**
    * Deletes the oldest events, in position order, up to the first created at or after `before`
-   * (at most `limit`), keeping those a pending or dead-lettered delivery still needs; moves
+   * (at most `limit`), keeping those a pending or dead-lettered delivery still needs and stopping at
+   * the lowest cursor of the enabled endpoints' lanes (after it, events have no row yet); moves
    * `pruned_through`. Returns how many were deleted.
    */
   prune(before: string, limit: number): Promise<number>;

@@ -98,7 +98,10 @@ export function createFeedQueries({ db, run, lockRows }: QueryContext): FeedQuer
         if (row.created_at >= before) break;
         upTo = Number(row.position);
       }
-      if (upTo === undefined) return 0;
+      // Nor past an enabled endpoint's lane: what is after its cursor has no delivery row to keep it.
+      const lanes = await db.selectFrom('webhooks').select((eb) => eb.fn.min('cursor').as('cursor')).where('enabled', '=', 1).executeTakeFirst();
+      if (upTo !== undefined && lanes?.cursor !== null && lanes?.cursor !== undefined) upTo = Math.min(upTo, Number(lanes.cursor));
+      if (upTo === undefined || upTo <= prunedThrough) return 0;
       const deleted = await db
         .deleteFrom('events')
         // From the start: events kept earlier for a delivery go once it is done.

@@ -14,9 +14,9 @@ import type { MigrationContext } from './migration.ts';
 export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   if (ctx.engine !== 'sqlite') return;
   // Events the sequencer had not reached yet (committed: the migration runs alone) are positioned first.
-  await sql`update events set position = (select last_position from event_sequencer where id = 1)
-    + (select count(*) from events e where e.position is null and e.seq <= events.seq)
-    where position is null`.execute(db);
+  await sql`update events set position = (select last_position from event_sequencer where id = 1) + p.n
+    from (select seq, row_number() over (order by seq) as n from events where position is null) as p
+    where events.seq = p.seq`.execute(db);
   await sql`update event_sequencer set last_position = max(last_position, coalesce((select max(position) from events), 0)) where id = 1`.execute(db);
   await sql`create trigger events_position_at_insert after insert on events for each row when new.position is null
     begin

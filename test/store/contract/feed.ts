@@ -60,11 +60,16 @@ export function feedContract(f: Fixtures): void {
 
     it('prunes the oldest events up to the first young one, keeping those a delivery still needs', async () => {
       const d = await createDirectory();
-      const hook = webhookRecord({ directoryId: d });
-      await f.store.write((q) => q.webhooks.insert(hook));
       // Older than everything the other tests wrote (at(1)), so the prefix is these.
       const [old1, old2, old3, young] = await appendAndPosition(feedEvent(d, { at: at(-30) }), feedEvent(d, { at: at(-20) }), feedEvent(d, { at: at(-10) }), feedEvent(d, { at: at(500) }));
+      const hook = webhookRecord({ directoryId: d, cursor: young!.position });
+      await f.store.write((q) => q.webhooks.insert(hook));
       const { prunedThrough: before } = await f.store.read((q) => q.feed.state());
+      // An enabled endpoint whose lane has not passed an event keeps it: it has no delivery row yet.
+      const behind = webhookRecord({ cursor: before });
+      await f.store.write((q) => q.webhooks.insert(behind));
+      expect(await f.store.write((q) => q.feed.prune(at(400), 100_000))).toBe(0);
+      await f.store.write((q) => q.webhooks.update(behind.id, { enabled: false }));
       await f.store.write((q) => q.deliveries.insertMany([{ id: randomUUID(), webhookId: hook.id, position: old2!.position, eventId: old2!.id, resourceKey: 'User:x', nextAttemptAt: 0, createdAt: at(0) }]));
       // Everything the tests before this one appended is at(3) or earlier: the cutoff at(400) takes it
       // all, and stops at `young`.
