@@ -28,6 +28,16 @@ const PENDING = sql.lit<'pending'>('pending');
 
 
 export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQueries {
+  /** An endpoint's pending deliveries due at `now` and not leased. */
+  const due = (webhookId: string, now: number) =>
+    db
+      .selectFrom('webhook_deliveries as d')
+      .where('d.webhook_id', '=', webhookId)
+      // 'pending' as a literal, not a parameter: only then do SQLite and PostgreSQL use the partial
+      // indexes (`where status = 'pending'`) the claim is built on.
+      .where('d.status', '=', PENDING)
+      .where('d.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', now)]));
   return {
     async insertMany(deliveries) {
       for (const part of chunks(deliveries)) {
@@ -72,28 +82,12 @@ export function createDeliveryQueries({ db, lockRows }: QueryContext): DeliveryQ
     },
 
     async hasDue(webhookId, now) {
-      const row = await db
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('webhook_id', '=', webhookId)
-        .where('status', '=', PENDING)
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-        .limit(1)
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await due(webhookId, now).select('d.id').limit(1).executeTakeFirst()) !== undefined;
     },
 
     async claim(webhookId, now, limit, leaseUntil, at) {
-      let q = db
-        .selectFrom('webhook_deliveries as d')
+      let q = due(webhookId, now)
         .selectAll('d')
-        .where('d.webhook_id', '=', webhookId)
-        // 'pending' as a literal, not a parameter: only then do SQLite and PostgreSQL use the partial
-        // indexes (`where status = 'pending'`) the claim is built on.
-        .where('d.status', '=', PENDING)
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', now)]))
         // Per-resource order: only the earliest pending delivery of its resource (the others wait
         // while it is due later or in flight on some node). A correlated min() rather than NOT
         // EXISTS: it is always an index probe on (webhook_id, resource_key, position), whereas with
