@@ -58,7 +58,11 @@ const metrics = {
   outboxLag: (seconds: number) => void (pendingMetrics.outboxLagSeconds = seconds),
 };
 
-const store = await openStore({ ...config, postgres: { ...config.postgres, poolSize: Math.min(config.postgres.poolSize, POOL_SIZE) } }, { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it') });
+// On SQLite the thread's connection also checkpoints the log, so the server's seldom has to (open-store.ts).
+const store = await openStore(
+  { ...config, postgres: { ...config.postgres, poolSize: Math.min(config.postgres.poolSize, POOL_SIZE) } },
+  { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it'), checkpointer: true },
+);
 const worker = createDeliveryWorker({ services: createServices(config, store), settings: config.webhooks, log, metrics });
 worker.start();
 port.on('message', (message: { kind: 'stop'; graceMs?: number }) => {

@@ -6,7 +6,12 @@ import type { Store } from './store.ts';
 export interface StoreEvents {
   readonly onPoolError?: (error: Error) => void;
   readonly onNoIcu?: () => void;
+  /** SQLite: this store's connection checkpoints the log in the background (the delivery worker's thread). */
+  readonly checkpointer?: boolean;
 }
+
+/** How often a checkpointing connection checkpoints: the log stays a few thousand pages at most. */
+const CHECKPOINT_EVERY_MS = 250;
 
 /** The store the configuration names: SQLite in the data directory unless DATABASE_URL is set. */
 export async function openStore(config: RosterConfig, events: StoreEvents = {}): Promise<Store> {
@@ -15,5 +20,9 @@ export async function openStore(config: RosterConfig, events: StoreEvents = {}):
     const { createPostgresStore } = await import('./postgres/create-postgres-store.ts');
     return createPostgresStore({ connectionString: config.databaseUrl, ...config.postgres, ...events });
   }
-  return createSqliteStore(config.databasePath, { synchronous: config.sqliteSynchronous, walAutocheckpointPages: config.sqliteWalAutocheckpointPages });
+  return createSqliteStore(config.databasePath, {
+    synchronous: config.sqliteSynchronous,
+    walAutocheckpointPages: config.sqliteWalAutocheckpointPages,
+    ...(events.checkpointer ? { checkpointEveryMs: CHECKPOINT_EVERY_MS } : {}),
+  });
 }

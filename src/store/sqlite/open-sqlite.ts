@@ -7,6 +7,11 @@ export interface SqliteOptions {
   readonly synchronous: 'normal' | 'full';
   /** Log pages after which a write checkpoints (SQLite's wal_autocheckpoint); 10,000 by default. */
   readonly walAutocheckpointPages?: number;
+  /**
+   * This connection checkpoints the log every so many ms (PASSIVE: it never waits for a reader or a
+   * writer), so that the connection serving requests rarely reaches its own autocheckpoint.
+   */
+  readonly checkpointEveryMs?: number;
 }
 
 /**
