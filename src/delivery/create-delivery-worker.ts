@@ -158,8 +158,6 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
 
   function send(endpoint: WebhookEndpoint, item: QueuedSend): void {
     const claimed = item.send;
-    inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
-    if (item.lane) item.lane.sending++;
     const body = claimed.body;
     const headers = {
       'roster-signature': signatureHeader(endpoint.secret, body, Math.floor(Date.now() / 1000)),
@@ -168,6 +166,9 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
       'roster-delivery-id': claimed.deliveryId,
       'roster-delivery-attempt': String(claimed.attempt),
     };
+    // Counted from here on: nothing between this and the finally below can throw.
+    inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
+    if (item.lane) item.lane.sending++;
     const p = poster
       .post(endpoint.url, body, headers)
       .then((r) => {

@@ -61,7 +61,11 @@ const metrics = {
 // On SQLite the thread's connection also checkpoints the log, so the server's seldom has to (open-store.ts).
 const store = await openStore(
   { ...config, postgres: { ...config.postgres, poolSize: Math.min(config.postgres.poolSize, POOL_SIZE) } },
-  { onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it'), checkpointer: true },
+  {
+    onPoolError: (error) => log.warn({ reason: error.message }, 'a database connection of the delivery worker failed; the pool replaces it'),
+    checkpointer: true,
+    onCheckpointError: (error) => log.warn({ reason: error.message }, 'the SQLite log could not be checkpointed in the background; the server checkpoints it as it grows'),
+  },
 );
 const worker = createDeliveryWorker({ services: createServices(config, store), settings: config.webhooks, log, metrics });
 worker.start();

@@ -113,6 +113,24 @@ describe('an endpoint lane', () => {
     expect(lane.outstanding).toBe(0);
   });
 
+  it('stays lapsed when its lease lapsed while a step was on its way, until its attempts have ended', () => {
+    const lane = taken();
+    const [a, b] = sends([11, 'a'], [12, 'b']);
+    lane.add({ sends: [a!, b!], through: 12, pending: new Set() });
+    lane.settle(a!, true, ok);
+    lane.sending = 1; // b's attempt, still in flight
+    expect(lane.step()).toMatchObject({ from: 10, to: 11 });
+    lane.lapse();
+    lane.stepped(11); // the database moved it: this worker is still the holder
+    expect(lane.cursor).toBeNull();
+    // Taken again once b's attempt has ended, from where the database has it: b is read and sent again.
+    lane.sending = 0;
+    expect(lane.step()).toEqual({ webhookId: 'w' });
+    lane.stepped(11);
+    expect(lane.cursor).toBe(11);
+    expect(positions(lane.add({ sends: [b!], through: 12, pending: new Set() }))).toEqual([12]);
+  });
+
   it('asks for a step only when it has something to move or a lease to renew', () => {
     const lane = taken();
     expect(lane.needsStep(Date.now())).toBe(false);

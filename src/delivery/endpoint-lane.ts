@@ -31,8 +31,8 @@ export class EndpointLane {
   #blocked = new Map<string, number>();
   /** Bumped when the lane is lost: attempts of an earlier generation are dropped when they end. */
   generation = 0;
-  /** The step the last round sent to the database, and how many entries it settled. */
-  #inStep: { to: number; count: number } | undefined;
+  /** The step the last round sent to the database (a take, or a move and how many entries it settled). */
+  #inStep: { to: number; count: number } | 'take' | undefined;
 
   /** When the lease wants renewing (a third of it gone), if nothing else moves the lane before. */
   #renewAt = 0;
@@ -59,7 +59,10 @@ export class EndpointLane {
 
   /** This round's step: take the lane, or move it over what is settled (and renew its lease). */
   step(release = false): LaneStep {
-    if (this.cursor === null) return { webhookId: this.webhookId };
+    if (this.cursor === null) {
+      this.#inStep = 'take';
+      return { webhookId: this.webhookId };
+    }
     let count = 0;
     const rows: LaneRow[] = [];
     for (const e of this.#entries) {
@@ -79,8 +82,14 @@ export class EndpointLane {
   stepped(cursor: number | null, roundStarted = Date.now()): void {
     const step = this.#inStep;
     this.#inStep = undefined;
+    // Lapsed while the step was on its way (step gone), or its attempts still in flight: stay lapsed;
+    // a later round takes the lane again once they have ended (this worker is still its holder).
+    if (step === undefined || (this.sending > 0 && (step === 'take' || cursor !== step.to))) {
+      if (this.cursor !== null) this.#reset(null);
+      return;
+    }
     if (cursor !== null) this.leaseUntil = roundStarted + this.leaseMs;
-    if (cursor !== null && this.cursor !== null && step && cursor === step.to) {
+    if (cursor !== null && this.cursor !== null && step !== 'take' && cursor === step.to) {
       for (const e of this.#entries.splice(0, step.count)) {
         if (e.state !== 'delivered') this.#unblock(e.send.resourceKey);
       }

@@ -8,6 +8,8 @@ export interface StoreEvents {
   readonly onNoIcu?: () => void;
   /** SQLite: this store's connection checkpoints the log in the background (the delivery worker's thread). */
   readonly checkpointer?: boolean;
+  /** SQLite: a background checkpoint failed (disk full, I/O error), at most once a minute. */
+  readonly onCheckpointError?: (error: Error) => void;
 }
 
 /** How often a checkpointing connection checkpoints: the log stays a few thousand pages at most. */
@@ -23,6 +25,6 @@ export async function openStore(config: RosterConfig, events: StoreEvents = {}):
   return createSqliteStore(config.databasePath, {
     synchronous: config.sqliteSynchronous,
     walAutocheckpointPages: config.sqliteWalAutocheckpointPages,
-    ...(events.checkpointer ? { checkpointEveryMs: CHECKPOINT_EVERY_MS } : {}),
+    ...(events.checkpointer ? { checkpointEveryMs: CHECKPOINT_EVERY_MS, onCheckpointError: events.onCheckpointError } : {}),
   });
 }

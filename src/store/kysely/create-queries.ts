@@ -29,12 +29,14 @@ export interface QueryOptions {
   readonly direct?: DirectRun;
   /** Many rows per insert statement (prepared.ts `QueryContext`); default yes. */
   readonly multiRowInserts?: boolean;
+  /** Events take their feed position at insert (prepared.ts `QueryContext`); default no. */
+  readonly positionsAtInsert?: boolean;
 }
 
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
-  const ctx = { db, run, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true };
+  const ctx = { db, run, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

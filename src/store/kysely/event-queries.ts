@@ -3,7 +3,7 @@ import type { EventQueries, NewEvent } from '../store.ts';
 import { toEvent } from './map-rows.ts';
 import { insertMany, type Executor, type QueryContext } from './prepared.ts';
 
-type EventArgs = Omit<EventRow, 'seq' | 'position'>;
+type EventArgs = Omit<EventRow, 'seq'>;
 
 const insert = (db: Executor, a: EventArgs) =>
   db.insertInto('events').values({
@@ -16,9 +16,18 @@ const insert = (db: Executor, a: EventArgs) =>
     data: a.data,
     changed: a.changed,
     created_at: a.created_at,
+    position: a.position,
   });
 
-const toRow = (e: NewEvent): EventArgs => ({
+/** Takes `n` feed positions: moves the sequencer's last position and returns the new one. */
+const takePositions = (db: Executor, a: { n: number }) =>
+  db
+    .updateTable('event_sequencer')
+    .set((eb) => ({ last_position: eb('last_position', '+', a.n) }))
+    .where('id', '=', 1)
+    .returning('last_position');
+
+const toRow = (e: NewEvent, position: number | null = null): EventArgs => ({
   id: e.id,
   directory_id: e.directoryId,
   type: e.type,
@@ -28,18 +37,33 @@ const toRow = (e: NewEvent): EventArgs => ({
   data: JSON.stringify(e.data),
   changed: e.changed === null ? null : JSON.stringify(e.changed),
   created_at: e.at,
+  position,
 });
 /** Events per multi-row insert (nine parameters each). */
 const ROWS_PER_INSERT = 100;
 
 export function createEventQueries(ctx: QueryContext): EventQueries {
   const { db, run } = ctx;
+  /**
+   * SQLite: the positions after the last one, taken in the writing transaction (its one writer makes
+   * insert order commit order); a write rolled back gives them back. PostgreSQL: none (null), the
+   * sequencer positions events once committed (feed-queries.ts).
+   */
+  async function positionsFor(n: number): Promise<(i: number) => number | null> {
+    if (!ctx.positionsAtInsert) return () => null;
+    const { rows } = await run(db, 'events.takePositions', takePositions, { n });
+    const first = Number((rows[0] as { last_position: number }).last_position) - n + 1;
+    return (i) => first + i;
+  }
   return {
     async append(e) {
-      await run(db, 'events.append', insert, toRow(e));
+      const position = await positionsFor(1);
+      await run(db, 'events.append', insert, toRow(e, position(0)));
     },
     async appendMany(events) {
-      await insertMany(ctx, 'events.appendMany', 'events', events.map(toRow), ROWS_PER_INSERT);
+      if (events.length === 0) return;
+      const position = await positionsFor(events.length);
+      await insertMany(ctx, 'events.appendMany', 'events', events.map((e, i) => toRow(e, position(i))), ROWS_PER_INSERT);
     },
     async list({ afterSeq, limit, directoryId }) {
       let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);

@@ -68,6 +68,11 @@ export interface QueryContext {
    * link rows: 1.5 s against 3.0–4.0 s in 100- or 500-row statements, measured with better-sqlite3).
    */
   readonly multiRowInserts: boolean;
+  /**
+   * Give an event its feed position as it is inserted. SQLite: yes, its one writer makes insert order
+   * commit order. PostgreSQL: no, its sequencer positions events after commit (feed-queries.ts).
+   */
+  readonly positionsAtInsert: boolean;
 }
 
 /**

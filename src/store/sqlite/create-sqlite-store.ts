@@ -22,7 +22,7 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
   const statements = createStatementCache();
   const { driver } = dialect;
   // Reads run at once when the connection is free, else wait for the write batch that holds it.
-  const pooled = createQueries(db, hooks, { statements, multiRowInserts: false, direct: (query) => driver.runIfFree(query) });
+  const pooled = createQueries(db, hooks, { statements, multiRowInserts: false, positionsAtInsert: true, direct: (query) => driver.runIfFree(query) });
   // BEGIN IMMEDIATE without SQLite's busy wait: when another connection writes, the batch retries
   // from the event loop instead of sleeping in it (group-commit.ts).
   const noWait = raw.prepare('pragma busy_timeout = 0');
@@ -41,19 +41,25 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
     }
   };
   // Inside a batch the connection is held by the batch itself.
-  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements, multiRowInserts: false, direct: (query) => driver.runHeld(query) }), { tryBegin, busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { statements, multiRowInserts: false, positionsAtInsert: true, direct: (query) => driver.runHeld(query) }), { tryBegin, busyTimeoutMs: BUSY_TIMEOUT_MS });
 
   // A checkpoint copies the log into the database file and syncs it: ~90 ms for 10,000 pages here
   // (measured), which the connection that reaches wal_autocheckpoint pays inside a COMMIT, stopping
   // its event loop, every SCIM request with it. The delivery worker's thread, which has a connection
   // of its own and little to do, takes that work when it asks (open-store.ts, `checkpointer`).
   const checkpoint = options.checkpointEveryMs ? raw.prepare('pragma wal_checkpoint(PASSIVE)') : undefined;
+  let lastReported = 0;
   const checkpointer = checkpoint
     ? setInterval(() => {
         try {
           checkpoint.get();
-        } catch {
-          // Busy or failing now: the next tick tries again, and the writers' autocheckpoint remains.
+        } catch (error) {
+          // Inside this connection's own transaction (SQLITE_LOCKED) or busy: the next tick tries
+          // again. Anything else is reported, at most once a minute; the writers' autocheckpoint remains.
+          const code = (error as { code?: string }).code;
+          if (code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY' || Date.now() - lastReported < 60_000) return;
+          lastReported = Date.now();
+          options.onCheckpointError?.(error as Error);
         }
       }, options.checkpointEveryMs).unref()
     : undefined;

@@ -12,6 +12,8 @@ export interface SqliteOptions {
    * writer), so that the connection serving requests rarely reaches its own autocheckpoint.
    */
   readonly checkpointEveryMs?: number;
+  /** A background checkpoint failed for another reason than a lock (at most once a minute). */
+  readonly onCheckpointError?: (error: Error) => void;
 }
 
 /**
