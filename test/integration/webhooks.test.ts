@@ -29,19 +29,27 @@ async function setUp(engine: 'sqlite' | 'postgres', env: Record<string, string>)
   return { roster, worker, api, feedAfter };
 }
 
-describeEachEngine('webhooks', (engine) => {
+/** Starts Roster with its delivery worker and a receiver before a describe block's tests, and stops them after. */
+function withWorker(engine: 'sqlite' | 'postgres', env: Record<string, string>, receiverOptions: Parameters<typeof startReceiver>[0], started: (ctx: Awaited<ReturnType<typeof setUp>>, receiver: Receiver) => void) {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let receiver: Receiver;
   beforeAll(async () => {
-    ctx = await setUp(engine, { ROSTER_WEBHOOK_MAX_ATTEMPTS: '100' });
-    receiver = await startReceiver();
+    ctx = await setUp(engine, env);
+    receiver = await startReceiver(receiverOptions);
     ctx.worker.start();
+    started(ctx, receiver);
   });
   afterAll(async () => {
     await ctx.worker.stop(100);
     await receiver.close();
     await ctx.roster.close();
   });
+}
+
+describeEachEngine('webhooks', (engine) => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let receiver: Receiver;
+  withWorker(engine, { ROSTER_WEBHOOK_MAX_ATTEMPTS: '100' }, {}, (c, r) => ((ctx = c), (receiver = r)));
 
   it('are managed through the admin API; the secret is shown once and never again, nor in events or logs', async () => {
     const created = await ctx.api('POST', '/webhooks', { url: 'https://crm.example.com/roster', eventTypes: ['user.created'], description: 'CRM' });
@@ -148,17 +156,8 @@ describeEachEngine('webhook delivery rows', (engine) => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let receiver: Receiver;
   let failNext = false;
-  beforeAll(async () => {
-    // Retries a second or so after a failure: long enough for the resource's next event to come meanwhile.
-    ctx = await setUp(engine, { ROSTER_WEBHOOK_BACKOFF_BASE_MS: '1500', ROSTER_WEBHOOK_BACKOFF_MAX_MS: '1500' });
-    receiver = await startReceiver({ answer: () => (failNext ? ((failNext = false), 500) : 200) });
-    ctx.worker.start();
-  });
-  afterAll(async () => {
-    await ctx.worker.stop(100);
-    await receiver.close();
-    await ctx.roster.close();
-  });
+  // Retries a second or so after a failure: long enough for the resource's next event to come meanwhile.
+  withWorker(engine, { ROSTER_WEBHOOK_BACKOFF_BASE_MS: '1500', ROSTER_WEBHOOK_BACKOFF_MAX_MS: '1500' }, { answer: () => (failNext ? ((failNext = false), 500) : 200) }, (c, r) => ((ctx = c), (receiver = r)));
 
   it('an event delivered at once leaves no row; a failed one is a row, and its resource’s next event waits behind it', async () => {
     const scim = await ctx.roster.directory();
@@ -195,16 +194,7 @@ describeEachEngine('webhook delivery rows', (engine) => {
 describeEachEngine('webhook dead letters', (engine) => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let receiver: Receiver;
-  beforeAll(async () => {
-    ctx = await setUp(engine, { ROSTER_WEBHOOK_MAX_ATTEMPTS: '2' });
-    receiver = await startReceiver();
-    ctx.worker.start();
-  });
-  afterAll(async () => {
-    await ctx.worker.stop(100);
-    await receiver.close();
-    await ctx.roster.close();
-  });
+  withWorker(engine, { ROSTER_WEBHOOK_MAX_ATTEMPTS: '2' }, {}, (c, r) => ((ctx = c), (receiver = r)));
 
   it('after the last attempt a delivery is dead-lettered; an admin redelivers one, then all', async () => {
     const scim = await ctx.roster.directory();
