@@ -132,6 +132,9 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
     reportOutcomes(batch, outcome.dead);
   }
 
+  /** Whether an attempt started now could end after `leaseUntil` (then another worker may send it too). */
+  const outlasts = (leaseUntil: number) => Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > leaseUntil;
+
   /** Starts queued sends of an endpoint while it has free slots. */
   function pump(endpointId: string): void {
     const queue = queues.get(endpointId);
@@ -143,7 +146,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
         // A lane lost meanwhile: whoever holds it now sends the event.
         if (lane.generation !== item.generation) continue;
         // Its lease would end before this attempt could: stop sending from it (another worker may take it).
-        if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > lane.leaseUntil) {
+        if (outlasts(lane.leaseUntil)) {
           lane.lapse();
           continue;
         }
@@ -151,7 +154,7 @@ export function createDeliveryWorker(deps: { services: Pick<Services, 'events' |
         continue;
       }
       // Too late to finish within the lease: leave it; once the lease ends it is claimed again.
-      if (Date.now() + settings.timeoutMs + LEASE_MARGIN_MS / 2 > item.send.leaseUntil) continue;
+      if (outlasts(item.send.leaseUntil)) continue;
       send(queue.endpoint, item);
     }
   }

@@ -1,6 +1,6 @@
 import type { AttemptResult, LaneRead, LaneRow, LaneSend, LaneStep } from '../domain/webhooks/create-delivery-service.ts';
 
-type State = 'ready' | 'waiting' | 'sending' | 'delivered' | 'failed' | 'held';
+type State = 'waiting' | 'sending' | 'delivered' | 'failed' | 'held';
 
 /** An event the lane read: sent, waiting behind an earlier one of its resource, or settled. */
 interface Entry {
@@ -120,19 +120,13 @@ export class EndpointLane {
   add(read: LaneRead): LaneSend[] {
     const ready: LaneSend[] = [];
     for (const send of read.sends) {
-      const entry: Entry = { send, state: 'ready' };
-      this.#entries.push(entry);
       const key = send.resourceKey;
-      if (read.pending.has(key) || this.#blocked.has(key)) {
-        this.#hold(entry);
-        continue;
-      }
       const chain = this.#chains.get(key);
-      if (chain) {
-        entry.state = 'waiting';
-        chain.push(entry);
-      } else {
-        entry.state = 'sending';
+      const entry: Entry = { send, state: chain ? 'waiting' : 'sending' };
+      this.#entries.push(entry);
+      if (read.pending.has(key) || this.#blocked.has(key)) this.#hold(entry);
+      else if (chain) chain.push(entry);
+      else {
         this.#chains.set(key, [entry]);
         ready.push(send);
       }

@@ -254,14 +254,6 @@ export function createDeliveryService(deps: { store: Store; webhooks: WebhookSer
       });
     },
 
-    /** Records attempts: delivered, retried later with backoff, or dead-lettered after the last attempt. */
-    async record(results: readonly AttemptResult[]): Promise<{ dead: number }> {
-      if (results.length === 0) return { dead: 0 };
-      const { outcomes, dead } = toOutcomes(results, now());
-      await store.write((q) => q.deliveries.complete(outcomes));
-      return { dead };
-    },
-
     /** Claimed deliveries a stopping worker never sent: due again now (their claim counted as an attempt). */
     async release(claims: readonly ClaimedSend[]): Promise<void> {
       if (claims.length === 0) return;

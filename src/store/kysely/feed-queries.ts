@@ -48,7 +48,7 @@ const unpositionedQuery = (db: Executor) => db.selectFrom('events').select('seq'
  * its seq after that transaction's. The write path is untouched; the cost is one UPDATE per batch of
  * events, off the request path (the delivery worker runs it, and the feed before it reads). SQLite
  * has one writer, so its insert order is commit order: there an event takes its position as it is
- * inserted (a trigger, migration 014) and the sequencer finds nothing to do.
+ * inserted (event-queries.ts, migration 014) and the sequencer finds nothing to do.
  */
 export function createFeedQueries({ db, run, lockRows }: QueryContext): FeedQueries {
   // PostgreSQL: another node sequencing right now holds the row; this one skips it and assigns nothing.
