@@ -19,13 +19,17 @@ const insert = (db: Executor, a: EventArgs) =>
     position: a.position,
   });
 
-/** Takes `n` feed positions: moves the sequencer's last position and returns the new one. */
-const takePositions = (db: Executor, a: { n: number }) =>
+/**
+ * Takes `n` feed positions: moves the sequencer's last position, then reads it. Two statements, not
+ * one with RETURNING: SQLite's RETURNING costs ~24 µs a statement here, against ~1 µs for the update
+ * and the read, and a create with rules takes positions four times.
+ */
+const movePositions = (db: Executor, a: { n: number }) =>
   db
     .updateTable('event_sequencer')
     .set((eb) => ({ last_position: eb('last_position', '+', a.n) }))
-    .where('id', '=', 1)
-    .returning('last_position');
+    .where('id', '=', 1);
+const lastPosition = (db: Executor) => db.selectFrom('event_sequencer').select('last_position').where('id', '=', 1);
 
 const toRow = (e: NewEvent, position: number | null = null): EventArgs => ({
   id: e.id,
@@ -51,7 +55,8 @@ export function createEventQueries(ctx: QueryContext): EventQueries {
    */
   async function positionsFor(n: number): Promise<(i: number) => number | null> {
     if (!ctx.positionsAtInsert) return () => null;
-    const { rows } = await run(db, 'events.takePositions', takePositions, { n });
+    await run(db, 'events.movePositions', movePositions, { n });
+    const { rows } = await run(db, 'events.lastPosition', lastPosition, {});
     const first = Number((rows[0] as { last_position: number }).last_position) - n + 1;
     return (i) => first + i;
   }
