@@ -11,7 +11,7 @@ import { createListQueries, type EngineSql } from './list-queries.ts';
 import { createMemberQueries } from './member-queries.ts';
 import { createOrgQueries } from './org-queries.ts';
 import { createPasswordQueries } from './password-queries.ts';
-import type { DirectRun, Executor, RunStatement, StatementCache } from './prepared.ts';
+import type { DirectRun, Executor, RunEach, RunStatement, StatementCache } from './prepared.ts';
 import { createTokenQueries } from './token-queries.ts';
 import { createUserQueries } from './user-queries.ts';
 import { createWebhookQueries } from './webhook-queries.ts';
@@ -36,7 +36,8 @@ export interface QueryOptions {
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
-  const ctx = { db, run, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false };
+  const runEach: RunEach = (executor, key, build, argsList) => options.statements.each(executor, key, build, argsList, options.direct);
+  const ctx = { db, run, runEach, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

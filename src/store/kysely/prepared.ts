@@ -28,11 +28,7 @@ export type DirectRun = <R>(query: CompiledQuery<R>) => QueryResult<R> | undefin
 export function createStatementCache(options: { onCompile?: (sql: string, key: string) => void } = {}) {
   const compiled = new Map<string, { query: CompiledQuery; slots: Slot[] }>();
 
-  /**
-   * Runs the query `build` makes, compiled on first use under `key`. `build` receives stand-ins for
-   * `args` and must have a fixed shape: no IN lists of varying length, no branches on the arguments.
-   */
-  return async function run<A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A, direct?: DirectRun): Promise<QueryResult<R>> {
+  const entryOf = <A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>) => {
     let entry = compiled.get(key);
     if (entry === undefined) {
       const query = build(db, placeholders as A).compile();
@@ -41,11 +37,37 @@ export function createStatementCache(options: { onCompile?: (sql: string, key: s
       compiled.set(key, entry);
       options.onCompile?.(query.sql, key);
     }
+    return entry;
+  };
+  const bind = <R>(entry: { query: CompiledQuery; slots: Slot[] }, args: object): CompiledQuery<R> => {
     const values = args as Record<string, unknown>;
     const parameters = entry.slots.map((s) => ('name' in s ? (values[s.name] ?? null) : s.value));
-    const query = { ...entry.query, parameters } as CompiledQuery<R>;
-    return direct?.(query) ?? db.executeQuery<R>(query);
+    return { ...entry.query, parameters } as CompiledQuery<R>;
   };
+
+  /**
+   * Runs the query `build` makes, compiled on first use under `key`. `build` receives stand-ins for
+   * `args` and must have a fixed shape: no IN lists of varying length, no branches on the arguments.
+   */
+  async function run<A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A, direct?: DirectRun): Promise<QueryResult<R>> {
+    const query = bind<R>(entryOf(db, key, build), args);
+    return direct?.(query) ?? db.executeQuery<R>(query);
+  }
+
+  /**
+   * Runs one statement once per argument set, in order. Where the engine runs statements directly
+   * (SQLite), the loop does not wait between rows: a 100-member delta's hundred one-row inserts
+   * each paid an await and its closures, a fifth of the insert's cost.
+   */
+  async function each<A extends object>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<unknown>, argsList: readonly A[], direct?: DirectRun): Promise<void> {
+    const entry = entryOf(db, key, build);
+    for (const args of argsList) {
+      const query = bind(entry, args);
+      if (direct?.(query) === undefined) await db.executeQuery(query);
+    }
+  }
+
+  return Object.assign(run, { each });
 }
 
 export type StatementCache = ReturnType<typeof createStatementCache>;
@@ -53,10 +75,14 @@ export type StatementCache = ReturnType<typeof createStatementCache>;
 /** Runs a statement compiled once, on the executor given (see createStatementCache). */
 export type RunStatement = <A extends object, R>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<R>, args: A) => Promise<QueryResult<R>>;
 
+/** Runs a statement compiled once for each argument set, in order (see createStatementCache `each`). */
+export type RunEach = <A extends object>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<unknown>, argsList: readonly A[]) => Promise<void>;
+
 /** What every table's query factory receives. */
 export interface QueryContext {
   readonly db: Executor;
   readonly run: RunStatement;
+  readonly runEach: RunEach;
   /**
    * Lock rows read for an update (`for update`). PostgreSQL needs it so writers on several nodes
    * queue on the row; SQLite's `begin immediate` already serialises writers.
@@ -114,7 +140,7 @@ function rowsOf(args: object, n: number, columns: readonly string[]): Record<str
  * `finish` adds what follows the VALUES list (an ON CONFLICT clause).
  */
 export async function insertMany<R extends Record<string, unknown>>(
-  { db, run, multiRowInserts }: QueryContext,
+  { db, run, runEach, multiRowInserts }: QueryContext,
   key: string,
   table: keyof Database,
   rows: readonly R[],
@@ -123,13 +149,16 @@ export async function insertMany<R extends Record<string, unknown>>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const per = multiRowInserts ? size : 1;
-  for (let i = 0; i < rows.length; i += per) {
-    const part = rows.slice(i, i + per);
-    const build = (d: Executor, a: object) => {
-      const q = d.insertInto(table).values(rowsOf(a, part.length, columns) as never);
-      return finish ? finish(q) : q;
-    };
-    await run(db, `${key}.${part.length}`, build, rowArgs(part, columns));
+  const build = (n: number) => (d: Executor, a: object) => {
+    const q = d.insertInto(table).values(rowsOf(a, n, columns) as never);
+    return finish ? finish(q) : q;
+  };
+  if (!multiRowInserts) {
+    await runEach(db, `${key}.1`, build(1), rows.map((row) => rowArgs([row], columns)));
+    return;
+  }
+  for (let i = 0; i < rows.length; i += size) {
+    const part = rows.slice(i, i + size);
+    await run(db, `${key}.${part.length}`, build(part.length), rowArgs(part, columns));
   }
 }
