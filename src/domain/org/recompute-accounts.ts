@@ -2,6 +2,7 @@ import { newId } from '../new-id.ts';
 import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules } from './load-rules.ts';
+import { MembershipIndex } from './membership-index.ts';
 import { idChunks, type OrgEnv } from './org-env.ts';
 
 /** Where a membership row comes from; `map:` rows name the directory and the IdP group. */
@@ -11,8 +12,6 @@ export const DEFAULT = 'default';
 export const mapSource = (directoryId: string, idpGroupId: string) => `map:${directoryId}:${idpGroupId}`;
 export const isDerived = (source: string) => source === DEFAULT || source.startsWith('map:');
 
-const pairKey = (groupId: string, accountId: string) => `${groupId}\u0000${accountId}`;
-const rowKey = (r: MembershipRow) => `${r.groupId}\u0000${r.accountId}\u0000${r.source}`;
 
 /** What recomputing needs of an account made in the same write. */
 export interface NewAccountFacts {
@@ -65,8 +64,9 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   }
   const groupIdByName = await ensureGroups(env, tx, wanted, at);
 
-  const desired = new Map<string, MembershipRow>();
-  const want = (r: MembershipRow) => desired.set(rowKey(r), r);
+  const desired = new MembershipIndex();
+  const desiredRows: MembershipRow[] = [];
+  const want = (r: MembershipRow) => desired.add(r) && desiredRows.push(r);
   for (const w of wanted) want({ groupId: groupIdByName.get(w.name.toLowerCase())!, accountId: w.accountId, source: mapSource(w.directoryId, w.idpGroupId) });
   for (const accountId of ids) {
     for (const g of defaults) {
@@ -79,24 +79,21 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const dropManual = new Set(links.filter((l) => !rulesByDirectory.get(l.directoryId)!.rules.groups.keepExisting).map((l) => l.accountId));
 
   const existing = await tx.org.membershipsOf(older);
-  const existingKeys = new Set(existing.map(rowKey));
-  const toRemove = existing.filter((r) => !desired.has(rowKey(r)) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
-  const toAdd = [...desired.values()].filter((r) => !existingKeys.has(rowKey(r)));
+  const before = new MembershipIndex(existing);
+  const toRemove = existing.filter((r) => !desired.has(r) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
+  const toAdd = desiredRows.filter((r) => !before.has(r));
   if (toRemove.length > 0) await tx.org.removeMemberships(toRemove);
   if (toAdd.length > 0) await tx.org.addMemberships(toAdd);
 
   // Membership is any row for (group, account): events name the pairs that appeared or vanished.
-  const before = new Set(existing.map((r) => pairKey(r.groupId, r.accountId)));
-  const removedKeys = new Set(toRemove.map(rowKey));
-  const afterRows = [...existing.filter((r) => !removedKeys.has(rowKey(r))), ...toAdd];
-  const after = new Set(afterRows.map((r) => pairKey(r.groupId, r.accountId)));
-  await env.recordMany(tx, [
-    ...pairEvents('org_group.member_added', [...after].filter((k) => !before.has(k)), at),
-    ...pairEvents('org_group.member_removed', [...before].filter((k) => !after.has(k)), at),
-  ]);
+  const after = new MembershipIndex(existing);
+  for (const r of toRemove) after.delete(r);
+  const appeared = toAdd.filter((r) => !before.hasPair(r.groupId, r.accountId));
+  for (const r of toAdd) after.add(r);
+  const vanished = toRemove.filter((r) => !after.hasPair(r.groupId, r.accountId));
+  await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);
 
-  const groupsOfAccount = new Map<string, Set<string>>();
-  for (const r of afterRows) groupsOfAccount.set(r.accountId, (groupsOfAccount.get(r.accountId) ?? new Set()).add(r.groupId));
+  const groupsOfAccount = after.groupsByAccount();
   await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh);
 }
 
@@ -119,16 +116,15 @@ async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directo
   return ids;
 }
 
-/** The events for these (group, account) pairs: one per group, at most IDS_PER_EVENT accounts each. */
-function pairEvents(type: 'org_group.member_added' | 'org_group.member_removed', keys: readonly string[], at: string): DomainEvent[] {
-  const byGroup = new Map<string, string[]>();
-  for (const key of keys) {
-    const [groupId, accountId] = key.split('\u0000') as [string, string];
-    const list = byGroup.get(groupId);
-    if (list) list.push(accountId);
-    else byGroup.set(groupId, [accountId]);
+/** The events for these (group, account) pairs, each once: one per group, at most IDS_PER_EVENT accounts each. */
+function pairEvents(type: 'org_group.member_added' | 'org_group.member_removed', pairs: readonly MembershipRow[], at: string): DomainEvent[] {
+  const byGroup = new Map<string, Set<string>>();
+  for (const { groupId, accountId } of pairs) {
+    const set = byGroup.get(groupId);
+    if (set) set.add(accountId);
+    else byGroup.set(groupId, new Set([accountId]));
   }
-  return [...byGroup].flatMap(([groupId, accountIds]) => idChunks(accountIds).map((part): DomainEvent => ({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at })));
+  return [...byGroup].flatMap(([groupId, accountIds]) => idChunks([...accountIds]).map((part): DomainEvent => ({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at })));
 }
 
 /**
