@@ -194,9 +194,18 @@ export interface PasswordQueries {
 }
 
 export interface EventQueries {
+  /**
+   * Appends an event. In a write's queries the row is inserted when the write's own work ends, with
+   * every other event it appended, still inside its transaction (`flush`): a create with rules records
+   * events at four moments, and one insert for all is one statement instead of four.
+   */
   append(event: NewEvent): Promise<void>;
   /** Appends events in this order, several per statement (a reconcile's thousands of `account.created`). */
   appendMany(events: readonly NewEvent[]): Promise<void>;
+  /** Inserts the events appended and not inserted yet; the store calls it before a write's transaction (or savepoint) ends. */
+  flush(): Promise<void>;
+  /** Forgets the events appended and not inserted yet; the store calls it when a write rolls back. */
+  discard(): void;
   /** Events after `afterSeq` in outbox order; of one directory when given. */
   list(options: { afterSeq: number; limit: number; directoryId?: string }): Promise<EventRecord[]>;
   /** One resource's events in a directory, newest first, before `beforeSeq` when given. */

@@ -43,7 +43,9 @@ describeEachEngine('event feed order under interleaved transactions', (engine) =
       const slowAppended = new Promise<void>((r) => (appended = r));
       const gate = new Promise<void>((r) => (release = r));
       const slowTx = roster.store.write(async (q) => {
+        // Inserted now, not when the write ends (EventQueries.flush): the row exists, uncommitted.
         await q.events.append(slow);
+        await q.events.flush();
         appended();
         await gate;
       });
@@ -82,6 +84,7 @@ describeEachEngine('event feed order under interleaved transactions', (engine) =
             await q.directories.update(resourceId, { name: String(n) });
             const ev = event(directoryId, resourceId, { n });
             await q.events.append(ev);
+            await q.events.flush();
             await sleep(Math.random() * 8);
             return ev;
           });

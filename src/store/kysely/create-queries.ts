@@ -31,13 +31,15 @@ export interface QueryOptions {
   readonly multiRowInserts?: boolean;
   /** Events take their feed position at insert (prepared.ts `QueryContext`); default no. */
   readonly positionsAtInsert?: boolean;
+  /** The queries of one write: events wait for `events.flush()` (prepared.ts `QueryContext`); default no. */
+  readonly deferEvents?: boolean;
 }
 
 /** Builds every query over one executor (the pool, or a transaction). */
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
   const runEach: RunEach = (executor, key, build, argsList) => options.statements.each(executor, key, build, argsList, options.direct);
-  const ctx = { db, run, runEach, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false };
+  const ctx = { db, run, runEach, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false, deferEvents: options.deferEvents ?? false };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

@@ -5,7 +5,7 @@ import { insertMany, type Executor, type QueryContext } from './prepared.ts';
 
 type EventArgs = Omit<EventRow, 'seq'>;
 
-const insert = (db: Executor, a: EventArgs) =>
+const insertOne = (db: Executor, a: EventArgs) =>
   db.insertInto('events').values({
     id: a.id,
     directory_id: a.directory_id,
@@ -60,15 +60,28 @@ export function createEventQueries(ctx: QueryContext): EventQueries {
     const first = Number((rows[0] as { last_position: number }).last_position) - n + 1;
     return (i) => first + i;
   }
+  async function insert(events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const position = await positionsFor(events.length);
+    if (events.length === 1) await run(db, 'events.append', insertOne, toRow(events[0]!, position(0)));
+    else await insertMany(ctx, 'events.appendMany', 'events', events.map((e, i) => toRow(e, position(i))), ROWS_PER_INSERT);
+  }
+  // A write's events wait here until its work ends (EventQueries.append); elsewhere they go at once.
+  const pending: NewEvent[] = [];
   return {
     async append(e) {
-      const position = await positionsFor(1);
-      await run(db, 'events.append', insert, toRow(e, position(0)));
+      if (ctx.deferEvents) pending.push(e);
+      else await insert([e]);
     },
     async appendMany(events) {
-      if (events.length === 0) return;
-      const position = await positionsFor(events.length);
-      await insertMany(ctx, 'events.appendMany', 'events', events.map((e, i) => toRow(e, position(i))), ROWS_PER_INSERT);
+      if (ctx.deferEvents) pending.push(...events);
+      else await insert(events);
+    },
+    async flush() {
+      await insert(pending.splice(0));
+    },
+    discard() {
+      pending.length = 0;
     },
     async list({ afterSeq, limit, directoryId }) {
       let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);

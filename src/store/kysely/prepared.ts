@@ -99,6 +99,8 @@ export interface QueryContext {
    * commit order. PostgreSQL: no, its sequencer positions events after commit (feed-queries.ts).
    */
   readonly positionsAtInsert: boolean;
+  /** These queries belong to one write: appended events wait for `events.flush()` (store.ts EventQueries). */
+  readonly deferEvents: boolean;
 }
 
 /**

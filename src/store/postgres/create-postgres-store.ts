@@ -108,7 +108,12 @@ export function createPostgresStore(options: PostgresOptions): Store {
     async write(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(createQueries(trx, hooks, { lockRows: true, statements })));
+          return await db.transaction().execute(async (trx) => {
+            const q = createQueries(trx, hooks, { lockRows: true, deferEvents: true, statements });
+            const value = await fn(q);
+            await q.events.flush();
+            return value;
+          });
         } catch (error) {
           if (attempt < MAX_ATTEMPTS && (isRetryable(error) || error instanceof WriteConflictError)) continue;
           rethrow(error);

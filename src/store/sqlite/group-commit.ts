@@ -63,9 +63,11 @@ export function createGroupCommit(db: Kysely<Database>, queriesFor: (conn: Kysel
       await sql`savepoint roster_write`.execute(conn);
       try {
         const value = await job.fn(q);
+        await q.events.flush();
         await sql`release roster_write`.execute(conn);
         return { ok: true, value };
       } catch (error) {
+        q.events.discard();
         await sql`rollback to roster_write`.execute(conn);
         await sql`release roster_write`.execute(conn);
         if (!(error instanceof WriteConflictError) || attempt >= MAX_ATTEMPTS) return { ok: false, error };

@@ -47,6 +47,33 @@ export function eventsContract(f: Fixtures): void {
       expect(listed.every((e, i) => i === 0 || e.seq > listed[i - 1]!.seq)).toBe(true);
     });
 
+    it('a write’s events, appended at several moments, are inserted in that order when it ends; a write that fails leaves none beside one that succeeds', async () => {
+      const d = await createDirectory();
+      const first = [newEvent(d, { data: { i: 1 } }), newEvent(d, { data: { i: 2 } })];
+      const later = newEvent(d, { type: 'user.updated', data: { i: 3 } });
+      const doomed = newEvent(d, { data: { doomed: true } });
+      const other = newEvent(d, { data: { i: 4 } });
+      // Started together, so SQLite's group commit runs them in one transaction, each in its savepoint.
+      const results = await Promise.allSettled([
+        f.store.write(async (q) => {
+          await q.events.appendMany(first);
+          await q.users.get(d, randomUUID());
+          await q.events.append(later);
+        }),
+        f.store.write(async (q) => {
+          await q.events.append(doomed);
+          throw new Error('boom');
+        }),
+        f.store.write((q) => q.events.append(other)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const listed = await f.store.read((q) => q.events.list({ afterSeq: 0, limit: 100, directoryId: d }));
+      // PostgreSQL runs the writes side by side: the third may land before the first, never inside it.
+      const order = listed.map((e) => (e.data as { i: number }).i);
+      expect([...order].sort()).toEqual([1, 2, 3, 4]);
+      expect(order.filter((i) => i !== 4)).toEqual([1, 2, 3]);
+    });
+
     it('pages after a seq with a limit', async () => {
       const d = await createDirectory();
       const events = [newEvent(d), newEvent(d), newEvent(d), newEvent(d)];
