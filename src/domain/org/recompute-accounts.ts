@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -160,8 +160,8 @@ export async function recomputeAccess(
     if (accounts.get(id)?.status !== 'active') continue;
     for (const g of groupsOfAccount.get(id) ?? []) for (const app of appsOfGroup.get(g) ?? []) eligible.set(app, (eligible.get(app) ?? new Set()).add(id));
   }
-  const existing = await tx.org.accessOf(withRows);
-  const existingByApp = new Map<string, AccessRow[]>();
+  const existing = await tx.org.accessStatesOf(withRows);
+  const existingByApp = new Map<string, (typeof existing)[number][]>();
   for (const row of existing) {
     const list = existingByApp.get(row.appId);
     if (list) list.push(row);
