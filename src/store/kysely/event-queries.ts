@@ -30,6 +30,8 @@ const movePositions = (db: Executor, a: { n: number }) =>
     .set((eb) => ({ last_position: eb('last_position', '+', a.n) }))
     .where('id', '=', 1);
 const lastPosition = (db: Executor) => db.selectFrom('event_sequencer').select('last_position').where('id', '=', 1);
+/** The same in one statement, for queries outside a write, where another write may run between two. */
+const takePositions = (db: Executor, a: { n: number }) => movePositions(db, a).returning('last_position');
 
 const toRow = (e: NewEvent, position: number | null = null): EventArgs => ({
   id: e.id,
@@ -55,8 +57,12 @@ export function createEventQueries(ctx: QueryContext): EventQueries {
    */
   async function positionsFor(n: number): Promise<(i: number) => number | null> {
     if (!ctx.positionsAtInsert) return () => null;
-    await run(db, 'events.movePositions', movePositions, { n });
-    const { rows } = await run(db, 'events.lastPosition', lastPosition, {});
+    let rows: unknown[];
+    if (ctx.deferEvents) {
+      // Inside a write, which holds SQLite's one connection and its write lock from one to the other.
+      await run(db, 'events.movePositions', movePositions, { n });
+      ({ rows } = await run(db, 'events.lastPosition', lastPosition, {}));
+    } else ({ rows } = await run(db, 'events.takePositions', takePositions, { n }));
     const first = Number((rows[0] as { last_position: number }).last_position) - n + 1;
     return (i) => first + i;
   }

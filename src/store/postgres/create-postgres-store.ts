@@ -60,11 +60,6 @@ export function createPostgresStore(options: PostgresOptions): Store {
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     types: postgresTypes,
-    // No JIT: Roster's statements are short, and a recursive query's row estimate (the closure of
-    // nested groups, millions of rows guessed for a few hundred) passed JIT's cost threshold and
-    // spent ~225 ms compiling a query that runs in under 1 ms: a 100-member PATCH went from 25 to
-    // 170 ms once a group's rows had churned a little.
-    options: '-c jit=off',
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server
@@ -72,6 +67,13 @@ export function createPostgresStore(options: PostgresOptions): Store {
   // and the pool drops the dead client when it is released.
   pool.on('connect', (client) => {
     client.on('error', (error) => options.onPoolError?.(error));
+    // No JIT: Roster's statements are short, and a recursive query's row estimate (the closure of
+    // nested groups, millions of rows guessed for a few hundred) passed JIT's cost threshold and
+    // spent ~225 ms compiling a query that runs in under 1 ms: a 100-member PATCH went from 25 to
+    // 170 ms once a group's rows had churned a little. A SET queued ahead of the client's first
+    // query, not a startup option, which would replace the operator's PGOPTIONS or be replaced by
+    // the URL's; a server without JIT refuses it, and nothing is lost.
+    client.query('set jit = off').catch(() => {});
     useNamedStatements(client, named);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
