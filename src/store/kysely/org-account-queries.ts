@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { accountColumns, likeTerm, toAccount, toLink } from './org-helpers.ts';
 import type { OrgQueries } from '../org-records.ts';
-import type { QueryContext } from './prepared.ts';
+import type { Executor, QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** The first key of Roster's email locks (pg_advisory_xact_lock(int, int)): "RoEm". */
@@ -17,7 +17,7 @@ function emailLockKey(email: string): number {
 }
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
   return {
     async insertAccounts(accounts) {
       await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
@@ -105,7 +105,12 @@ export function createOrgAccountQueries({ db, lockRows }: QueryContext, { byChun
       if (c.active !== undefined) set.active = c.active ? 1 : 0;
       if (c.accountId !== undefined) set.account_id = c.accountId;
       if (c.linkedBy !== undefined) set.linked_by = c.linkedBy;
-      if (Object.keys(set).length > 0) await db.updateTable('account_links').set(set).where('directory_id', '=', directoryId).where('user_id', '=', userId).execute();
+      const columns = Object.keys(set);
+      if (columns.length === 0) return;
+      // Compiled once per set of columns (prepared.ts): a deactivation changes `active` alone.
+      const build = (q: Executor, a: Record<string, unknown>) =>
+        q.updateTable('account_links').set(Object.fromEntries(columns.map((c) => [c, a[c]]))).where('directory_id', '=', a.directoryId as string).where('user_id', '=', a.userId as string);
+      await run(db, `org.updateLink.${columns.join(',')}`, build, { ...set, directoryId, userId });
     },
     async deleteLink(directoryId, userId) {
       await db.deleteFrom('account_links').where('directory_id', '=', directoryId).where('user_id', '=', userId).execute();

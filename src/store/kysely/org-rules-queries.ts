@@ -31,21 +31,25 @@ export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQuerie
         .onConflict((oc) => oc.column('directory_id').doUpdateSet({ rules: json, version, updated_at: at }))
         .execute();
     },
+    // Both run on every deactivation while the guard is on: compiled once (prepared.ts).
     async insertDeprovision(d) {
-      await db
-        .insertInto('deprovisions')
-        .values({ id: d.id, directory_id: d.directoryId, account_id: d.accountId, user_id: d.userId, action: d.action, status: d.status, at: d.at, decided_by: d.decidedBy, decided_at: d.decidedAt })
-        .execute();
+      await run(
+        db,
+        'org.insertDeprovision',
+        (q, a: { id: string; directoryId: string; accountId: string; userId: string; action: string; status: string; at: string; decidedBy: string | null; decidedAt: string | null }) =>
+          q.insertInto('deprovisions').values({ id: a.id, directory_id: a.directoryId, account_id: a.accountId, user_id: a.userId, action: a.action as never, status: a.status as never, at: a.at, decided_by: a.decidedBy, decided_at: a.decidedAt }),
+        { id: d.id, directoryId: d.directoryId, accountId: d.accountId, userId: d.userId, action: d.action, status: d.status, at: d.at, decidedBy: d.decidedBy, decidedAt: d.decidedAt },
+      );
     },
     async countDeprovisions(directoryId, since) {
-      const r = await db
-        .selectFrom('deprovisions')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('directory_id', '=', directoryId)
-        .where('status', 'in', ['applied', 'approved'])
-        .where('at', '>=', since)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
+      const { rows } = await run(
+        db,
+        'org.countDeprovisions',
+        (q, a: { directoryId: string; since: string }) =>
+          q.selectFrom('deprovisions').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', a.directoryId).where('status', 'in', ['applied', 'approved']).where('at', '>=', a.since),
+        { directoryId, since },
+      );
+      return Number(rows[0]!.n);
     },
     async listDeprovisions(o) {
       let q = db.selectFrom('deprovisions').selectAll();
