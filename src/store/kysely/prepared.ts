@@ -57,7 +57,7 @@ export function createStatementCache(options: { onCompile?: (sql: string, key: s
   /**
    * Runs one statement once per argument set, in order. Where the engine runs statements directly
    * (SQLite), the loop does not wait between rows: a 100-member delta's hundred one-row inserts
-   * each paid an await and its closures, a fifth of the insert's cost.
+   * each paid a promise, an await and a closure.
    */
   async function each<A extends object>(db: Executor, key: string, build: (db: Executor, args: A) => Compilable<unknown>, argsList: readonly A[], direct?: DirectRun): Promise<void> {
     const entry = entryOf(db, key, build);
