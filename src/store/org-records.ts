@@ -240,8 +240,6 @@ export interface OrgQueries {
   removeGrant(appId: string, groupId: string): Promise<boolean>;
 
   accessOf(accountIds: readonly string[]): Promise<AccessRow[]>;
-  /** The same rows without `seq` and `since`: what recomputing access compares, two values a row fewer to read. */
-  accessStatesOf(accountIds: readonly string[]): Promise<Pick<AccessRow, 'appId' | 'accountId' | 'status'>[]>;
   insertAccess(rows: readonly Omit<AccessRow, 'seq'>[]): Promise<void>;
   deleteAccess(appId: string, accountIds: readonly string[]): Promise<void>;
   setAccessStatus(appId: string, accountIds: readonly string[], status: AccessStatus, since: string): Promise<void>;

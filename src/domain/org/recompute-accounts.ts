@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -11,7 +11,6 @@ export const INITIAL = 'initial';
 export const DEFAULT = 'default';
 export const mapSource = (directoryId: string, idpGroupId: string) => `map:${directoryId}:${idpGroupId}`;
 export const isDerived = (source: string) => source === DEFAULT || source.startsWith('map:');
-
 
 /** What recomputing needs of an account made in the same write. */
 export interface NewAccountFacts {
@@ -160,8 +159,8 @@ export async function recomputeAccess(
     if (accounts.get(id)?.status !== 'active') continue;
     for (const g of groupsOfAccount.get(id) ?? []) for (const app of appsOfGroup.get(g) ?? []) eligible.set(app, (eligible.get(app) ?? new Set()).add(id));
   }
-  const existing = await tx.org.accessStatesOf(withRows);
-  const existingByApp = new Map<string, (typeof existing)[number][]>();
+  const existing = await tx.org.accessOf(withRows);
+  const existingByApp = new Map<string, AccessRow[]>();
   for (const row of existing) {
     const list = existingByApp.get(row.appId);
     if (list) list.push(row);

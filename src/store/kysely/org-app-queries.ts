@@ -6,7 +6,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'accessStatesOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -66,10 +66,6 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
     async accessOf(accountIds) {
       const rows = await inList('org.accessOf', accountIds, (d, list) => d.selectFrom('app_access').selectAll().where('account_id', 'in', list));
       return rows.map(toAccess);
-    },
-    async accessStatesOf(accountIds) {
-      const rows = await inList('org.accessStatesOf', accountIds, (d, list) => d.selectFrom('app_access').select(['app_id', 'account_id', 'status']).where('account_id', 'in', list));
-      return rows.map((r) => ({ appId: r.app_id, accountId: r.account_id, status: r.status }));
     },
     async insertAccess(rows) {
       // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.

@@ -1,7 +1,10 @@
 import { chunks } from './chunks.ts';
 import { toDeprovision } from './org-helpers.ts';
-import type { OrgQueries } from '../org-records.ts';
-import type { QueryContext } from './prepared.ts';
+import type { DeprovisionRecord, OrgQueries } from '../org-records.ts';
+import type { Executor, QueryContext } from './prepared.ts';
+
+const insertDeprovision = (q: Executor, a: Omit<DeprovisionRecord, 'seq'>) =>
+  q.insertInto('deprovisions').values({ id: a.id, directory_id: a.directoryId, account_id: a.accountId, user_id: a.userId, action: a.action, status: a.status, at: a.at, decided_by: a.decidedBy, decided_at: a.decidedAt });
 
 /** The organization's domains, each directory's rules, and the guard's deprovisions. */
 export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQueries, 'listDomains' | 'addDomain' | 'removeDomain' | 'getRules' | 'putRules' | 'insertDeprovision' | 'countDeprovisions' | 'listDeprovisions' | 'getDeprovision' | 'getDeprovisions' | 'decideDeprovision'> {
@@ -33,13 +36,7 @@ export function createOrgRulesQueries({ db, run }: QueryContext): Pick<OrgQuerie
     },
     // Both run on every deactivation while the guard is on: compiled once (prepared.ts).
     async insertDeprovision(d) {
-      await run(
-        db,
-        'org.insertDeprovision',
-        (q, a: { id: string; directoryId: string; accountId: string; userId: string; action: string; status: string; at: string; decidedBy: string | null; decidedAt: string | null }) =>
-          q.insertInto('deprovisions').values({ id: a.id, directory_id: a.directoryId, account_id: a.accountId, user_id: a.userId, action: a.action as never, status: a.status as never, at: a.at, decided_by: a.decidedBy, decided_at: a.decidedAt }),
-        { id: d.id, directoryId: d.directoryId, accountId: d.accountId, userId: d.userId, action: d.action, status: d.status, at: d.at, decidedBy: d.decidedBy, decidedAt: d.decidedAt },
-      );
+      await run(db, 'org.insertDeprovision', insertDeprovision, d);
     },
     async countDeprovisions(directoryId, since) {
       const { rows } = await run(
