@@ -177,6 +177,33 @@ describeEachEngine('organization layer rules', (engine) => {
     await expect(roster.services.rules.update(scim.directoryId, { groups: { mode: 'manual', map: [{ idpGroup: 'x', orgGroups: [`Everyone ${n}`] }], unmapped: 'ignore', keepExisting: true } })).rejects.toMatchObject({ code: 'org_group.default_synced' });
   });
 
+  it('a new user gets the apps granted to the default groups in its create, queued past a seat limit; changes to defaults and grants apply to the next create', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const starters = await roster.services.orgGroups.create({ name: `Starters ${n}` });
+    await roster.services.orgGroups.setDefault(starters.id, 'new');
+    const wiki = await roster.services.apps.create({ name: `Starter wiki ${n}`, kind: 'wiki', seatLimit: 1 });
+    await roster.services.apps.grant(wiki.id, starters.id);
+    try {
+      const appsOf = async (email: string) => (await roster.services.accounts.get((await accountOfUser(scim.directoryId, await user(scim, email)))!.id)).apps.filter((a) => a.id === wiki.id).map((a) => a.status);
+      expect(await appsOf(`first@${domain}`)).toEqual(['granted']);
+      expect(await appsOf(`second@${domain}`)).toEqual(['queued']);
+      // The seat limit raised, the grant removed, the group no longer a default: each counts from the next create on.
+      await roster.services.apps.update(wiki.id, { seatLimit: 10 });
+      expect(await appsOf(`third@${domain}`)).toEqual(['granted']);
+      await roster.services.apps.ungrant(wiki.id, starters.id);
+      expect(await appsOf(`fourth@${domain}`)).toEqual([]);
+      await roster.services.apps.grant(wiki.id, starters.id);
+      await roster.services.orgGroups.setDefault(starters.id, null);
+      const fifth = (await accountOfUser(scim.directoryId, await user(scim, `fifth@${domain}`)))!;
+      expect(await groupNames(fifth.id)).not.toContain(`Starters ${n}`);
+      expect((await roster.services.accounts.get(fifth.id)).apps.filter((a) => a.id === wiki.id)).toEqual([]);
+    } finally {
+      await roster.services.orgGroups.setDefault(starters.id, null);
+      await roster.services.apps.remove(wiki.id);
+    }
+  });
+
   it('seat limits queue new access instead of over-assigning; a freed seat goes to the head of the queue', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory();

@@ -19,7 +19,8 @@ import { createChangeRunner } from './run-change.ts';
  */
 export function createOrgLayer(deps: { store: Store; recorder: EventRecorder; audit: AuditLog; now?: () => Date }) {
   const collector = createCollectingRecorder(deps.recorder);
-  const env: OrgEnv = { record: collector.record, recordMany: collector.recordMany, rulesOf: createRulesLoader(), now: deps.now ?? (() => new Date()) };
+  const rules = createRulesLoader();
+  const env: OrgEnv = { record: collector.record, recordMany: collector.recordMany, rulesOf: rules.rulesOf, factsOf: rules.factsOf, now: deps.now ?? (() => new Date()) };
   const status = createAccountStatus(env);
   registerOrgReactors(deps.recorder, env, status);
   const runChange = createChangeRunner(deps.store, collector);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queries } from '../../store/store.ts';
+import type { DefaultKind, GrantRow, Queries } from '../../store/store.ts';
 import { isIdpName } from '../directories/idp-names.ts';
 import { compileRules, type CompiledRules } from '../rules/compile-rules.ts';
 import { defaultRules } from '../rules/default-rules.ts';
@@ -36,6 +36,17 @@ export function defaultStoredRules(idp: string): StoredRules {
   return { ...defaultRules(isIdpName(idp) ? idp : 'generic'), guard: DEFAULT_GUARD };
 }
 
+/** What the organization work of a SCIM write starts from, read in one statement (OrgQueries.writeFacts). */
+export interface WriteFacts {
+  readonly directoryId: string;
+  readonly loaded: LoadedRules;
+  readonly domains: ReadonlySet<string>;
+  /** The default groups, in order. */
+  readonly defaults: readonly { id: string; defaultKind: DefaultKind }[];
+  /** Every grant to a default group. */
+  readonly defaultGrants: readonly GrantRow[];
+}
+
 /**
  * Compiled rules per directory, kept while the stored version is the same: every SCIM write reads
  * the version (one point read, so every node sees a change at once) but compiles regexes only
@@ -43,8 +54,7 @@ export function defaultStoredRules(idp: string): StoredRules {
  */
 export function createRulesLoader() {
   const cache = new Map<string, LoadedRules>();
-  return async function rulesOf(tx: Queries, directoryId: string): Promise<LoadedRules> {
-    const row = await tx.org.getRules(directoryId);
+  async function compiled(tx: Queries, directoryId: string, row: { json: string; version: number } | undefined): Promise<LoadedRules> {
     const cached = cache.get(directoryId);
     const version = row?.version ?? 0;
     if (cached && cached.version === version) return cached;
@@ -54,5 +64,13 @@ export function createRulesLoader() {
     const loaded = { rules, compiled: compileRules(rules), version };
     cache.set(directoryId, loaded);
     return loaded;
+  }
+  return {
+    rulesOf: async (tx: Queries, directoryId: string): Promise<LoadedRules> => compiled(tx, directoryId, await tx.org.getRules(directoryId)),
+    /** The rules with the rest of a write's facts, in the same one statement. */
+    async factsOf(tx: Queries, directoryId: string): Promise<WriteFacts> {
+      const rows = await tx.org.writeFacts(directoryId);
+      return { directoryId, loaded: await compiled(tx, directoryId, rows.rules), domains: new Set(rows.domains), defaults: rows.defaultGroups, defaultGrants: rows.defaultGrants };
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { AccountRecord, Queries } from '../../store/store.ts';
 import type { AccountData, DomainEvent } from '../events/domain-event.ts';
 import type { EventRecorder } from '../events/record-event.ts';
-import type { LoadedRules } from './load-rules.ts';
+import type { LoadedRules, WriteFacts } from './load-rules.ts';
 
 /** What every part of the organization layer works with, inside a write transaction. */
 export interface OrgEnv {
@@ -11,6 +11,8 @@ export interface OrgEnv {
   readonly recordMany: (tx: Queries, events: readonly DomainEvent[]) => Promise<unknown>;
   /** A directory's rules, compiled (cached by version). */
   readonly rulesOf: (tx: Queries, directoryId: string) => Promise<LoadedRules>;
+  /** A directory's rules with the domains, default groups and their grants, in one statement. */
+  readonly factsOf: (tx: Queries, directoryId: string) => Promise<WriteFacts>;
   readonly now: () => Date;
 }
 

@@ -1,7 +1,7 @@
 import { newId } from '../new-id.ts';
 import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
-import type { LoadedRules } from './load-rules.ts';
+import type { LoadedRules, WriteFacts } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
 import { idChunks, type OrgEnv } from './org-env.ts';
 
@@ -29,8 +29,8 @@ export interface RecomputeOptions {
   readonly newUsers?: ReadonlySet<string>;
   /** Every link of the (older) accounts named, when the caller read them already. */
   readonly links?: readonly LinkRecord[];
-  /** Rules the caller loaded in this transaction, by directory. */
-  readonly rules?: ReadonlyMap<string, LoadedRules>;
+  /** What the caller read in this transaction: one directory's rules, the default groups and their grants. */
+  readonly facts?: WriteFacts;
 }
 
 /**
@@ -48,10 +48,11 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const older = fresh ? ids.filter((id) => !fresh.has(id)) : ids;
   const links: Omit<LinkRecord, 'seq'>[] = options.links ? [...options.links] : await tx.org.linksOfAccounts(older);
   if (fresh) for (const id of ids) if (fresh.has(id)) links.push(fresh.get(id)!.link);
-  const rulesByDirectory = new Map<string, LoadedRules>(options.rules);
+  const { facts } = options;
+  const rulesByDirectory = new Map<string, LoadedRules>(facts ? [[facts.directoryId, facts.loaded]] : []);
   for (const link of links) if (!rulesByDirectory.has(link.directoryId)) rulesByDirectory.set(link.directoryId, await env.rulesOf(tx, link.directoryId));
   const groupsOfUser = await tx.org.effectiveGroups(links.map((l) => l.userId).filter((id) => !options.newUsers?.has(id)));
-  const defaults = await tx.org.defaultGroups();
+  const defaults = facts?.defaults ?? (await tx.org.defaultGroups());
 
   // The org groups the mapping names, by lowercased name; those missing are created (on-the-fly).
   const wanted: { accountId: string; directoryId: string; idpGroupId: string; name: string }[] = [];
@@ -93,7 +94,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);
 
   const groupsOfAccount = after.groupsByAccount();
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh);
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh, facts);
 }
 
 /** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
@@ -138,6 +139,7 @@ export async function recomputeAccess(
   at: string,
   withRows: readonly string[] = ids,
   fresh?: ReadonlyMap<string, NewAccountFacts>,
+  facts?: WriteFacts,
 ): Promise<void> {
   const accounts = new Map((await tx.org.accountStatuses(fresh ? withRows : ids)).map((a) => [a.id, a]));
   // New accounts are the newest (their seq is larger than every read one's), in the order they were made.
@@ -145,7 +147,7 @@ export async function recomputeAccess(
   if (fresh) for (const [id, f] of fresh) accounts.set(id, { id, seq: order++, status: f.status });
   const allGroups = new Set<string>();
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
-  const grants = allGroups.size > 0 ? await tx.org.grantsOfGroups([...allGroups]) : [];
+  const grants = allGroups.size === 0 ? [] : facts && [...allGroups].every((g) => facts.defaults.some((d) => d.id === g)) ? facts.defaultGrants.filter((g) => allGroups.has(g.groupId)) : await tx.org.grantsOfGroups([...allGroups]);
   const appsOfGroup = new Map<string, string[]>();
   const seatLimits = new Map(grants.map((g) => [g.appId, g.seatLimit]));
   for (const g of grants) {

@@ -19,7 +19,8 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
   /** Recomputes the accounts these users are linked to, with their links read in the same statement. */
   const recomputeLinked = async (tx: Queries, directoryId: string, userIds: readonly string[], when: string) => {
     const links = await tx.org.linksOfUsersAccounts(directoryId, userIds);
-    await recomputeAccounts(env, tx, links.map((l) => l.accountId), { at: when, links });
+    if (links.length === 0) return;
+    await recomputeAccounts(env, tx, links.map((l) => l.accountId), { at: when, links, facts: await env.factsOf(tx, directoryId) });
   };
 
   const onUser = async (tx: Queries, e: Of<'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated'>) => {

@@ -41,9 +41,9 @@ export function emailDomain(email: string | null): string | null {
 export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, users: readonly SyncedUser[], options: SyncUsersOptions): Promise<Set<string>> {
   if (users.length === 0) return new Set();
   const { at } = options;
-  const loaded = await env.rulesOf(tx, directoryId);
+  const facts = await env.factsOf(tx, directoryId);
+  const { loaded, domains } = facts;
   const { sync } = loaded.rules;
-  const domains = new Set(await tx.org.listDomains());
   const mapped = users.map((u) => {
     const { fields, custom } = loaded.compiled.mapAccount(u.resource);
     const profile = Object.fromEntries(PROFILE_KEYS.map((k) => [k, fields[k] ?? null])) as unknown as AccountProfile;
@@ -141,7 +141,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     tx,
     newAccounts.map((account) => ({ type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: created.get(account.id)!.link.userId } }, at })),
   );
-  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, rules: new Map([[directoryId, loaded]]) });
+  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, facts });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);

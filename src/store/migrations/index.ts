@@ -12,6 +12,7 @@ import * as adminAccounts from './012-admin-accounts.ts';
 import * as membershipIndexOrder from './013-membership-index-order.ts';
 import * as sqlitePositionAtInsert from './014-sqlite-position-at-insert.ts';
 import * as webhookLanes from './015-webhook-lanes.ts';
+import * as defaultGroupsIndex from './016-default-groups-index.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { name: '013-membership-index-order', up: membershipIndexOrder.up },
   { name: '014-sqlite-position-at-insert', up: sqlitePositionAtInsert.up },
   { name: '015-webhook-lanes', up: webhookLanes.up },
+  { name: '016-default-groups-index', up: defaultGroupsIndex.up },
 ];
 
 /**
