@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { MemberQueries, MemberType, NewMember } from '../store.ts';
+import type { MemberQueries, MemberType } from '../store.ts';
 import { chunks } from './chunks.ts';
 import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
@@ -29,18 +29,23 @@ export function createMemberQueries({ db, run }: QueryContext): MemberQueries {
     async add(directoryId, groupId, members) {
       const added: string[] = [];
       for (const part of chunks(members)) {
-        const build = (d: Executor, a: { groupId: string; directoryId: string }) =>
-          d
+        // Each member's three values in a row of the argument list.
+        const build = (d: Executor, a: { groupId: string; directoryId: string }) => {
+          const cells = listOf<string>(a, part.length * 3);
+          return d
             .insertInto('group_members')
-            .values(listOf<NewMember>(a, part.length).map((_, i) => {
-              const m = a as unknown as Record<string, string>;
-              return { group_id: a.groupId, member_id: m[`id${i}`]!, directory_id: a.directoryId, member_type: m[`type${i}`] as MemberType, display: m[`display${i}`]! };
-            }))
+            .values(part.map((_, i) => ({ group_id: a.groupId, member_id: cells[3 * i]!, directory_id: a.directoryId, member_type: cells[3 * i + 1] as MemberType, display: cells[3 * i + 2]! })))
             .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
             .returning('member_id');
-        const args: Record<string, unknown> = { groupId, directoryId };
-        part.forEach((m, i) => Object.assign(args, { [`id${i}`]: m.memberId, [`type${i}`]: m.memberType, [`display${i}`]: m.display }));
-        const { rows } = await run(db, `members.add.${part.length}`, build, args as { groupId: string; directoryId: string });
+        };
+        const cells: unknown[] = new Array(part.length * 3);
+        part.forEach((m, i) => {
+          cells[3 * i] = m.memberId;
+          cells[3 * i + 1] = m.memberType;
+          cells[3 * i + 2] = m.display;
+        });
+        const args = { groupId, directoryId, ...listArgs(cells) };
+        const { rows } = await run(db, `members.add.${part.length}`, build, args);
         for (const r of rows) added.push(r.member_id);
       }
       return added;

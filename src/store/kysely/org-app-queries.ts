@@ -1,4 +1,3 @@
-import { chunks } from './chunks.ts';
 import { toAccess, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
 import type { OrgQueries } from '../org-records.ts';
@@ -72,10 +71,10 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['account_id', 'app_id']);
     },
     async deleteAccess(appId, accountIds) {
-      for (const part of chunks(accountIds)) await db.deleteFrom('app_access').where('app_id', '=', appId).where('account_id', 'in', part).execute();
+      await inList('org.deleteAccess', accountIds, (d, list, a: { appId?: string }) => d.deleteFrom('app_access').where('app_id', '=', a.appId!).where('account_id', 'in', list), { appId });
     },
     async setAccessStatus(appId, accountIds, status, since) {
-      for (const part of chunks(accountIds)) await db.updateTable('app_access').set({ status, since }).where('app_id', '=', appId).where('account_id', 'in', part).execute();
+      await inList('org.setAccessStatus', accountIds, (d, list, a: { appId?: string; status?: string; since?: string }) => d.updateTable('app_access').set({ status: a.status as never, since: a.since! }).where('app_id', '=', a.appId!).where('account_id', 'in', list), { appId, status, since });
     },
     async countAccess(appId) {
       const rows = await db.selectFrom('app_access').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('app_id', '=', appId).groupBy('status').execute();

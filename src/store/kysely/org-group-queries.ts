@@ -107,7 +107,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       }
       for (const [key, ids] of bySlot) {
         const [groupId, source] = key.split('\u0000') as [string, string];
-        for (const part of chunks(ids)) await db.deleteFrom('org_group_members').where('group_id', '=', groupId).where('source', '=', source).where('account_id', 'in', part).execute();
+        await inList('org.removeMemberships', ids, (d, list, a: { groupId?: string; source?: string }) => d.deleteFrom('org_group_members').where('group_id', '=', a.groupId!).where('source', '=', a.source!).where('account_id', 'in', list), { groupId, source });
       }
     },
     async groupMembers(groupId, afterSeq, limit) {

@@ -3,10 +3,12 @@ import type { Database } from '../database.ts';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-/** A parameter slot: the value of a named argument, or a constant compiled into the query. */
-type Slot = { readonly name: string } | { readonly value: unknown };
+/** A parameter slot: the value of a named argument, an element of the argument list (`listArgs`), or a constant compiled into the query. */
+type Slot = { readonly name: string } | { readonly index: number } | { readonly value: unknown };
 
 const MARK = '\u0000roster-arg:';
+/** The argument holding `listArgs`' values; its elements' stand-ins are `${MARK}${LIST}${i}`. */
+const LIST = '$list';
 
 /**
  * Stands for every argument while a query is built once; Kysely binds it as an ordinary parameter.
@@ -32,7 +34,11 @@ export function createStatementCache(options: { onCompile?: (sql: string, key: s
     let entry = compiled.get(key);
     if (entry === undefined) {
       const query = build(db, placeholders as A).compile();
-      const slots = query.parameters.map((p): Slot => (typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { value: p }));
+      const slots = query.parameters.map((p): Slot => {
+        if (typeof p !== 'string' || !p.startsWith(MARK)) return { value: p };
+        const name = p.slice(MARK.length);
+        return name.startsWith(LIST) ? { index: Number(name.slice(LIST.length)) } : { name };
+      });
       entry = { query, slots };
       compiled.set(key, entry);
       options.onCompile?.(query.sql, key);
@@ -41,7 +47,8 @@ export function createStatementCache(options: { onCompile?: (sql: string, key: s
   };
   const bind = <R>(entry: { query: CompiledQuery; slots: Slot[] }, args: object): CompiledQuery<R> => {
     const values = args as Record<string, unknown>;
-    const parameters = entry.slots.map((s) => ('name' in s ? (values[s.name] ?? null) : s.value));
+    const list = values[LIST] as readonly unknown[] | undefined;
+    const parameters = entry.slots.map((s) => ('index' in s ? (list![s.index] ?? null) : 'name' in s ? (values[s.name] ?? null) : s.value));
     return { ...entry.query, parameters } as CompiledQuery<R>;
   };
 
@@ -104,18 +111,19 @@ export interface QueryContext {
 }
 
 /**
- * A list of values as named arguments (`{ v0: …, v1: … }`), so a query with an IN list of n values
- * is compiled once per n: member deltas and pages name the same number of ids again and again.
+ * A list of values as one argument, so a query with an IN list of n values is compiled once per n:
+ * member deltas and pages name the same number of ids again and again. One array, not a named
+ * argument per value: building and spreading an object of a hundred keys cost more than the delete it
+ * fed (100-member PATCH profile).
  */
-export function listArgs(values: readonly unknown[]): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (let i = 0; i < values.length; i++) args[`v${i}`] = values[i];
-  return args;
+export function listArgs(values: readonly unknown[]): { readonly [LIST]: readonly unknown[] } {
+  return { [LIST]: values };
 }
 
-/** The stand-ins of `listArgs` inside a builder. */
+/** The stand-ins of `listArgs`' first n values inside a builder (compiled once, prepared.ts createStatementCache). */
 export function listOf<T>(args: object, n: number): T[] {
-  return Array.from({ length: n }, (_, i) => (args as Record<string, T>)[`v${i}`]!);
+  if (args !== placeholders) throw new Error('listOf: only inside a builder compiled by the statement cache');
+  return Array.from({ length: n }, (_, i) => `${MARK}${LIST}${i}` as T);
 }
 
 /**
