@@ -18,6 +18,8 @@ import { createWebhookQueries } from './webhook-queries.ts';
 import { createAuditQueries, createOpsQueries, createRequestLogQueries } from './ops-queries.ts';
 
 export interface QueryOptions {
+  /** Which engine runs the SQL, for the few expressions that differ (prepared.ts `QueryContext`). */
+  readonly engine: 'sqlite' | 'postgres';
   /** Compiled point queries, shared by every executor of one store. */
   readonly statements: StatementCache;
   /**
@@ -39,7 +41,7 @@ export interface QueryOptions {
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
   const runEach: RunEach = (executor, key, build, argsList) => options.statements.each(executor, key, build, argsList, options.direct);
-  const ctx = { db, run, runEach, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false, deferEvents: options.deferEvents ?? false };
+  const ctx = { db, run, runEach, engine: options.engine, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false, deferEvents: options.deferEvents ?? false };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

@@ -1,11 +1,12 @@
-import { toAccess, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
+import { sql } from 'kysely';
+import { toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
-import type { OrgQueries } from '../org-records.ts';
+import type { AccessRow, OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -63,8 +64,10 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
     },
 
     async accessOf(accountIds) {
-      const rows = await inList('org.accessOf', accountIds, (d, list) => d.selectFrom('app_access').selectAll().where('account_id', 'in', list));
-      return rows.map(toAccess);
+      const rows = await inListPacked('org.accessOf', accountIds, 5, (d, list) =>
+        d.selectFrom('app_access').select(packed(['seq', 'app_id', 'account_id', 'status', 'since'].map((c) => sql.ref(c)), sql.ref('seq')).as('rows')).where('account_id', 'in', list),
+      );
+      return rows.map(([seq, appId, accountId, status, since]) => ({ seq: Number(seq), appId: appId!, accountId: accountId!, status: status as AccessRow['status'], since: since! }));
     },
     async insertAccess(rows) {
       // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.

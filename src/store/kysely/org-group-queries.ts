@@ -8,7 +8,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -90,8 +90,10 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
     },
 
     async membershipsOf(accountIds) {
-      const rows = await inList('org.membershipsOf', accountIds, (d, list) => d.selectFrom('org_group_members').select(['group_id', 'account_id', 'source']).where('account_id', 'in', list).orderBy('seq'));
-      return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
+      const rows = await inListPacked('org.membershipsOf', accountIds, 3, (d, list) =>
+        d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')], sql.ref('seq')).as('rows')).where('account_id', 'in', list),
+      );
+      return rows.map(([groupId, accountId, source]) => ({ groupId: groupId!, accountId: accountId!, source: source! }));
     },
     async addMemberships(rows) {
       await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['account_id', 'group_id', 'source']);

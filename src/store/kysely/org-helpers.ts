@@ -1,6 +1,6 @@
-import type { Compilable } from 'kysely';
+import { sql, type Compilable, type Expression, type RawBuilder } from 'kysely';
 import type { AccountRow, Database } from '../database.ts';
-import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, OrgGroupRecord } from '../org-records.ts';
+import type { AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, OrgGroupRecord } from '../org-records.ts';
 import { chunks } from './chunks.ts';
 import { insertMany, listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
@@ -64,10 +64,6 @@ export function toApp(r: Selectable<Database['apps']>): AppRecord {
   return { id: r.id, seq: Number(r.seq), name: r.name, kind: r.kind, seatLimit: r.seat_limit === null ? null : Number(r.seat_limit), createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
-export function toAccess(r: Selectable<Database['app_access']>): AccessRow {
-  return { seq: Number(r.seq), appId: r.app_id, accountId: r.account_id, status: r.status, since: r.since };
-}
-
 export function toAppKey(r: Database['app_keys']): AppKeyRecord {
   return { id: r.id, appId: r.app_id, keyHash: r.key_hash, prefix: r.prefix, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
 }
@@ -107,5 +103,37 @@ export function createOrgHelpers(ctx: QueryContext) {
   const insertRows = (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) =>
     insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined);
 
-  return { byChunks, inList, insertRows };
+  /**
+   * The rows of an IN-list query as one string per statement (see `packedRows`), unpacked to `width`
+   * fields each; `build` selects `packed(...)` as `rows`.
+   */
+  const inListPacked = async (key: string, ids: readonly string[], width: number, build: (d: Executor, ids: string[], a: object) => Compilable<{ rows: string | null }>, extra: object = {}): Promise<string[][]> => {
+    const out: string[][] = [];
+    for (const { rows } of await inList(key, ids, build, extra)) if (rows !== null) unpack(rows, width, out);
+    return out;
+  };
+
+  return { byChunks, inList, inListPacked, insertRows, packed: (columns: readonly Expression<unknown>[], orderBy: Expression<unknown>) => packedRows(ctx.engine, columns, orderBy) };
+}
+
+/** The separator of packed rows: ASCII unit separator, which no id, source or status contains. */
+const US = '\u001f';
+
+/**
+ * Many short rows as one string: the columns' text joined by US, row after row, in `orderBy` order.
+ * A recompute reads a few hundred membership and access rows of ids per SCIM write; creating a JS
+ * string per cell cost more than finding the rows. A 100-member PATCH with rules on SQLite (CPU
+ * profile, 80 PATCHes): the membership read took 523 µs as rows and 349 µs packed, the access read
+ * 583 and 254 µs. Only for columns of ids, numbers and fixed words, never null and never holding US.
+ */
+function packedRows(engine: 'sqlite' | 'postgres', columns: readonly Expression<unknown>[], orderBy: Expression<unknown>): RawBuilder<string | null> {
+  const sep = engine === 'postgres' ? sql`chr(31)` : sql`char(31)`;
+  const joined = sql.join(columns.map((c) => sql`cast(${c} as text)`), sql` || ${sep} || `);
+  return engine === 'postgres' ? sql<string | null>`string_agg(${joined}, ${sep} order by ${orderBy})` : sql<string | null>`group_concat(${joined}, ${sep} order by ${orderBy})`;
+}
+
+function unpack(packed: string, width: number, into: string[][]): void {
+  const cells = packed.split(US);
+  if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
+  for (let i = 0; i < cells.length; i += width) into.push(cells.slice(i, i + width));
 }

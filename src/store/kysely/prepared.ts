@@ -90,6 +90,8 @@ export interface QueryContext {
   readonly db: Executor;
   readonly run: RunStatement;
   readonly runEach: RunEach;
+  /** Which engine runs the SQL, for the few expressions that differ (org-helpers.ts `packedRows`). */
+  readonly engine: 'sqlite' | 'postgres';
   /**
    * Lock rows read for an update (`for update`). PostgreSQL needs it so writers on several nodes
    * queue on the row; SQLite's `begin immediate` already serialises writers.
