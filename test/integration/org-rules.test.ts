@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createServices } from '../../src/domain/create-services.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { groupBody, patchOp, startRoster, userBody, type RosterUnderTest, type ScimClient } from '../helpers/start-roster.ts';
 
@@ -295,5 +296,24 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(applied.summary).toEqual(preview.summary);
     expect(await roster.services.accounts.get(account!.id)).toMatchObject({ displayName: 'BYRON, ADA', userName: 'map.me', department: 'R&D', custom: { costCenter: 'CC-7', tier: 'gold' } });
     await expect(roster.services.rules.update(scim.directoryId, { attributes: { fields: { email: { path: 'emails[type eq' } }, custom: {} } })).rejects.toMatchObject({ code: 'rules.invalid' });
+  });
+
+  it('a node that previewed a rules change runs the change another node applied under the same version', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory({ idp: 'okta' });
+    const before = await accountOfUser(scim.directoryId, await user(scim, `before.preview@${domain}`));
+    // A second node on the same database: its own services, with their own caches.
+    const other = createServices(roster.config, roster.store);
+    const { rules, version } = await roster.services.rules.get(scim.directoryId);
+    const tier = (value: string) => ({ attributes: { fields: rules.attributes.fields, custom: { tier: { const: value } } } });
+    await roster.services.rules.preview(scim.directoryId, tier('previewed'));
+    expect((await other.rules.get(scim.directoryId)).version).toBe(version);
+    // The other node applies a different change; it takes the version number the preview took and rolled back.
+    await other.rules.update(scim.directoryId, tier('applied'));
+    expect((await other.rules.get(scim.directoryId)).version).toBe(version + 1);
+    expect((await roster.services.accounts.get(before!.id)).custom).toEqual({ tier: 'applied' });
+    // The first node serves the next SCIM write with the applied rules, not the ones it previewed.
+    const account = await accountOfUser(scim.directoryId, await user(scim, `after.preview@${domain}`));
+    expect((await roster.services.accounts.get(account!.id)).custom).toEqual({ tier: 'applied' });
   });
 });

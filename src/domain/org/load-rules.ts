@@ -48,21 +48,22 @@ export interface WriteFacts {
 }
 
 /**
- * Compiled rules per directory, kept while the stored version is the same: every SCIM write reads
- * the version (one point read, so every node sees a change at once) but compiles regexes only
- * after a change.
+ * Compiled rules per directory, kept while the stored rules are the same: every SCIM write reads
+ * them (one point read, so every node sees a change at once) but compiles regexes only after a
+ * change. Kept by the stored text, not the version number alone: a preview writes the next version
+ * and rolls it back, so the change applied after it (on this node or another) may carry the same
+ * number with other rules.
  */
 export function createRulesLoader() {
-  const cache = new Map<string, LoadedRules>();
+  const cache = new Map<string, { json: string | undefined; loaded: LoadedRules }>();
   async function compiled(tx: Queries, directoryId: string, row: { json: string; version: number } | undefined): Promise<LoadedRules> {
     const cached = cache.get(directoryId);
-    const version = row?.version ?? 0;
-    if (cached && cached.version === version) return cached;
+    if (cached && cached.json === row?.json) return cached.loaded;
     let rules: StoredRules;
     if (row) rules = storedRulesSchema.parse(JSON.parse(row.json)) as StoredRules;
     else rules = defaultStoredRules((await tx.directories.get(directoryId))?.idp ?? 'generic');
-    const loaded = { rules, compiled: compileRules(rules), version };
-    cache.set(directoryId, loaded);
+    const loaded = { rules, compiled: compileRules(rules), version: row?.version ?? 0 };
+    cache.set(directoryId, { json: row?.json, loaded });
     return loaded;
   }
   return {
