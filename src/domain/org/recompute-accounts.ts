@@ -86,9 +86,10 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   if (toAdd.length > 0) await tx.org.addMemberships(toAdd);
 
   // Membership is any row for (group, account): events name the pairs that appeared or vanished.
-  const after = new MembershipIndex(existing);
-  for (const r of toRemove) after.delete(r);
+  // `before` becomes the state after the change once the pairs that appeared are known.
   const appeared = toAdd.filter((r) => !before.hasPair(r.groupId, r.accountId));
+  const after = before;
+  for (const r of toRemove) after.delete(r);
   for (const r of toAdd) after.add(r);
   const vanished = toRemove.filter((r) => !after.hasPair(r.groupId, r.accountId));
   await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);

@@ -20,10 +20,21 @@ describe('group mapping (fixtures)', () => {
 });
 
 describe('group mapping', () => {
-  it('returns a fresh array each time, so a caller cannot corrupt the table', () => {
-    const mapGroup = compileGroupMapping({ mode: 'manual', map: [{ idpGroup: 'a', orgGroups: ['x'] }], unmapped: 'ignore', keepExisting: true });
-    mapGroup('a').push('y');
-    expect(mapGroup('a')).toEqual(['x']);
+  it('returns lists a caller cannot change, so the table and the remembered names stay as configured', () => {
+    const manual = compileGroupMapping({ mode: 'manual', map: [{ idpGroup: 'a', orgGroups: ['x'] }], unmapped: 'ignore', keepExisting: true });
+    expect(() => (manual('a') as string[]).push('y')).toThrow(TypeError);
+    expect(manual('a')).toEqual(['x']);
+    const onTheFly = compileGroupMapping({ mode: 'on_the_fly', include: [], exclude: [], rename: { pattern: '^(.*)$', with: '$1 team' }, keepExisting: true });
+    expect(onTheFly('a')).toEqual(['a team']);
+    expect(() => (onTheFly('a') as string[]).push('y')).toThrow(TypeError);
+    expect(onTheFly('a')).toEqual(['a team']);
+  });
+
+  it('maps each name the same way however many names an on-the-fly mapper has seen', () => {
+    const mapGroup = compileGroupMapping({ mode: 'on_the_fly', include: ['^g'], exclude: ['7$'], rename: { pattern: '^g(\\d+)$', with: 'Team $1' }, keepExisting: true });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 25_000; i++) expect(mapGroup(`g${i}`)).toEqual(i % 10 === 7 ? [] : [`Team ${i}`]);
+    }
   });
 
   it('caps the name a pattern sees at 1,000 characters', () => {

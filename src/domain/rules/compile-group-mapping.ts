@@ -1,8 +1,11 @@
 import { MAX_REGEX_INPUT_CHARS } from './check-rule-regex.ts';
 import type { GroupMapping } from './rule-schemas.ts';
 
-/** The org group names one IdP group (by its displayName) maps to. */
-export type GroupMapper = (idpGroupDisplayName: string) => string[];
+/** The org group names one IdP group (by its displayName) maps to; the caller must not change the list. */
+export type GroupMapper = (idpGroupDisplayName: string) => readonly string[];
+
+/** Names whose mapping an on-the-fly mapper keeps; past this many it starts over. */
+const REMEMBERED_NAMES = 10_000;
 
 /**
  * Compiles a group mapping (validated by groupMappingSchema) once per rule set. IdP group names are
@@ -18,7 +21,7 @@ export function compileGroupMapping(mapping: GroupMapping): GroupMapper {
       const include = mapping.include.map((p) => new RegExp(p, 'i'));
       const exclude = mapping.exclude.map((p) => new RegExp(p, 'i'));
       const rename = mapping.rename ? { regex: new RegExp(mapping.rename.pattern, 'i'), with: mapping.rename.with } : undefined;
-      return (name) => {
+      const map = (name: string): readonly string[] => {
         // Admins write the patterns, the IdP writes the names: capping the name bounds each match's cost.
         const subject = name.slice(0, MAX_REGEX_INPUT_CHARS);
         if (include.length > 0 && !include.some((r) => r.test(subject))) return [];
@@ -26,14 +29,24 @@ export function compileGroupMapping(mapping: GroupMapping): GroupMapper {
         const target = rename ? subject.replace(rename.regex, rename.with) : name;
         return target.trim() === '' ? [] : [target];
       };
+      // A 100-member delta maps the same few group names once per member: the patterns run once per name.
+      const known = new Map<string, readonly string[]>();
+      return (name) => {
+        let names = known.get(name);
+        if (names === undefined) {
+          if (known.size >= REMEMBERED_NAMES) known.clear();
+          known.set(name, (names = Object.freeze(map(name))));
+        }
+        return names;
+      };
     }
     case 'manual': {
-      const table = new Map<string, string[]>();
-      for (const row of mapping.map) table.set(row.idpGroup.toLowerCase(), dedupeIgnoringCase(row.orgGroups));
+      const table = new Map<string, readonly string[]>();
+      for (const row of mapping.map) table.set(row.idpGroup.toLowerCase(), Object.freeze(dedupeIgnoringCase(row.orgGroups)));
       const importUnmapped = mapping.unmapped === 'import';
       return (name) => {
         const mapped = table.get(name.toLowerCase());
-        if (mapped) return [...mapped];
+        if (mapped) return mapped;
         return importUnmapped && name.trim() !== '' ? [name] : [];
       };
     }

@@ -12,7 +12,7 @@ export interface CompiledRules {
   /** Evaluates the attribute mapping against a SCIM user resource as stored (extensions under their URN key). */
   mapAccount(resource: Record<string, unknown>): MappedAccount;
   /** The org group names an IdP group maps to (empty: not mapped). */
-  mapGroup(idpGroupDisplayName: string): string[];
+  mapGroup(idpGroupDisplayName: string): readonly string[];
   /** Whether accounts keep org-group memberships that did not come from this directory's mapping. */
   readonly keepExisting: boolean;
   readonly sync: SyncSettings;

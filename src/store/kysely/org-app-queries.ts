@@ -67,7 +67,9 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       const rows = await inListPacked('org.accessOf', accountIds, 5, (d, list) =>
         d.selectFrom('app_access').select(packed(['seq', 'app_id', 'account_id', 'status', 'since'].map((c) => sql.ref(c)), sql.ref('seq')).as('rows')).where('account_id', 'in', list),
       );
-      return rows.map(([seq, appId, accountId, status, since]) => ({ seq: Number(seq), appId: appId!, accountId: accountId!, status: status as AccessRow['status'], since: since! }));
+      const out: AccessRow[] = [];
+      for (let i = 0; i < rows.length; i += 5) out.push({ seq: Number(rows[i]), appId: rows[i + 1]!, accountId: rows[i + 2]!, status: rows[i + 3] as AccessRow['status'], since: rows[i + 4]! });
+      return out;
     },
     async insertAccess(rows) {
       // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.

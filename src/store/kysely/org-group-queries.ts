@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { EffectiveGroup, OrgGroupRecord } from '../org-records.ts';
+import type { EffectiveGroup, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import type { OrgGroupRow } from '../database.ts';
 import { chunks } from './chunks.ts';
 import { likeTerm, toAccount, toGroup } from './org-helpers.ts';
@@ -93,7 +93,9 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       const rows = await inListPacked('org.membershipsOf', accountIds, 3, (d, list) =>
         d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')], sql.ref('seq')).as('rows')).where('account_id', 'in', list),
       );
-      return rows.map(([groupId, accountId, source]) => ({ groupId: groupId!, accountId: accountId!, source: source! }));
+      const out: MembershipRow[] = [];
+      for (let i = 0; i < rows.length; i += 3) out.push({ groupId: rows[i]!, accountId: rows[i + 1]!, source: rows[i + 2]! });
+      return out;
     },
     async addMemberships(rows) {
       await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['account_id', 'group_id', 'source']);

@@ -104,12 +104,17 @@ export function createOrgHelpers(ctx: QueryContext) {
     insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined);
 
   /**
-   * The rows of an IN-list query as one string per statement (see `packedRows`), unpacked to `width`
-   * fields each; `build` selects `packed(...)` as `rows`.
+   * The rows of an IN-list query as one string per statement (see `packedRows`), as one flat list of
+   * cells, row after row; `build` selects `packed(...)` as `rows`.
    */
-  const inListPacked = async (key: string, ids: readonly string[], width: number, build: (d: Executor, ids: string[], a: object) => Compilable<{ rows: string | null }>, extra: object = {}): Promise<string[][]> => {
-    const out: string[][] = [];
-    for (const { rows } of await inList(key, ids, build, extra)) if (rows !== null) unpack(rows, width, out);
+  const inListPacked = async (key: string, ids: readonly string[], width: number, build: (d: Executor, ids: string[], a: object) => Compilable<{ rows: string | null }>, extra: object = {}): Promise<string[]> => {
+    let out: string[] = [];
+    for (const { rows } of await inList(key, ids, build, extra)) {
+      if (rows === null) continue;
+      const cells = rows.split(US);
+      if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
+      out = out.length === 0 ? cells : out.concat(cells);
+    }
     return out;
   };
 
@@ -130,10 +135,4 @@ function packedRows(engine: 'sqlite' | 'postgres', columns: readonly Expression<
   const sep = engine === 'postgres' ? sql`chr(31)` : sql`char(31)`;
   const joined = sql.join(columns.map((c) => sql`cast(${c} as text)`), sql` || ${sep} || `);
   return engine === 'postgres' ? sql<string | null>`string_agg(${joined}, ${sep} order by ${orderBy})` : sql<string | null>`group_concat(${joined}, ${sep} order by ${orderBy})`;
-}
-
-function unpack(packed: string, width: number, into: string[][]): void {
-  const cells = packed.split(US);
-  if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
-  for (let i = 0; i < cells.length; i += width) into.push(cells.slice(i, i + width));
 }
