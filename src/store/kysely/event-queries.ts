@@ -89,14 +89,13 @@ export function createEventQueries(ctx: QueryContext): EventQueries {
     discard() {
       pending.length = 0;
     },
+    // Tests and tools: walks the table in write order.
     async list({ afterSeq, limit, directoryId }) {
       let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);
       if (directoryId !== undefined) q = q.where('directory_id', '=', directoryId);
       return (await q.orderBy('seq').limit(limit).execute()).map(toEvent);
     },
-    // Walks the directory's events newest first on events_directory_seq and keeps this resource's:
-    // cheap for a resource changed lately, a scan of the directory's events for one never changed
-    // since (an index on resource_id would make both cheap; the console asks for one page at a time).
+    // A page of the resource's own events, newest first, on events_resource (migration 017).
     async listForResource({ directoryId, resourceId, beforeSeq, limit }) {
       let q = db.selectFrom('events').selectAll().where('directory_id', '=', directoryId).where('resource_id', '=', resourceId);
       if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);

@@ -13,6 +13,7 @@ import * as membershipIndexOrder from './013-membership-index-order.ts';
 import * as sqlitePositionAtInsert from './014-sqlite-position-at-insert.ts';
 import * as webhookLanes from './015-webhook-lanes.ts';
 import * as defaultGroupsIndex from './016-default-groups-index.ts';
+import * as eventIndexes from './017-event-indexes.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   { name: '014-sqlite-position-at-insert', up: sqlitePositionAtInsert.up },
   { name: '015-webhook-lanes', up: webhookLanes.up },
   { name: '016-default-groups-index', up: defaultGroupsIndex.up },
+  { name: '017-event-indexes', up: eventIndexes.up },
 ];
 
 /**

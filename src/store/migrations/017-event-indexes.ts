@@ -1,0 +1,18 @@
+import { sql, type Kysely } from 'kysely';
+import type { MigrationContext } from './migration.ts';
+
+/**
+ * Every change writes events, so every index on `events` is paid by every SCIM write: a create with
+ * a realistic rule set writes five. Two of them served no query: `events_id` (events are never read
+ * by id; ids are time-ordered UUIDs made by one generator) and `events_created_at` (retention goes by
+ * position, feed-queries.ts). And `events_directory_seq` did not serve the query that needs one: a
+ * resource's history (the console's user and group pages) read every event of the directory to find
+ * the resource's. One index on (directory, resource, seq) serves that page; listing a directory's
+ * events in write order (tests and tools) walks the table.
+ */
+export async function up(db: Kysely<any>, _ctx: MigrationContext): Promise<void> {
+  await sql`drop index events_id`.execute(db);
+  await sql`drop index events_created_at`.execute(db);
+  await sql`drop index events_directory_seq`.execute(db);
+  await db.schema.createIndex('events_resource').on('events').columns(['directory_id', 'resource_id', 'seq']).execute();
+}
