@@ -15,7 +15,7 @@ interface PageArgs {
  * reader walking the feed asks the same query again and again.
  *
  * The directory is compared through an expression so that no engine reads the page through the
- * directory's index (`events_directory_seq`): SQLite did, then sorted every event of the directory
+ * directory's index (`events_directory_seq` then, `events_resource` now): SQLite did, then sorted every event of the directory
  * by position for each page, a cost that grew with the directory's history (a lane of a
  * directory-scoped webhook read 20,000 events per page of 16). Walking the position range, a page
  * costs the events between two positions, and a reader moves past what it walked.
