@@ -185,8 +185,9 @@ export interface OrgQueries {
    * Until the transaction ends, no other transaction links or makes accounts for these emails
    * (lowercased): two SCIM writes of one person at the same instant, in two directories, would each
    * find no account and make one. PostgreSQL: advisory locks; SQLite's one writer holds it already.
+   * True when it took locks, and so may have waited for another transaction.
    */
-  lockEmails(emailsLower: readonly string[]): Promise<void>;
+  lockEmails(emailsLower: readonly string[]): Promise<boolean>;
   /** Accounts whose lowercased email is one of these, oldest first. */
   findAccountsByEmails(emailsLower: readonly string[]): Promise<AccountRecord[]>;
   linksOfAccounts(accountIds: readonly string[]): Promise<LinkRecord[]>;

@@ -298,6 +298,21 @@ describeEachEngine('organization layer rules', (engine) => {
     await expect(roster.services.rules.update(scim.directoryId, { attributes: { fields: { email: { path: 'emails[type eq' } }, custom: {} } })).rejects.toMatchObject({ code: 'rules.invalid' });
   });
 
+  it('every save of the rules takes the next version, the same rules saved again included, whichever node saved last', async () => {
+    const scim = await roster.directory({ idp: 'okta' });
+    const other = createServices(roster.config, roster.store);
+    const { rules, version } = await roster.services.rules.get(scim.directoryId);
+    const tier = (value: string) => ({ attributes: { fields: rules.attributes.fields, custom: { tier: { const: value } } } });
+    await roster.services.rules.update(scim.directoryId, tier('a'));
+    expect((await roster.services.rules.update(scim.directoryId, tier('a'))).result!.version).toBe(version + 2);
+    expect((await roster.services.rules.get(scim.directoryId)).version).toBe(version + 2);
+    // Another node changes them and changes them back: this node counts from the stored version.
+    await other.rules.update(scim.directoryId, tier('b'));
+    await other.rules.update(scim.directoryId, tier('a'));
+    expect((await roster.services.rules.get(scim.directoryId)).version).toBe(version + 4);
+    expect((await roster.services.rules.update(scim.directoryId, tier('a'))).result!.version).toBe(version + 5);
+  });
+
   it('a node that previewed a rules change runs the change another node applied under the same version', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory({ idp: 'okta' });

@@ -58,11 +58,16 @@ export function createRulesLoader() {
   const cache = new Map<string, { json: string | undefined; loaded: LoadedRules }>();
   async function compiled(tx: Queries, directoryId: string, row: { json: string; version: number } | undefined): Promise<LoadedRules> {
     const cached = cache.get(directoryId);
-    if (cached && cached.json === row?.json) return cached.loaded;
+    const version = row?.version ?? 0;
+    if (cached && cached.json === row?.json) {
+      // The same rules saved again carry a new version: the next save counts from it.
+      if (cached.loaded.version !== version) cached.loaded = { ...cached.loaded, version };
+      return cached.loaded;
+    }
     let rules: StoredRules;
     if (row) rules = storedRulesSchema.parse(JSON.parse(row.json)) as StoredRules;
     else rules = defaultStoredRules((await tx.directories.get(directoryId))?.idp ?? 'generic');
-    const loaded = { rules, compiled: compileRules(rules), version: row?.version ?? 0 };
+    const loaded = { rules, compiled: compileRules(rules), version };
     cache.set(directoryId, { json: row?.json, loaded });
     return loaded;
   }

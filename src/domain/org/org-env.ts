@@ -9,7 +9,7 @@ export interface OrgEnv {
   readonly record: (tx: Queries, event: DomainEvent) => Promise<unknown>;
   /** Records events in order, several per statement (record-event.ts). */
   readonly recordMany: (tx: Queries, events: readonly DomainEvent[]) => Promise<unknown>;
-  /** A directory's rules, compiled (cached by version). */
+  /** A directory's rules, compiled (again only when their stored text changes, load-rules.ts). */
   readonly rulesOf: (tx: Queries, directoryId: string) => Promise<LoadedRules>;
   /** A directory's rules with the domains, default groups and their grants, in one statement. */
   readonly factsOf: (tx: Queries, directoryId: string) => Promise<WriteFacts>;

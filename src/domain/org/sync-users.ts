@@ -41,7 +41,7 @@ export function emailDomain(email: string | null): string | null {
 export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries, directoryId: string, users: readonly SyncedUser[], options: SyncUsersOptions): Promise<Set<string>> {
   if (users.length === 0) return new Set();
   const { at } = options;
-  const facts = await env.factsOf(tx, directoryId);
+  let facts = await env.factsOf(tx, directoryId);
   const { loaded, domains } = facts;
   const { sync } = loaded.rules;
   const mapped = users.map((u) => {
@@ -92,7 +92,10 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
   if (unlinked.length === 0) return new Set();
   const emails = [...new Set(unlinked.filter((m) => m.profile.email && m.domain && domains.has(m.domain)).map((m) => m.profile.email!.toLowerCase()))];
   // Held to the commit: a concurrent write of the same person in another directory waits, then finds this account.
-  await tx.org.lockEmails(emails);
+  // The wait can be long (a reconcile holds the locks): the default groups and their grants are read
+  // again after it, so an admin's change committed meanwhile reaches the accounts made here. The
+  // rules and domains stay those the users were mapped with.
+  if (await tx.org.lockEmails(emails)) facts = { ...(await env.factsOf(tx, directoryId)), loaded, domains };
   const candidates = emails.length > 0 ? await tx.org.findAccountsByEmails(emails) : [];
   const candidateLinks = await tx.org.linksOfAccounts(candidates.map((a) => a.id));
   const byEmail = new Map<string, AccountRecord>();

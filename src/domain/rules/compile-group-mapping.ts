@@ -6,6 +6,8 @@ export type GroupMapper = (idpGroupDisplayName: string) => readonly string[];
 
 /** Names whose mapping an on-the-fly mapper keeps; past this many it starts over. */
 const REMEMBERED_NAMES = 10_000;
+/** Longer names are mapped every time: what the mapper keeps stays small whatever an IdP sends. */
+const REMEMBERED_NAME_CHARS = 256;
 
 /**
  * Compiles a group mapping (validated by groupMappingSchema) once per rule set. IdP group names are
@@ -32,6 +34,7 @@ export function compileGroupMapping(mapping: GroupMapping): GroupMapper {
       // A 100-member delta maps the same few group names once per member: the patterns run once per name.
       const known = new Map<string, readonly string[]>();
       return (name) => {
+        if (name.length > REMEMBERED_NAME_CHARS) return Object.freeze(map(name));
         let names = known.get(name);
         if (names === undefined) {
           if (known.size >= REMEMBERED_NAMES) known.clear();

@@ -89,7 +89,7 @@ export function createEventQueries(ctx: QueryContext): EventQueries {
     discard() {
       pending.length = 0;
     },
-    // Tests and tools: walks the table in write order.
+    // Tests and tools: a directory's events are read through events_resource and sorted by seq.
     async list({ afterSeq, limit, directoryId }) {
       let q = db.selectFrom('events').selectAll().where('seq', '>', afterSeq);
       if (directoryId !== undefined) q = q.where('directory_id', '=', directoryId);

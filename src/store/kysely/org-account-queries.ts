@@ -63,13 +63,14 @@ export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { b
       return rows.map(toLink);
     },
     async lockEmails(emails) {
-      if (!lockRows || emails.length === 0) return;
+      if (!lockRows || emails.length === 0) return false;
       // Emails share EMAIL_LOCKS keys, so a reconcile holds at most that many locks. Keys are taken
       // in ascending order in one statement (unnest keeps the array's order); a transaction that
       // locks twice (a reconcile, chunk by chunk) can still meet another in a deadlock, which
       // PostgreSQL breaks and the store retries.
       const keys = [...new Set(emails.map(emailLockKey))].sort((a, b) => a - b);
       await sql`select pg_advisory_xact_lock(${EMAIL_LOCK_SPACE}::int, k) from unnest(${keys}::int[]) as k`.execute(db);
+      return true;
     },
     async findAccountsByEmails(emails) {
       const rows = await inList('org.findAccountsByEmails', emails, (d, list) => d.selectFrom('accounts').selectAll().where('email_lower', 'in', list));

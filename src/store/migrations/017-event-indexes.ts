@@ -4,8 +4,8 @@ import type { MigrationContext } from './migration.ts';
 /**
  * Every change writes events, so every index on `events` is paid by every SCIM write: a create with
  * a realistic rule set writes five. Two of them served no query: `events_id` (events are never read
- * by id; ids are time-ordered UUIDs made by one generator) and `events_created_at` (retention goes by
- * position, feed-queries.ts). And `events_directory_seq` did not serve the query that needs one: a
+ * by id, and nothing relies on the table to keep ids unique: they are version 7 UUIDs with 62 random
+ * bits, new-id.ts) and `events_created_at` (retention goes by position, feed-queries.ts). And `events_directory_seq` did not serve the query that needs one: a
  * resource's history (the console's user and group pages) read every event of the directory to find
  * the resource's. One index on (directory, resource, seq) serves that page; listing a directory's
  * events in write order (tests and tools) walks the table.
