@@ -153,7 +153,8 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       return rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
     },
     async accountsWithSource(source) {
-      return (await db.selectFrom('org_group_members').select('account_id').distinct().where('source', '=', source).execute()).map((r) => r.account_id);
+      // The same `like` as the partial index's (migration 018), so both engines read through it.
+      return (await db.selectFrom('org_group_members').select('account_id').distinct().where('source', '=', source).where(sql<boolean>`source like 'map:%'`).execute()).map((r) => r.account_id);
     },
     async accountIds(afterSeq, limit) {
       return (await db.selectFrom('accounts').select(['seq', 'id']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));

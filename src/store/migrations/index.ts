@@ -14,6 +14,7 @@ import * as sqlitePositionAtInsert from './014-sqlite-position-at-insert.ts';
 import * as webhookLanes from './015-webhook-lanes.ts';
 import * as defaultGroupsIndex from './016-default-groups-index.ts';
 import * as eventIndexes from './017-event-indexes.ts';
+import * as mappingSourceIndex from './018-mapping-source-index.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { name: '015-webhook-lanes', up: webhookLanes.up },
   { name: '016-default-groups-index', up: defaultGroupsIndex.up },
   { name: '017-event-indexes', up: eventIndexes.up },
+  { name: '018-mapping-source-index', up: mappingSourceIndex.up },
 ];
 
 /**
