@@ -261,7 +261,8 @@ export interface OrgQueries {
   addGrant(appId: string, groupId: string, at: string): Promise<boolean>;
   removeGrant(appId: string, groupId: string): Promise<boolean>;
 
-  accessOf(accountIds: readonly string[]): Promise<AccessRow[]>;
+  /** These accounts' access, each row with its app's seat limit (`undefined`: the app is gone). */
+  accessOf(accountIds: readonly string[]): Promise<(AccessRow & { readonly seatLimit: number | null | undefined })[]>;
   insertAccess(rows: readonly Omit<AccessRow, 'seq'>[]): Promise<void>;
   deleteAccess(appId: string, accountIds: readonly string[]): Promise<void>;
   setAccessStatus(appId: string, accountIds: readonly string[], status: AccessStatus, since: string): Promise<void>;

@@ -229,6 +229,26 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 2, queued: 0 });
   });
 
+  it('a grant removed from a group frees its seats for the queue of another granted group, in the same change', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const [a, b] = [await user(scim, `q1@${domain}`), await user(scim, `q2@${domain}`)];
+    await scim.post('/Groups', groupBody(`Seat holders ${n}`, { members: [{ value: a }] }));
+    await scim.post('/Groups', groupBody(`Seat waiters ${n}`, { members: [{ value: b }] }));
+    const holders = (await roster.services.orgGroups.list({ search: `Seat holders ${n}` }))[0]!;
+    const waiters = (await roster.services.orgGroups.list({ search: `Seat waiters ${n}` }))[0]!;
+    const app = await roster.services.apps.create({ name: `One seat ${n}`, kind: 'other', seatLimit: 1 });
+    await roster.services.apps.grant(app.id, holders.id);
+    await roster.services.apps.grant(app.id, waiters.id);
+    const [holder, waiter] = [(await accountOfUser(scim.directoryId, a))!, (await accountOfUser(scim.directoryId, b))!];
+    const status = async (accountId: string) => (await roster.services.accounts.get(accountId)).apps.find((x) => x.id === app.id)?.status;
+    expect([await status(holder.id), await status(waiter.id)]).toEqual(['granted', 'queued']);
+    // The holders' group loses the grant: its account has no grant left to the app, and the seat goes to the queue.
+    const change = await roster.services.apps.ungrant(app.id, holders.id);
+    expect(change.summary.apps[0]).toMatchObject({ appId: app.id, revoked: [holder.id], granted: [waiter.id] });
+    expect([await status(holder.id), await status(waiter.id)]).toEqual([undefined, 'granted']);
+  });
+
   it('the mass-deprovision guard holds deactivations past the threshold; approving applies them in order', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory();

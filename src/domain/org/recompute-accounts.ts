@@ -165,6 +165,8 @@ export async function recomputeAccess(
   const existing = await tx.org.accessOf(withRows);
   const existingByApp = new Map<string, AccessRow[]>();
   for (const row of existing) {
+    // An app the accounts lose without a grant left to them: its limit came with the rows.
+    if (!seatLimits.has(row.appId) && row.seatLimit !== undefined) seatLimits.set(row.appId, row.seatLimit);
     const list = existingByApp.get(row.appId);
     if (list) list.push(row);
     else existingByApp.set(row.appId, [row]);

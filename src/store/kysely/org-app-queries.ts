@@ -64,11 +64,21 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
     },
 
     async accessOf(accountIds) {
-      const rows = await inListPacked('org.accessOf', accountIds, 5, (d, list) =>
-        d.selectFrom('app_access').select(packed(['seq', 'app_id', 'account_id', 'status', 'since'].map((c) => sql.ref(c)), sql.ref('seq')).as('rows')).where('account_id', 'in', list),
+      // The app's seat limit comes along: a recompute that revokes access needs it, and read here it
+      // is no round trip of its own. '' for no limit, '-' for an app that is gone (packed cells are never null).
+      const limit = sql`coalesce(cast(p.seat_limit as text), case when p.id is null then '-' else '' end)`;
+      const rows = await inListPacked('org.accessOf', accountIds, 6, (d, list) =>
+        d
+          .selectFrom('app_access as x')
+          .leftJoin('apps as p', 'p.id', 'x.app_id')
+          .select(packed([...['x.seq', 'x.app_id', 'x.account_id', 'x.status', 'x.since'].map((c) => sql.ref(c)), limit], sql.ref('x.seq')).as('rows'))
+          .where('x.account_id', 'in', list),
       );
-      const out: AccessRow[] = [];
-      for (let i = 0; i < rows.length; i += 5) out.push({ seq: Number(rows[i]), appId: rows[i + 1]!, accountId: rows[i + 2]!, status: rows[i + 3] as AccessRow['status'], since: rows[i + 4]! });
+      const out: (AccessRow & { seatLimit: number | null | undefined })[] = [];
+      for (let i = 0; i < rows.length; i += 6) {
+        const seatLimit = rows[i + 5] === '' ? null : rows[i + 5] === '-' ? undefined : Number(rows[i + 5]);
+        out.push({ seq: Number(rows[i]), appId: rows[i + 1]!, accountId: rows[i + 2]!, status: rows[i + 3] as AccessRow['status'], since: rows[i + 4]!, seatLimit });
+      }
       return out;
     },
     async insertAccess(rows) {
