@@ -99,9 +99,17 @@ export function createOrgHelpers(ctx: QueryContext) {
     return out;
   };
 
-  /** Rows of one organization table (prepared.ts `insertMany`); `conflict`: skip rows already there. */
+  /**
+   * Rows of one organization table (prepared.ts `insertMany`); `conflict`: skip rows already there.
+   * Memberships and access go in multi-row statements from MULTI_ROW_FROM rows on SQLite too: a
+   * 100-member PATCH with rules inserts 100 of each, 505 µs one at a time and 398 µs as one
+   * statement (better-sqlite3, 100 membership rows, p50 of 40 rounds), and a reconcile of 100,000
+   * users took 5.7–5.8 s instead of 5.9–6.7 s. A create's one or two rows stay one per statement.
+   */
   const insertRows = (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) =>
-    insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined);
+    insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined, {
+      multiRowFrom: table === 'org_group_members' || table === 'app_access' ? MULTI_ROW_FROM : undefined,
+    });
 
   /**
    * The rows of an IN-list query as one string per statement (see `packedRows`), as one flat list of
@@ -120,6 +128,9 @@ export function createOrgHelpers(ctx: QueryContext) {
 
   return { byChunks, inList, inListPacked, insertRows, packed: (columns: readonly Expression<unknown>[], orderBy: Expression<unknown>) => packedRows(ctx.engine, columns, orderBy) };
 }
+
+/** See `insertRows`. */
+const MULTI_ROW_FROM = 16;
 
 /** The separator of packed rows: ASCII unit separator, which no id, source or status contains. */
 const US = '\u001f';

@@ -149,7 +149,8 @@ function rowsOf(args: object, n: number, columns: readonly string[]): Record<str
 /**
  * Inserts rows (all with the same columns) with statements compiled once per row count: `size` rows
  * per statement where the engine gains by it (`multiRowInserts`), else one row per statement.
- * `finish` adds what follows the VALUES list (an ON CONFLICT clause).
+ * `finish` adds what follows the VALUES list (an ON CONFLICT clause). `multiRowFrom`: a batch of at
+ * least this many rows goes in multi-row statements on either engine (see org-helpers.ts `insertRows`).
  */
 export async function insertMany<R extends Record<string, unknown>>(
   { db, run, runEach, multiRowInserts }: QueryContext,
@@ -158,14 +159,16 @@ export async function insertMany<R extends Record<string, unknown>>(
   rows: readonly R[],
   size: number,
   finish?: (q: InsertQueryBuilder<Database, keyof Database, InsertResult>) => Compilable<unknown>,
+  options: { readonly multiRowFrom?: number } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
+  const multiRow = multiRowInserts || rows.length >= (options.multiRowFrom ?? Infinity);
   const columns = Object.keys(rows[0]!);
   const build = (n: number) => (d: Executor, a: object) => {
     const q = d.insertInto(table).values(rowsOf(a, n, columns) as never);
     return finish ? finish(q) : q;
   };
-  if (!multiRowInserts) {
+  if (!multiRow) {
     await runEach(db, `${key}.1`, build(1), rows.map((row) => rowArgs([row], columns)));
     return;
   }
