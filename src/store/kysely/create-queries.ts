@@ -18,21 +18,16 @@ import { createWebhookQueries } from './webhook-queries.ts';
 import { createAuditQueries, createOpsQueries, createRequestLogQueries } from './ops-queries.ts';
 
 export interface QueryOptions {
-  /** Which engine runs the SQL, for the few expressions that differ (prepared.ts `QueryContext`). */
+  /**
+   * Which engine runs the SQL. It decides how the queries behave (prepared.ts `QueryContext`):
+   * PostgreSQL locks rows read for an update and inserts many rows per statement; SQLite gives an
+   * event its feed position as it is inserted.
+   */
   readonly engine: 'sqlite' | 'postgres';
   /** Compiled point queries, shared by every executor of one store. */
   readonly statements: StatementCache;
-  /**
-   * Lock rows read for an update (`for update`). PostgreSQL needs it so writers on several nodes
-   * queue on the row; SQLite's `begin immediate` already serialises writers.
-   */
-  readonly lockRows?: boolean;
   /** Runs compiled statements without Kysely's executor where the engine allows (SQLite). */
   readonly direct?: DirectRun;
-  /** Many rows per insert statement (prepared.ts `QueryContext`); default yes. */
-  readonly multiRowInserts?: boolean;
-  /** Events take their feed position at insert (prepared.ts `QueryContext`); default no. */
-  readonly positionsAtInsert?: boolean;
   /** The queries of one write: events wait for `events.flush()` (prepared.ts `QueryContext`); default no. */
   readonly deferEvents?: boolean;
 }
@@ -41,7 +36,8 @@ export interface QueryOptions {
 export function createQueries(db: Executor, engine: EngineSql, options: QueryOptions): Queries {
   const run: RunStatement = (executor, key, build, args) => options.statements(executor, key, build, args, options.direct);
   const runEach: RunEach = (executor, key, build, argsList) => options.statements.each(executor, key, build, argsList, options.direct);
-  const ctx = { db, run, runEach, engine: options.engine, lockRows: options.lockRows ?? false, multiRowInserts: options.multiRowInserts ?? true, positionsAtInsert: options.positionsAtInsert ?? false, deferEvents: options.deferEvents ?? false };
+  const postgres = options.engine === 'postgres';
+  const ctx = { db, run, runEach, engine: options.engine, lockRows: postgres, multiRowInserts: postgres, positionsAtInsert: !postgres, deferEvents: options.deferEvents ?? false };
   const lists = createListQueries(db, engine, run);
   return {
     directories: createDirectoryQueries(ctx),

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
-import type { MemberQueries, MemberType } from '../store.ts';
+import type { GroupMemberRow } from '../database.ts';
+import type { MemberQueries } from '../store.ts';
 import { chunks } from './chunks.ts';
-import { listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
+import { listArgs, listOf, rowArgs, rowsOf, type Executor, type QueryContext } from './prepared.ts';
+
+/** A member's own values in an added row; the group and the directory are the statement's. */
+const MEMBER_COLUMNS = ['member_id', 'member_type', 'display'] as const;
 
 /**
  * A page of members in insertion order. A member the IdP sent without `display` shows its current
@@ -29,22 +33,13 @@ export function createMemberQueries({ db, run }: QueryContext): MemberQueries {
     async add(directoryId, groupId, members) {
       const added: string[] = [];
       for (const part of chunks(members)) {
-        // Each member's three values in a row of the argument list.
-        const build = (d: Executor, a: { groupId: string; directoryId: string }) => {
-          const cells = listOf<string>(a, part.length * 3);
-          return d
+        const build = (d: Executor, a: { groupId: string; directoryId: string }) =>
+          d
             .insertInto('group_members')
-            .values(part.map((_, i) => ({ group_id: a.groupId, member_id: cells[3 * i]!, directory_id: a.directoryId, member_type: cells[3 * i + 1] as MemberType, display: cells[3 * i + 2]! })))
+            .values(rowsOf(a, part.length, MEMBER_COLUMNS).map((cells) => ({ ...(cells as Pick<GroupMemberRow, 'member_id' | 'member_type' | 'display'>), group_id: a.groupId, directory_id: a.directoryId })))
             .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
             .returning('member_id');
-        };
-        const cells: unknown[] = new Array(part.length * 3);
-        part.forEach((m, i) => {
-          cells[3 * i] = m.memberId;
-          cells[3 * i + 1] = m.memberType;
-          cells[3 * i + 2] = m.display;
-        });
-        const args = { groupId, directoryId, ...listArgs(cells) };
+        const args = { groupId, directoryId, ...rowArgs(part.map((m) => ({ member_id: m.memberId, member_type: m.memberType, display: m.display })), MEMBER_COLUMNS) };
         const { rows } = await run(db, `members.add.${part.length}`, build, args);
         for (const r of rows) added.push(r.member_id);
       }

@@ -129,21 +129,21 @@ export function listOf<T>(args: object, n: number): T[] {
 }
 
 /**
- * Rows as positional arguments (row i, column j at i × columns + j), for a multi-row insert compiled
+ * Rows as the argument list (row i, column j at i × columns + j), for a multi-row insert compiled
  * once per row count: naming every cell (`${column}${i}`) cost more than the insert itself when a
  * reconcile writes 100,000 accounts.
  */
-function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): unknown[] {
-  const args: unknown[] = new Array(rows.length * columns.length);
+export function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): { readonly [LIST]: readonly unknown[] } {
+  const cells: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
-  for (const row of rows) for (const c of columns) args[k++] = row[c];
-  return args;
+  for (const row of rows) for (const c of columns) cells[k++] = row[c];
+  return listArgs(cells);
 }
 
 /** The stand-ins of `rowArgs` inside a builder: n rows of these columns. */
-function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
-  const a = args as unknown[];
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, a[i * columns.length + j]])));
+export function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
+  const cells = listOf<unknown>(args, n * columns.length);
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, cells[i * columns.length + j]])));
 }
 
 /**

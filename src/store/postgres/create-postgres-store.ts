@@ -90,13 +90,13 @@ export function createPostgresStore(options: PostgresOptions): Store {
   // gave the planning cost back to every get.
   const statements = createStatementCache({ onCompile: (sql, key) => !/\.\d+$/.test(key) && named.set(sql, `roster_${named.size + 1}`) });
   let hooks = postgresJsonHooks;
-  let pooled = createQueries(db, hooks, { engine: 'postgres', lockRows: true, statements });
+  let pooled = createQueries(db, hooks, { engine: 'postgres', statements });
   /** Every start migrates first; that is when Roster learns whether the server has ICU. */
   async function detectIcu(): Promise<void> {
     const { rows } = await pool.query("select 1 from pg_collation where collname = 'und-x-icu'");
     if (rows.length > 0) return;
     hooks = postgresJsonHooksWithoutIcu;
-    pooled = createQueries(db, hooks, { engine: 'postgres', lockRows: true, statements });
+    pooled = createQueries(db, hooks, { engine: 'postgres', statements });
     options.onNoIcu?.();
   }
 
@@ -111,7 +111,7 @@ export function createPostgresStore(options: PostgresOptions): Store {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute(async (trx) => {
-            const q = createQueries(trx, hooks, { engine: 'postgres', lockRows: true, deferEvents: true, statements });
+            const q = createQueries(trx, hooks, { engine: 'postgres', deferEvents: true, statements });
             const value = await fn(q);
             await q.events.flush();
             return value;

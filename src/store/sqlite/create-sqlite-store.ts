@@ -22,7 +22,7 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
   const statements = createStatementCache();
   const { driver } = dialect;
   // Reads run at once when the connection is free, else wait for the write batch that holds it.
-  const pooled = createQueries(db, hooks, { engine: 'sqlite', statements, multiRowInserts: false, positionsAtInsert: true, direct: (query) => driver.runIfFree(query) });
+  const pooled = createQueries(db, hooks, { engine: 'sqlite', statements, direct: (query) => driver.runIfFree(query) });
   // BEGIN IMMEDIATE without SQLite's busy wait: when another connection writes, the batch retries
   // from the event loop instead of sleeping in it (group-commit.ts).
   const noWait = raw.prepare('pragma busy_timeout = 0');
@@ -41,7 +41,7 @@ export function createSqliteStore(file: string, options: SqliteOptions): Store {
     }
   };
   // Inside a batch the connection is held by the batch itself.
-  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { engine: 'sqlite', statements, multiRowInserts: false, positionsAtInsert: true, deferEvents: true, direct: (query) => driver.runHeld(query) }), { tryBegin, busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const groupCommit = createGroupCommit(db, (conn) => createQueries(conn, hooks, { engine: 'sqlite', statements, deferEvents: true, direct: (query) => driver.runHeld(query) }), { tryBegin, busyTimeoutMs: BUSY_TIMEOUT_MS });
 
   // A checkpoint copies the log into the database file and syncs it: ~90 ms for 10,000 pages here
   // (measured), which the connection that reaches wal_autocheckpoint pays inside a COMMIT, stopping
