@@ -99,6 +99,13 @@ export interface AccessRow {
   readonly since: string;
 }
 
+/** An account's row of an app, as a recompute compares it. */
+export interface HeldAccess {
+  readonly appId: string;
+  readonly accountId: string;
+  readonly seatLimit: number | null | undefined;
+}
+
 export interface AppKeyRecord {
   readonly id: string;
   readonly appId: string;
@@ -229,6 +236,7 @@ export interface OrgQueries {
   /** How many distinct accounts are in each group. */
   groupSizes(groupIds: readonly string[]): Promise<Map<string, number>>;
 
+  /** Every membership row of these accounts, in no particular order. */
   membershipsOf(accountIds: readonly string[]): Promise<MembershipRow[]>;
   addMemberships(rows: readonly MembershipRow[]): Promise<void>;
   removeMemberships(rows: readonly MembershipRow[]): Promise<void>;
@@ -261,10 +269,17 @@ export interface OrgQueries {
   addGrant(appId: string, groupId: string, at: string): Promise<boolean>;
   removeGrant(appId: string, groupId: string): Promise<boolean>;
 
-  /** These accounts' access, each row with its app's seat limit (`undefined`: the app is gone). */
-  accessOf(accountIds: readonly string[]): Promise<(AccessRow & { readonly seatLimit: number | null | undefined })[]>;
+  /** These accounts' access rows, in grant order. */
+  accessOf(accountIds: readonly string[]): Promise<AccessRow[]>;
+  /**
+   * Which apps these accounts hold a row of (granted or queued), each with its app's seat limit
+   * (`undefined`: the app is gone); in no particular order. What a recompute compares, read from the
+   * access index alone.
+   */
+  heldAccess(accountIds: readonly string[]): Promise<HeldAccess[]>;
   insertAccess(rows: readonly Omit<AccessRow, 'seq'>[]): Promise<void>;
-  deleteAccess(appId: string, accountIds: readonly string[]): Promise<void>;
+  /** Deletes these accounts' rows of the app; returns the accounts whose row was granted (a seat freed). */
+  deleteAccess(appId: string, accountIds: readonly string[]): Promise<string[]>;
   setAccessStatus(appId: string, accountIds: readonly string[], status: AccessStatus, since: string): Promise<void>;
   countAccess(appId: string): Promise<{ granted: number; queued: number }>;
   /** The oldest queued accounts of an app. */

@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccessRow, AccountRecord, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccountRecord, HeldAccess, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules, WriteFacts } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -162,8 +162,8 @@ export async function recomputeAccess(
     if (accounts.get(id)?.status !== 'active') continue;
     for (const g of groupsOfAccount.get(id) ?? []) for (const app of appsOfGroup.get(g) ?? []) eligible.set(app, (eligible.get(app) ?? new Set()).add(id));
   }
-  const existing = await tx.org.accessOf(withRows);
-  const existingByApp = new Map<string, AccessRow[]>();
+  const existing = await tx.org.heldAccess(withRows);
+  const existingByApp = new Map<string, HeldAccess[]>();
   for (const row of existing) {
     // An app the accounts lose without a grant left to them: its limit came with the rows.
     if (!seatLimits.has(row.appId) && row.seatLimit !== undefined) seatLimits.set(row.appId, row.seatLimit);
@@ -176,12 +176,12 @@ export async function recomputeAccess(
   for (const appId of [...apps].sort()) {
     const want = eligible.get(appId) ?? new Set<string>();
     const rows = existingByApp.get(appId) ?? [];
-    const lost = rows.filter((r) => !want.has(r.accountId));
+    const lost = rows.filter((r) => !want.has(r.accountId)).map((r) => r.accountId).sort();
     const has = new Set(rows.map((r) => r.accountId));
     const gained = [...want].filter((id) => !has.has(id)).sort((a, b) => accounts.get(a)!.seq - accounts.get(b)!.seq);
     if (lost.length === 0 && gained.length === 0) continue;
-    if (lost.length > 0) await tx.org.deleteAccess(appId, lost.map((r) => r.accountId));
-    const revoked = lost.filter((r) => r.status === 'granted').map((r) => r.accountId);
+    // Queued rows hold no seat: only the granted ones are revoked.
+    const revoked = lost.length > 0 ? (await tx.org.deleteAccess(appId, lost)).sort() : [];
     await seatAndRecord(env, tx, appId, gained, revoked, at, seatLimits.get(appId));
   }
 }

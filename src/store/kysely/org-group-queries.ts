@@ -91,7 +91,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
 
     async membershipsOf(accountIds) {
       const rows = await inListPacked('org.membershipsOf', accountIds, 3, (d, list) =>
-        d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')], sql.ref('seq')).as('rows')).where('account_id', 'in', list),
+        d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')]).as('rows')).where('account_id', 'in', list),
       );
       const out: MembershipRow[] = [];
       for (let i = 0; i < rows.length; i += 3) out.push({ groupId: rows[i]!, accountId: rows[i + 1]!, source: rows[i + 2]! });
