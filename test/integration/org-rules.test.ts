@@ -229,6 +229,28 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 2, queued: 0 });
   });
 
+  it('a queued account that leaves the group is dropped from the queue without a revocation; the seats stay as they were', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const [a, b, c] = [await user(scim, `w1@${domain}`), await user(scim, `w2@${domain}`), await user(scim, `w3@${domain}`)];
+    const group = await scim.post('/Groups', groupBody(`Waiting room ${n}`, { members: [{ value: a }, { value: b }, { value: c }] }));
+    const orgGroup = (await roster.services.orgGroups.list({ search: `Waiting room ${n}` }))[0]!;
+    const app = await roster.services.apps.create({ name: `Two seats ${n}`, kind: 'other', seatLimit: 2 });
+    const grant = await roster.services.apps.grant(app.id, orgGroup.id);
+    const queued = grant.summary.apps[0]!.queued[0]!;
+    const queuedUser = (await roster.services.accounts.get(queued)).links[0]!.userId;
+    const last = async () => (await roster.services.events.list({ afterSeq: 0, limit: 1_000_000 })).at(-1)!.seq;
+    const before = await last();
+
+    await scim.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${queuedUser}"]` }));
+    const events = await roster.services.events.list({ afterSeq: before, limit: 1000 });
+    const about = (type: string) => events.filter((e) => e.type === type && e.resourceId === app.id).flatMap((e) => (e.data as { accountIds: string[] }).accountIds);
+    expect(about('access.revoked')).toEqual([]);
+    expect(about('access.granted')).toEqual([]);
+    expect((await roster.services.accounts.get(queued)).apps.filter((x) => x.id === app.id)).toEqual([]);
+    expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 2, queued: 0 });
+  });
+
   it('a grant removed from a group frees its seats for the queue of another granted group, in the same change', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory();
