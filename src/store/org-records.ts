@@ -236,8 +236,10 @@ export interface OrgQueries {
   /** How many distinct accounts are in each group. */
   groupSizes(groupIds: readonly string[]): Promise<Map<string, number>>;
 
-  /** Every membership row of these accounts, in no particular order. */
+  /** Every membership row of these accounts, in no particular order (what a recompute compares). */
   membershipsOf(accountIds: readonly string[]): Promise<MembershipRow[]>;
+  /** One account's membership rows in the order they were made (what the account's detail and explain show). */
+  accountMemberships(accountId: string): Promise<MembershipRow[]>;
   addMemberships(rows: readonly MembershipRow[]): Promise<void>;
   removeMemberships(rows: readonly MembershipRow[]): Promise<void>;
   /** Distinct members of a group in account order after `afterSeq`. */
@@ -269,7 +271,7 @@ export interface OrgQueries {
   addGrant(appId: string, groupId: string, at: string): Promise<boolean>;
   removeGrant(appId: string, groupId: string): Promise<boolean>;
 
-  /** These accounts' access rows, in grant order. */
+  /** These accounts' access rows, in the order the rows were made (within each chunk of ids). */
   accessOf(accountIds: readonly string[]): Promise<AccessRow[]>;
   /**
    * Which apps these accounts hold a row of (granted or queued), each with its app's seat limit
@@ -282,8 +284,8 @@ export interface OrgQueries {
   deleteAccess(appId: string, accountIds: readonly string[]): Promise<string[]>;
   setAccessStatus(appId: string, accountIds: readonly string[], status: AccessStatus, since: string): Promise<void>;
   countAccess(appId: string): Promise<{ granted: number; queued: number }>;
-  /** The oldest queued accounts of an app. */
-  queuedAccess(appId: string, limit: number): Promise<string[]>;
+  /** The oldest queued accounts of an app (all of them without a limit). */
+  queuedAccess(appId: string, limit?: number): Promise<string[]>;
   /** An app's access rows after `afterSeq` (granted, or of one status), with their accounts. */
   listAccess(appId: string, options: { afterSeq: number; limit: number; status?: AccessStatus; updatedSince?: string }): Promise<{ access: AccessRow; account: AccountRecord }[]>;
 

@@ -251,6 +251,46 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 2, queued: 0 });
   });
 
+  it("an account's detail and explain list a group's sources in the order the account got them", async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const u = await user(scim, `order@${domain}`);
+    const idpGroup = await scim.post('/Groups', groupBody(`Ordered ${n}`, { members: [{ value: u }] }));
+    const group = (await roster.services.orgGroups.list({ search: `Ordered ${n}` }))[0]!;
+    const account = (await accountOfUser(scim.directoryId, u))!;
+    // Mapped first, then given by hand: in the order made, not sorted (`manual` sorts before `map:`).
+    await roster.services.orgGroups.addMembers(group.id, [account.id]);
+    const mapped = `map:${scim.directoryId}:${idpGroup.body.id}`;
+    expect((await roster.services.accounts.get(account.id)).groups.find((g) => g.id === group.id)!.sources).toEqual([mapped, 'manual']);
+    const app = await roster.services.apps.create({ name: `Ordered app ${n}`, kind: 'other' });
+    await roster.services.apps.grant(app.id, group.id);
+    const why = await roster.services.accounts.explain(account.id, app.id);
+    expect(why.chains.map((c) => c.reasons.map((r) => r.kind))).toEqual([['idp_group', 'manual']]);
+  });
+
+  it('a raised seat limit seats the queue, oldest first; a removed limit seats all of it', async () => {
+    const domain = await freshDomain();
+    const scim = await roster.directory();
+    const users = [];
+    for (let i = 0; i < 4; i++) users.push(await user(scim, `r${i}@${domain}`));
+    await scim.post('/Groups', groupBody(`Raised ${n}`, { members: users.map((value) => ({ value })) }));
+    const group = (await roster.services.orgGroups.list({ search: `Raised ${n}` }))[0]!;
+    const app = await roster.services.apps.create({ name: `Raised app ${n}`, kind: 'other', seatLimit: 1 });
+    const grant = await roster.services.apps.grant(app.id, group.id);
+    const queue = grant.summary.apps[0]!.queued;
+    expect(queue).toHaveLength(3);
+    const status = async (accountId: string) => (await roster.services.accounts.get(accountId)).apps.find((x) => x.id === app.id)?.status;
+
+    await roster.services.apps.update(app.id, { seatLimit: 2 });
+    expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 2, queued: 2 });
+    expect(await status(queue[0]!)).toBe('granted');
+    expect([await status(queue[1]!), await status(queue[2]!)]).toEqual(['queued', 'queued']);
+
+    await roster.services.apps.update(app.id, { seatLimit: null });
+    expect(await roster.services.apps.get(app.id)).toMatchObject({ seatsUsed: 4, queued: 0 });
+    expect([await status(queue[1]!), await status(queue[2]!)]).toEqual(['granted', 'granted']);
+  });
+
   it('a grant removed from a group frees its seats for the queue of another granted group, in the same change', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory();

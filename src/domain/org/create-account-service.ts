@@ -26,7 +26,7 @@ export function createAccountService(deps: { store: Store; env: OrgEnv; status: 
 
   async function detail(q: Queries, account: AccountRecord): Promise<AccountDetail> {
     const links = await q.org.linksOfAccounts([account.id]);
-    const rows = await q.org.membershipsOf([account.id]);
+    const rows = await q.org.accountMemberships(account.id);
     const groups = await q.org.getGroups([...new Set(rows.map((r) => r.groupId))]);
     const access = await q.org.accessOf([account.id]);
     const apps = new Map((await q.org.listApps()).map((a) => [a.id, a]));

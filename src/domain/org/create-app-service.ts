@@ -105,8 +105,8 @@ export function createAppService(deps: { store: Store; env: OrgEnv; audit: Audit
         if (changed.length === 0) return after;
         await env.record(tx, { type: 'app.updated', directoryId: null, resourceId: id, data: data(after), changed, at });
         await audit.record(tx, actor, { action: 'app.update', targetType: 'App', targetId: id, directoryId: null, before: app, after }, at);
-        // A raised limit seats the queue, oldest first; a lowered one revokes nobody.
-        if (changed.includes('seatLimit')) await seatAndRecord(env, tx, id, [], [], at);
+        // A raised limit seats the queue, oldest first, a removed one all of it; a lowered one revokes nobody.
+        if (changed.includes('seatLimit')) await seatAndRecord(env, tx, id, [], [], at, undefined, true);
         return view(tx, await mustGet(tx, id));
       }).catch((error: unknown) => {
         // Two renames to one name at once (PostgreSQL): neither saw the other, the unique index decides.

@@ -23,7 +23,7 @@ export interface AccessExplanation {
 /** Why an account has (or has not) an app: grant → org group → source → directory and IdP group. */
 export async function explainAccess(q: Queries, account: AccountRecord, app: AppRecord): Promise<AccessExplanation> {
   const granted = await q.org.grantsOfApp(app.id);
-  const rows = (await q.org.membershipsOf([account.id])).filter((r) => granted.includes(r.groupId));
+  const rows = (await q.org.accountMemberships(account.id)).filter((r) => granted.includes(r.groupId));
   const groups = new Map((await q.org.getGroups(granted)).map((g) => [g.id, g]));
   const directories = new Map((await q.directories.list()).map((d) => [d.id, d]));
   const access = (await q.org.accessOf([account.id])).find((x) => x.appId === app.id);

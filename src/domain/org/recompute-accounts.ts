@@ -91,12 +91,15 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const after = before;
   for (const r of toRemove) after.delete(r);
   for (const r of toAdd) after.add(r);
-  const vanished = toRemove.filter((r) => !after.hasPair(r.groupId, r.accountId));
+  // In (group, account) order: the rows were read in the plan's order, which differs between engines.
+  const vanished = toRemove.filter((r) => !after.hasPair(r.groupId, r.accountId)).sort(byGroupThenAccount);
   await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);
 
   const groupsOfAccount = after.groupsByAccount();
   await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh, facts);
 }
+
+const byGroupThenAccount = (a: MembershipRow, b: MembershipRow) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
 
 /** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
 async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directoryId: string; name: string }[], at: string): Promise<Map<string, string>> {
@@ -188,16 +191,22 @@ export async function recomputeAccess(
 
 /**
  * Gives seats to the queue first, then to `gained` (queued past the limit), and records the events.
- * `knownLimit`: the app's seat limit, when the caller read it with the grants.
+ * `knownLimit`: the app's seat limit, when the caller read it with the grants. `limitChanged`: an
+ * admin just changed the limit (a removed one seats the whole queue).
  */
-export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string, knownLimit?: number | null): Promise<void> {
+export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string, knownLimit?: number | null, limitChanged = false): Promise<void> {
   const seatLimit = knownLimit !== undefined ? knownLimit : (await tx.org.getApp(appId))?.seatLimit;
   // undefined: the app is gone (its rows went with it).
   if (seatLimit === undefined) return;
   let granted: string[] = [];
   let queued: string[] = [];
-  if (seatLimit === null) granted = [...gained];
-  else {
+  if (seatLimit === null) {
+    // Nobody waits for an app without a limit, except those queued before an admin removed it. Read
+    // only then: every write that grants access comes here, and the queue of such an app is empty.
+    const promoted = limitChanged ? await tx.org.queuedAccess(appId) : [];
+    if (promoted.length > 0) await tx.org.setAccessStatus(appId, promoted, 'granted', at);
+    granted = [...promoted, ...gained];
+  } else {
     let free = seatLimit - (await tx.org.countAccess(appId)).granted;
     if (free > 0) {
       const promoted = await tx.org.queuedAccess(appId, free);

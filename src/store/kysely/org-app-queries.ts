@@ -105,7 +105,9 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       return { granted: of('granted'), queued: of('queued') };
     },
     async queuedAccess(appId, limit) {
-      const rows = await db.selectFrom('app_access').select('account_id').where('app_id', '=', appId).where('status', '=', 'queued').orderBy('seq').limit(limit).execute();
+      let q = db.selectFrom('app_access').select('account_id').where('app_id', '=', appId).where('status', '=', 'queued').orderBy('seq');
+      if (limit !== undefined) q = q.limit(limit);
+      const rows = await q.execute();
       return rows.map((r) => r.account_id);
     },
     async listAccess(appId, o) {

@@ -8,7 +8,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -96,6 +96,10 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       const out: MembershipRow[] = [];
       for (let i = 0; i < rows.length; i += 3) out.push({ groupId: rows[i]!, accountId: rows[i + 1]!, source: rows[i + 2]! });
       return out;
+    },
+    async accountMemberships(accountId) {
+      const rows = await db.selectFrom('org_group_members').select(['group_id', 'account_id', 'source']).where('account_id', '=', accountId).orderBy('seq').execute();
+      return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
     },
     async addMemberships(rows) {
       await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['account_id', 'group_id', 'source']);

@@ -136,12 +136,13 @@ const MULTI_ROW_FROM = 16;
 const US = '\u001f';
 
 /**
- * Many short rows as one string: the columns' text joined by US, row after row, in the order the
- * plan reads them (no ORDER BY: callers compare sets). A recompute reads a few hundred membership and
- * access rows of ids per SCIM write; creating a JS string per cell cost more than finding the rows. A
- * 100-member PATCH with rules on SQLite (CPU profile, 80 PATCHes): the membership read took 523 µs as
- * rows and 349 µs packed. An ORDER BY inside the aggregate costs SQLite a sort even when the index
- * gives that order: 300 membership rows took 164 µs ordered and 87 µs as read.
+ * Many short rows as one string: the columns' text joined by US, row after row, in whatever order the
+ * plan reads them. A recompute reads a few hundred membership and access rows of ids per SCIM write;
+ * creating a JS string per cell cost more than finding the rows (100-member PATCH with rules, SQLite,
+ * CPU profile of 80 PATCHes: the membership read took 523 µs as rows and 349 µs packed). No ORDER BY:
+ * a recompute compares sets, and sorting 300 membership rows by seq inside `group_concat` cost SQLite
+ * as much again (164 µs sorted, 87 µs as read). Callers that show rows read them ordered elsewhere, and
+ * callers whose output follows the row order sort it themselves.
  * Only for columns of ids, numbers and fixed words, never null and never holding US.
  */
 function packedRows(engine: 'sqlite' | 'postgres', columns: readonly Expression<unknown>[]): RawBuilder<string | null> {
