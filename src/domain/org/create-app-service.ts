@@ -106,7 +106,7 @@ export function createAppService(deps: { store: Store; env: OrgEnv; audit: Audit
         await env.record(tx, { type: 'app.updated', directoryId: null, resourceId: id, data: data(after), changed, at });
         await audit.record(tx, actor, { action: 'app.update', targetType: 'App', targetId: id, directoryId: null, before: app, after }, at);
         // A raised limit seats the queue, oldest first, a removed one all of it; a lowered one revokes nobody.
-        if (changed.includes('seatLimit')) await seatAndRecord(env, tx, id, [], [], at, undefined, true);
+        if (changed.includes('seatLimit')) await seatAndRecord(env, tx, id, [], [], at, { limitChanged: true });
         return view(tx, await mustGet(tx, id));
       }).catch((error: unknown) => {
         // Two renames to one name at once (PostgreSQL): neither saw the other, the unique index decides.

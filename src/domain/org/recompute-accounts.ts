@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccountRecord, HeldAccess, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccessRow, AccountRecord, HeldAccess, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules, WriteFacts } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -83,7 +83,6 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const toRemove = existing.filter((r) => !desired.has(r) && (isDerived(r.source) || (r.source === MANUAL && dropManual.has(r.accountId))));
   const toAdd = desiredRows.filter((r) => !before.has(r));
   if (toRemove.length > 0) await tx.org.removeMemberships(toRemove);
-  if (toAdd.length > 0) await tx.org.addMemberships(toAdd);
 
   // Membership is any row for (group, account): events name the pairs that appeared or vanished.
   // `before` becomes the state after the change once the pairs that appeared are known.
@@ -96,7 +95,8 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);
 
   const groupsOfAccount = after.groupsByAccount();
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at, older, fresh, facts);
+  // The new membership rows go in with the access rows: nothing in between reads memberships.
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, memberships: toAdd });
 }
 
 const byGroupThenAccount = (a: MembershipRow, b: MembershipRow) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
@@ -131,6 +131,18 @@ function pairEvents(type: 'org_group.member_added' | 'org_group.member_removed',
   return [...byGroup].flatMap(([groupId, accountIds]) => idChunks([...accountIds]).map((part): DomainEvent => ({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at })));
 }
 
+export interface RecomputeAccessOptions {
+  /** The accounts that may have access rows (not those made in this write); all of `ids` by default. */
+  readonly withRows?: readonly string[];
+  readonly fresh?: ReadonlyMap<string, NewAccountFacts>;
+  readonly facts?: WriteFacts;
+  /**
+   * Membership rows the caller still has to insert: they go in with the access rows, one round trip
+   * on PostgreSQL (`insertMembershipsAndAccess`). Nothing here reads memberships.
+   */
+  readonly memberships?: readonly MembershipRow[];
+}
+
 /**
  * Access follows membership: an active account in a granted group has the app. Past an app's seat
  * limit new access is queued (oldest first), and a seat freed goes to the head of the queue.
@@ -141,10 +153,9 @@ export async function recomputeAccess(
   ids: readonly string[],
   groupsOfAccount: ReadonlyMap<string, ReadonlySet<string>>,
   at: string,
-  withRows: readonly string[] = ids,
-  fresh?: ReadonlyMap<string, NewAccountFacts>,
-  facts?: WriteFacts,
+  options: RecomputeAccessOptions = {},
 ): Promise<void> {
+  const { withRows = ids, fresh, facts } = options;
   const accounts = new Map((await tx.org.accountStatuses(fresh ? withRows : ids)).map((a) => [a.id, a]));
   // New accounts are the newest (their seq is larger than every read one's), in the order they were made.
   let order = Number.MAX_SAFE_INTEGER - (fresh?.size ?? 0);
@@ -176,6 +187,8 @@ export async function recomputeAccess(
   }
 
   const apps = new Set([...eligible.keys(), ...existingByApp.keys()]);
+  // Each app's new rows go in after the loop: an app's seat count reads only that app's rows, none of them pending then.
+  const pending: Omit<AccessRow, 'seq'>[] = [];
   for (const appId of [...apps].sort()) {
     const want = eligible.get(appId) ?? new Set<string>();
     const rows = existingByApp.get(appId) ?? [];
@@ -185,16 +198,23 @@ export async function recomputeAccess(
     if (lost.length === 0 && gained.length === 0) continue;
     // Queued rows hold no seat: only the granted ones are revoked.
     const revoked = lost.length > 0 ? (await tx.org.deleteAccess(appId, lost)).sort() : [];
-    await seatAndRecord(env, tx, appId, gained, revoked, at, seatLimits.get(appId));
+    await seatAndRecord(env, tx, appId, gained, revoked, at, { knownLimit: seatLimits.get(appId), pending });
   }
+  await tx.org.insertMembershipsAndAccess(options.memberships ?? [], pending);
 }
 
-/**
- * Gives seats to the queue first, then to `gained` (queued past the limit), and records the events.
- * `knownLimit`: the app's seat limit, when the caller read it with the grants. `limitChanged`: an
- * admin just changed the limit (a removed one seats the whole queue).
- */
-export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string, knownLimit?: number | null, limitChanged = false): Promise<void> {
+export interface SeatOptions {
+  /** The app's seat limit, when the caller read it with the grants. */
+  readonly knownLimit?: number | null;
+  /** An admin just changed the limit: a removed one seats the whole queue. */
+  readonly limitChanged?: boolean;
+  /** Where the new access rows go for the caller to insert; inserted here without it. */
+  readonly pending?: Omit<AccessRow, 'seq'>[];
+}
+
+/** Gives seats to the queue first, then to `gained` (queued past the limit), and records the events. */
+export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gained: readonly string[], revoked: readonly string[], at: string, options: SeatOptions = {}): Promise<void> {
+  const { knownLimit, limitChanged = false, pending } = options;
   const seatLimit = knownLimit !== undefined ? knownLimit : (await tx.org.getApp(appId))?.seatLimit;
   // undefined: the app is gone (its rows went with it).
   if (seatLimit === undefined) return;
@@ -219,7 +239,8 @@ export async function seatAndRecord(env: OrgEnv, tx: Queries, appId: string, gai
   }
   const fresh = new Set(gained);
   const rows = [...granted.filter((id) => fresh.has(id)).map((accountId) => ({ appId, accountId, status: 'granted' as const, since: at })), ...queued.map((accountId) => ({ appId, accountId, status: 'queued' as const, since: at }))];
-  if (rows.length > 0) await tx.org.insertAccess(rows);
+  if (pending) pending.push(...rows);
+  else if (rows.length > 0) await tx.org.insertAccess(rows);
   const events = (type: 'access.revoked' | 'access.granted' | 'access.queued', ids: readonly string[]) =>
     idChunks(ids).map((part): DomainEvent => ({ type, directoryId: null, resourceId: appId, data: { appId, accountIds: part }, at }));
   await env.recordMany(tx, [...events('access.revoked', revoked), ...events('access.granted', granted), ...events('access.queued', queued)]);

@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
-import { toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
+import { ACCESS_KEY, accessCells, MEMBERSHIP_KEY, membershipCells, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
 import type { HeldAccess, OrgQueries } from '../org-records.ts';
-import type { QueryContext } from './prepared.ts';
+import { listArgs, listOf, type QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+/** See `insertMembershipsAndAccess`. */
+const JOINED_ROWS = 16;
+
+export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'insertMembershipsAndAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -90,7 +93,35 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
     },
     async insertAccess(rows) {
       // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.
-      await insertRows('app_access', rows.map((r) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since })), 200, ['account_id', 'app_id']);
+      await insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
+    },
+    async insertMembershipsAndAccess(memberships, access) {
+      // A write that makes a few of each (a create joining default groups with granted apps, a small
+      // delta) sends them together on PostgreSQL. Compiled once per pair of counts, so only small ones:
+      // at most JOINED_ROWS² statements in the cache; bigger batches go as two statements.
+      if (engine !== 'postgres' || memberships.length === 0 || access.length === 0 || memberships.length > JOINED_ROWS || access.length > JOINED_ROWS) {
+        await insertRows('org_group_members', memberships.map(membershipCells), 200, MEMBERSHIP_KEY);
+        await insertRows('app_access', access.map(accessCells), 200, ACCESS_KEY);
+        return;
+      }
+      const m = memberships.length;
+      const n = access.length;
+      const cells = [...memberships.flatMap((r) => [r.groupId, r.accountId, r.source]), ...access.flatMap((r) => [r.appId, r.accountId, r.status, r.since])];
+      await run(
+        db,
+        `org.insertMembershipsAndAccess.${m}.${n}`,
+        (d, a) => {
+          const slot = listOf<string>(a, m * 3 + n * 4);
+          const rows = Array.from({ length: m }, (_, i) => ({ group_id: slot[i * 3]!, account_id: slot[i * 3 + 1]!, source: slot[i * 3 + 2]! }));
+          const grants = Array.from({ length: n }, (_, i) => ({ app_id: slot[m * 3 + i * 4]!, account_id: slot[m * 3 + i * 4 + 1]!, status: slot[m * 3 + i * 4 + 2] as never, since: slot[m * 3 + i * 4 + 3]! }));
+          return d
+            .with('memberships', (w) => w.insertInto('org_group_members').values(rows).onConflict((oc) => oc.columns(MEMBERSHIP_KEY).doNothing()))
+            .insertInto('app_access')
+            .values(grants)
+            .onConflict((oc) => oc.columns(ACCESS_KEY).doNothing());
+        },
+        listArgs(cells),
+      );
     },
     async deleteAccess(appId, accountIds) {
       const rows = await inList('org.deleteAccess', accountIds, (d, list, a: { appId?: string }) => d.deleteFrom('app_access').where('app_id', '=', a.appId!).where('account_id', 'in', list).returning(['account_id', 'status']), { appId });

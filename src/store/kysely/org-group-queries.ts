@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EffectiveGroup, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import type { OrgGroupRow } from '../database.ts';
 import { chunks } from './chunks.ts';
-import { likeTerm, toAccount, toGroup } from './org-helpers.ts';
+import { likeTerm, MEMBERSHIP_KEY, membershipCells, toAccount, toGroup } from './org-helpers.ts';
 import type { OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
@@ -102,7 +102,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
     },
     async addMemberships(rows) {
-      await insertRows('org_group_members', rows.map((r) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source })), 200, ['account_id', 'group_id', 'source']);
+      await insertRows('org_group_members', rows.map(membershipCells), 200, MEMBERSHIP_KEY);
     },
     async removeMemberships(rows) {
       // Grouped by (group, source): one statement removes many accounts.

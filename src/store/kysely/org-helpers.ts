@@ -1,6 +1,6 @@
 import { sql, type Compilable, type Expression, type RawBuilder } from 'kysely';
 import type { AccountRow, Database } from '../database.ts';
-import type { AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, OrgGroupRecord } from '../org-records.ts';
+import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import { chunks } from './chunks.ts';
 import { insertMany, listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
 
@@ -73,6 +73,12 @@ export function toDeprovision(r: Selectable<Database['deprovisions']>): Deprovis
 }
 
 
+/** Membership and access rows as inserted, and the unique keys an insert skips on. */
+export const membershipCells = (r: MembershipRow) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source });
+export const accessCells = (r: Omit<AccessRow, 'seq'>) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since });
+export const MEMBERSHIP_KEY = ['account_id', 'group_id', 'source'] as const;
+export const ACCESS_KEY = ['account_id', 'app_id'] as const;
+
 /** Escapes LIKE wildcards so a search term matches literally. */
 export const likeTerm = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -106,7 +112,7 @@ export function createOrgHelpers(ctx: QueryContext) {
    * statement (better-sqlite3, 100 membership rows, p50 of 40 rounds), and a reconcile of 100,000
    * users took 5.7–5.8 s instead of 5.9–6.7 s. A create's one or two rows stay one per statement.
    */
-  const insertRows = (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: string[]) =>
+  const insertRows = (table: 'accounts' | 'account_links' | 'org_group_members' | 'app_access', rows: readonly Record<string, unknown>[], size: number, conflict?: readonly string[]) =>
     insertMany(ctx, `org.insert.${table}`, table, rows, size, conflict ? (q) => q.onConflict((oc) => oc.columns(conflict as never).doNothing()) : undefined, {
       multiRowFrom: table === 'org_group_members' || table === 'app_access' ? MULTI_ROW_FROM : undefined,
     });
