@@ -128,7 +128,12 @@ function pairEvents(type: 'org_group.member_added' | 'org_group.member_removed',
     if (set) set.add(accountId);
     else byGroup.set(groupId, new Set([accountId]));
   }
-  return [...byGroup].flatMap(([groupId, accountIds]) => idChunks([...accountIds]).map((part): DomainEvent => ({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at })));
+  // Loops, not flatMap over spread entries: this runs in every SCIM write with rules (~4 µs a create that way).
+  const events: DomainEvent[] = [];
+  for (const [groupId, accountIds] of byGroup) {
+    for (const part of idChunks([...accountIds])) events.push({ type, directoryId: null, resourceId: groupId, data: { groupId, accountIds: part }, at });
+  }
+  return events;
 }
 
 export interface RecomputeAccessOptions {
