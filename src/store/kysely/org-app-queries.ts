@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
-import { ACCESS_KEY, accessCells, MEMBERSHIP_KEY, membershipCells, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
+import { ACCESS_COLUMNS, ACCESS_KEY, accessCells, MEMBERSHIP_COLUMNS, MEMBERSHIP_KEY, membershipCells, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
 import type { HeldAccess, OrgQueries } from '../org-records.ts';
-import { listArgs, listOf, type QueryContext } from './prepared.ts';
+import { listArgs, rowCells, rowsOf, type QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
 /** See `insertMembershipsAndAccess`. */
 const JOINED_ROWS = 16;
 
-export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'insertMembershipsAndAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunks, inList, inListPacked, insertMemberships, insertAccessRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'insertMembershipsAndAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -92,34 +92,29 @@ export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunk
       return out;
     },
     async insertAccess(rows) {
-      // Two writes recomputing one account at once on PostgreSQL: the second adds nothing.
-      await insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
+      await insertAccessRows(rows);
     },
     async insertMembershipsAndAccess(memberships, access) {
       // A write that makes a few of each (a create joining default groups with granted apps, a small
       // delta) sends them together on PostgreSQL. Compiled once per pair of counts, so only small ones:
       // at most JOINED_ROWS² statements in the cache; bigger batches go as two statements.
       if (engine !== 'postgres' || memberships.length === 0 || access.length === 0 || memberships.length > JOINED_ROWS || access.length > JOINED_ROWS) {
-        await insertRows('org_group_members', memberships.map(membershipCells), 200, MEMBERSHIP_KEY);
-        await insertRows('app_access', access.map(accessCells), 200, ACCESS_KEY);
+        await insertMemberships(memberships);
+        await insertAccessRows(access);
         return;
       }
       const m = memberships.length;
       const n = access.length;
-      const cells = [...memberships.flatMap((r) => [r.groupId, r.accountId, r.source]), ...access.flatMap((r) => [r.appId, r.accountId, r.status, r.since])];
+      const cells = [...rowCells(memberships.map(membershipCells), MEMBERSHIP_COLUMNS), ...rowCells(access.map(accessCells), ACCESS_COLUMNS)];
       await run(
         db,
         `org.insertMembershipsAndAccess.${m}.${n}`,
-        (d, a) => {
-          const slot = listOf<string>(a, m * 3 + n * 4);
-          const rows = Array.from({ length: m }, (_, i) => ({ group_id: slot[i * 3]!, account_id: slot[i * 3 + 1]!, source: slot[i * 3 + 2]! }));
-          const grants = Array.from({ length: n }, (_, i) => ({ app_id: slot[m * 3 + i * 4]!, account_id: slot[m * 3 + i * 4 + 1]!, status: slot[m * 3 + i * 4 + 2] as never, since: slot[m * 3 + i * 4 + 3]! }));
-          return d
-            .with('memberships', (w) => w.insertInto('org_group_members').values(rows).onConflict((oc) => oc.columns(MEMBERSHIP_KEY).doNothing()))
+        (d, a) =>
+          d
+            .with('memberships', (w) => w.insertInto('org_group_members').values(rowsOf(a, m, MEMBERSHIP_COLUMNS) as never).onConflict((oc) => oc.columns(MEMBERSHIP_KEY).doNothing()))
             .insertInto('app_access')
-            .values(grants)
-            .onConflict((oc) => oc.columns(ACCESS_KEY).doNothing());
-        },
+            .values(rowsOf(a, n, ACCESS_COLUMNS, m * MEMBERSHIP_COLUMNS.length) as never)
+            .onConflict((oc) => oc.columns(ACCESS_KEY).doNothing()),
         listArgs(cells),
       );
     },

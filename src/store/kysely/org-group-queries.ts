@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { EffectiveGroup, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import type { OrgGroupRow } from '../database.ts';
 import { chunks } from './chunks.ts';
-import { likeTerm, MEMBERSHIP_KEY, membershipCells, toAccount, toGroup } from './org-helpers.ts';
+import { likeTerm, toAccount, toGroup } from './org-helpers.ts';
 import type { OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertRows, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertMemberships, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -102,7 +102,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       return rows.map((r) => ({ groupId: r.group_id, accountId: r.account_id, source: r.source }));
     },
     async addMemberships(rows) {
-      await insertRows('org_group_members', rows.map(membershipCells), 200, MEMBERSHIP_KEY);
+      await insertMemberships(rows);
     },
     async removeMemberships(rows) {
       // Grouped by (group, source): one statement removes many accounts.

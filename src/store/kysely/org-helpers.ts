@@ -73,9 +73,11 @@ export function toDeprovision(r: Selectable<Database['deprovisions']>): Deprovis
 }
 
 
-/** Membership and access rows as inserted, and the unique keys an insert skips on. */
+/** Membership and access rows as inserted (their columns in this order), and the unique keys an insert skips on. */
 export const membershipCells = (r: MembershipRow) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source });
 export const accessCells = (r: Omit<AccessRow, 'seq'>) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since });
+export const MEMBERSHIP_COLUMNS = ['group_id', 'account_id', 'source'] as const;
+export const ACCESS_COLUMNS = ['app_id', 'account_id', 'status', 'since'] as const;
 export const MEMBERSHIP_KEY = ['account_id', 'group_id', 'source'] as const;
 export const ACCESS_KEY = ['account_id', 'app_id'] as const;
 
@@ -132,7 +134,12 @@ export function createOrgHelpers(ctx: QueryContext) {
     return out;
   };
 
-  return { byChunks, inList, inListPacked, insertRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  /** Membership rows, each skipped when there already. */
+  const insertMemberships = (rows: readonly MembershipRow[]) => insertRows('org_group_members', rows.map(membershipCells), 200, MEMBERSHIP_KEY);
+  /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
+  const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
+
+  return { byChunks, inList, inListPacked, insertRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** See `insertRows`. */

@@ -128,22 +128,26 @@ export function listOf<T>(args: object, n: number): T[] {
   return Array.from({ length: n }, (_, i) => `${MARK}${LIST}${i}` as T);
 }
 
-/**
- * Rows as the argument list (row i, column j at i × columns + j), for a multi-row insert compiled
- * once per row count: naming every cell (`${column}${i}`) cost more than the insert itself when a
- * reconcile writes 100,000 accounts.
- */
-export function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): { readonly [LIST]: readonly unknown[] } {
+/** Rows as one flat list of cells (row i, column j at i × columns + j): what `rowArgs` binds. */
+export function rowCells(rows: readonly Record<string, unknown>[], columns: readonly string[]): unknown[] {
   const cells: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
   for (const row of rows) for (const c of columns) cells[k++] = row[c];
-  return listArgs(cells);
+  return cells;
 }
 
-/** The stand-ins of `rowArgs` inside a builder: n rows of these columns. */
-export function rowsOf(args: object, n: number, columns: readonly string[]): Record<string, unknown>[] {
-  const cells = listOf<unknown>(args, n * columns.length);
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, cells[i * columns.length + j]])));
+/**
+ * Rows as the argument list, for a multi-row insert compiled once per row count: naming every cell
+ * (`${column}${i}`) cost more than the insert itself when a reconcile writes 100,000 accounts.
+ */
+export function rowArgs(rows: readonly Record<string, unknown>[], columns: readonly string[]): { readonly [LIST]: readonly unknown[] } {
+  return listArgs(rowCells(rows, columns));
+}
+
+/** The stand-ins of `rowArgs` inside a builder: n rows of these columns, from cell `from` of the list on. */
+export function rowsOf(args: object, n: number, columns: readonly string[], from = 0): Record<string, unknown>[] {
+  const cells = listOf<unknown>(args, from + n * columns.length);
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c, j) => [c, cells[from + i * columns.length + j]])));
 }
 
 /**
