@@ -492,6 +492,12 @@ async function measureVisibilityCost(options: BenchOptions, latencies: Float64Ar
     servers.push(plain);
     const loaded = await startServer('request log on, one webhook', { ROSTER_REQUEST_LOG: 'on' }, receiver.url);
     servers.push(loaded);
+    // Untimed warm-up, a turn's worth on each server: a fresh server spends its first few thousand
+    // requests compiling (V8's background compiler threads took 1.3 s of CPU on 6,000 creates and no
+    // more on 20,000), and the loaded server has more to compile (the request log, the delivery
+    // thread's own isolate). Measured cold, the ratio charged that one-time cost to the webhook.
+    for (const s of [plain, loaded]) await createUsers(s.context, `warm-up (${s.label})`, users, TURN, { indexes: [], ids: [] });
+    await quiet();
     let during = 0;
     let after = 0;
     for (let from = 0, turn = 0; from < users; from += TURN, turn++) {
