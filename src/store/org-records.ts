@@ -31,6 +31,14 @@ export interface AccountRecord extends AccountProfile {
 }
 
 export type NewAccount = Omit<AccountRecord, 'seq'>;
+
+/** What `OrgQueries.insertOrgRows` inserts; any part may be empty. */
+export interface NewOrgRows {
+  readonly accounts?: readonly NewAccount[];
+  readonly links?: readonly Omit<LinkRecord, 'seq'>[];
+  readonly memberships?: readonly MembershipRow[];
+  readonly access?: readonly Omit<AccessRow, 'seq'>[];
+}
 export type AccountChanges = Partial<Omit<AccountRecord, 'id' | 'seq' | 'createdAt'>>;
 
 /** How a SCIM user came to be linked to its account. */
@@ -281,10 +289,12 @@ export interface OrgQueries {
   heldAccess(accountIds: readonly string[]): Promise<HeldAccess[]>;
   insertAccess(rows: readonly Omit<AccessRow, 'seq'>[]): Promise<void>;
   /**
-   * Membership rows, then access rows, each skipped when there already (`addMemberships`,
-   * `insertAccess`). On PostgreSQL a few of each go in one statement: one round trip instead of two.
+   * The rows a write made for new accounts and their recompute, in this order: accounts, links,
+   * membership rows, access rows (memberships and access each skipped when there already, as in
+   * `addMemberships` and `insertAccess`). On PostgreSQL the rows of a single create (an account, its
+   * link, a few memberships and access rows) go in one statement: one round trip instead of four.
    */
-  insertMembershipsAndAccess(memberships: readonly MembershipRow[], access: readonly Omit<AccessRow, 'seq'>[]): Promise<void>;
+  insertOrgRows(rows: NewOrgRows): Promise<void>;
   /** Deletes these accounts' rows of the app; returns the accounts whose row was granted (a seat freed). */
   deleteAccess(appId: string, accountIds: readonly string[]): Promise<string[]>;
   setAccessStatus(appId: string, accountIds: readonly string[], status: AccessStatus, since: string): Promise<void>;

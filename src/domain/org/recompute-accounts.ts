@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccessRow, AccountRecord, HeldAccess, LinkRecord, MembershipRow, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccessRow, AccountRecord, HeldAccess, LinkRecord, MembershipRow, NewOrgRows, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules, WriteFacts } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -31,6 +31,12 @@ export interface RecomputeOptions {
   readonly links?: readonly LinkRecord[];
   /** What the caller read in this transaction: one directory's rules, the default groups and their grants. */
   readonly facts?: WriteFacts;
+  /**
+   * The rows of `newAccounts` (and the links to them) that the caller has not inserted yet: they go
+   * in with the recompute's memberships and access (`insertOrgRows`, one statement for a single
+   * create on PostgreSQL). Nothing here reads them back.
+   */
+  readonly unsaved?: Pick<NewOrgRows, 'accounts' | 'links'>;
 }
 
 /**
@@ -41,7 +47,10 @@ export interface RecomputeOptions {
  */
 export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: readonly string[], options: RecomputeOptions): Promise<void> {
   const ids = [...new Set(accountIds)];
-  if (ids.length === 0) return;
+  if (ids.length === 0) {
+    if (options.unsaved) await tx.org.insertOrgRows(options.unsaved);
+    return;
+  }
   const { at } = options;
   // An account made in this write has one link and no membership or access rows: only older ones are read.
   const fresh = options.newAccounts;
@@ -95,8 +104,8 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   await env.recordMany(tx, [...pairEvents('org_group.member_added', appeared, at), ...pairEvents('org_group.member_removed', vanished, at)]);
 
   const groupsOfAccount = after.groupsByAccount();
-  // The new membership rows go in with the access rows: nothing in between reads memberships.
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, memberships: toAdd });
+  // The new membership rows go in with the access rows (and the new accounts' rows): nothing in between reads them.
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, unsaved: { ...options.unsaved, memberships: toAdd } });
 }
 
 const byGroupThenAccount = (a: MembershipRow, b: MembershipRow) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
@@ -142,10 +151,11 @@ export interface RecomputeAccessOptions {
   readonly fresh?: ReadonlyMap<string, NewAccountFacts>;
   readonly facts?: WriteFacts;
   /**
-   * Membership rows the caller still has to insert: they go in with the access rows, one round trip
-   * on PostgreSQL (`insertMembershipsAndAccess`). Nothing here reads memberships.
+   * Rows the caller still has to insert (new accounts, their links, membership rows): they go in
+   * with the access rows, one round trip on PostgreSQL for a single create (`insertOrgRows`).
+   * Nothing here reads them.
    */
-  readonly memberships?: readonly MembershipRow[];
+  readonly unsaved?: Omit<NewOrgRows, 'access'>;
 }
 
 /**
@@ -205,7 +215,7 @@ export async function recomputeAccess(
     const revoked = lost.length > 0 ? (await tx.org.deleteAccess(appId, lost)).sort() : [];
     await seatAndRecord(env, tx, appId, gained, revoked, at, { knownLimit: seatLimits.get(appId), pending });
   }
-  await tx.org.insertMembershipsAndAccess(options.memberships ?? [], pending);
+  await tx.org.insertOrgRows({ ...options.unsaved, access: pending });
 }
 
 export interface SeatOptions {

@@ -138,13 +138,15 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
       linkedIn.set(account.id, new Set([directoryId]));
     }
   }
-  await tx.org.insertAccounts(newAccounts);
-  await tx.org.insertLinks(newLinks);
+  // Links to accounts that were there before go in now (the recompute reads those accounts' links);
+  // the new accounts and the links to them go in with the recompute's rows, in the order made.
+  await tx.org.insertLinks(newLinks.filter((l) => !created.has(l.accountId)));
   await env.recordMany(
     tx,
     newAccounts.map((account) => ({ type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: created.get(account.id)!.link.userId } }, at })),
   );
-  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, facts });
+  const unsaved = { accounts: newAccounts, links: newLinks.filter((l) => created.has(l.accountId)) };
+  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, facts, unsaved });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);

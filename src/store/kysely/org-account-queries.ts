@@ -17,10 +17,10 @@ function emailLockKey(email: string): number {
 }
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertAccountRows, insertLinkRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
   return {
     async insertAccounts(accounts) {
-      await insertRows('accounts', accounts.map((a) => ({ id: a.id, ...accountColumns(a) })), 100);
+      await insertAccountRows(accounts);
     },
     async getAccounts(ids) {
       return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
@@ -81,7 +81,7 @@ export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { b
       return rows.map(toLink).sort((a, b) => a.seq - b.seq);
     },
     async insertLinks(links) {
-      await insertRows('account_links', links.map((l) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt })), 250);
+      await insertLinkRows(links);
     },
     async linkedAccounts(directoryId, afterSeq, limit) {
       // In the users' order (users_directory_seq), each link found by its unique key: no index of

@@ -1,15 +1,12 @@
 import { sql } from 'kysely';
-import { ACCESS_COLUMNS, ACCESS_KEY, accessCells, MEMBERSHIP_COLUMNS, MEMBERSHIP_KEY, membershipCells, toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
+import { toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
 import type { HeldAccess, OrgQueries } from '../org-records.ts';
-import { listArgs, rowCells, rowsOf, type QueryContext } from './prepared.ts';
+import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-/** See `insertMembershipsAndAccess`. */
-const JOINED_ROWS = 16;
-
-export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunks, inList, inListPacked, insertMemberships, insertAccessRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'insertMembershipsAndAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertAccessRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -93,30 +90,6 @@ export function createOrgAppQueries({ db, run, engine }: QueryContext, { byChunk
     },
     async insertAccess(rows) {
       await insertAccessRows(rows);
-    },
-    async insertMembershipsAndAccess(memberships, access) {
-      // A write that makes a few of each (a create joining default groups with granted apps, a small
-      // delta) sends them together on PostgreSQL. Compiled once per pair of counts, so only small ones:
-      // at most JOINED_ROWS² statements in the cache; bigger batches go as two statements.
-      if (engine !== 'postgres' || memberships.length === 0 || access.length === 0 || memberships.length > JOINED_ROWS || access.length > JOINED_ROWS) {
-        await insertMemberships(memberships);
-        await insertAccessRows(access);
-        return;
-      }
-      const m = memberships.length;
-      const n = access.length;
-      const cells = [...rowCells(memberships.map(membershipCells), MEMBERSHIP_COLUMNS), ...rowCells(access.map(accessCells), ACCESS_COLUMNS)];
-      await run(
-        db,
-        `org.insertMembershipsAndAccess.${m}.${n}`,
-        (d, a) =>
-          d
-            .with('memberships', (w) => w.insertInto('org_group_members').values(rowsOf(a, m, MEMBERSHIP_COLUMNS) as never).onConflict((oc) => oc.columns(MEMBERSHIP_KEY).doNothing()))
-            .insertInto('app_access')
-            .values(rowsOf(a, n, ACCESS_COLUMNS, m * MEMBERSHIP_COLUMNS.length) as never)
-            .onConflict((oc) => oc.columns(ACCESS_KEY).doNothing()),
-        listArgs(cells),
-      );
     },
     async deleteAccess(appId, accountIds) {
       const rows = await inList('org.deleteAccess', accountIds, (d, list, a: { appId?: string }) => d.deleteFrom('app_access').where('app_id', '=', a.appId!).where('account_id', 'in', list).returning(['account_id', 'status']), { appId });

@@ -73,7 +73,11 @@ export function toDeprovision(r: Selectable<Database['deprovisions']>): Deprovis
 }
 
 
-/** Membership and access rows as inserted (their columns in this order), and the unique keys an insert skips on. */
+/** Rows as inserted (their columns in this order), and the unique keys an insert of memberships or access skips on. */
+export const accountCells = (a: Omit<AccountRecord, 'seq'>) => ({ id: a.id, ...accountColumns(a) });
+export const linkCells = (l: Omit<LinkRecord, 'seq'>) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt });
+export const ACCOUNT_COLUMNS = ['id', 'status', 'external', 'user_name', 'email', 'email_lower', 'display_name', 'given_name', 'family_name', 'title', 'department', 'manager', 'locale', 'timezone', 'custom', 'created_at', 'updated_at'] as const;
+export const LINK_COLUMNS = ['directory_id', 'user_id', 'account_id', 'active', 'linked_by', 'created_at'] as const;
 export const membershipCells = (r: MembershipRow) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source });
 export const accessCells = (r: Omit<AccessRow, 'seq'>) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since });
 export const MEMBERSHIP_COLUMNS = ['group_id', 'account_id', 'source'] as const;
@@ -135,11 +139,13 @@ export function createOrgHelpers(ctx: QueryContext) {
   };
 
   /** Membership rows, each skipped when there already. */
+  const insertAccountRows = (accounts: readonly Omit<AccountRecord, 'seq'>[]) => insertRows('accounts', accounts.map(accountCells), 100);
+  const insertLinkRows = (links: readonly Omit<LinkRecord, 'seq'>[]) => insertRows('account_links', links.map(linkCells), 250);
   const insertMemberships = (rows: readonly MembershipRow[]) => insertRows('org_group_members', rows.map(membershipCells), 200, MEMBERSHIP_KEY);
   /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
   const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
 
-  return { byChunks, inList, inListPacked, insertRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  return { byChunks, inList, inListPacked, insertRows, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** See `insertRows`. */
