@@ -31,11 +31,12 @@ function poster(timeoutMs = 2_000) {
 }
 
 afterEach(async () => {
-  for (const p of posters.splice(0)) await p.close();
+  // Receivers first: a poster waiting on one that never answers would otherwise hold up the hook.
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
     s.close();
   }
+  for (const p of posters.splice(0)) await p.close();
 });
 
 describe('createWebhookPoster', () => {
@@ -59,18 +60,30 @@ describe('createWebhookPoster', () => {
     expect(await p.post(redirect.url, '{}', {})).toEqual({ ok: false, httpStatus: 302, error: 'HTTP 302' });
   });
 
-  it('an informational answer before the final one is not taken for it', async () => {
+  it('an informational answer is not taken for the final one', async () => {
     const r = await receiver((_req, res) => {
       res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
       res.writeHead(200).end('ok');
     });
-    expect(await poster().post(r.url, '{}', {})).toEqual({ ok: true, httpStatus: 200, error: null });
+    const p = poster();
+    expect(await p.post(r.url, '{}', {})).toEqual({ ok: true, httpStatus: 200, error: null });
+    // A receiver that hangs up after a 103: the attempt failed, with no status of its own.
+    const hangsUp = await receiver((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const result = await p.post(hangsUp.url, '{}', {});
+    expect(result.ok).toBe(false);
+    expect(result.httpStatus).toBeNull();
+    expect(result.error).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
   });
 
   it('a huge response body is not read to its end: the status decides, and the next attempt still goes through', async () => {
     const chunk = 'x'.repeat(64 * 1024);
     let sentAll = false;
+    let answered = 0;
     const r = await receiver((_req, res) => {
+      if (++answered > 1) return void res.writeHead(202).end();
       res.on('finish', () => (sentAll = true));
       res.writeHead(200, { 'content-type': 'text/plain' });
       // 16 MiB, written as the socket takes it: the attempt must not wait for all of it.
@@ -88,8 +101,8 @@ describe('createWebhookPoster', () => {
     const p = poster();
     expect(await p.post(r.url, '{}', {})).toEqual({ ok: true, httpStatus: 200, error: null });
     expect(sentAll).toBe(false);
-    const small = await receiver((_req, res) => res.writeHead(202).end());
-    expect(await p.post(small.url, '{}', {})).toEqual({ ok: true, httpStatus: 202, error: null });
+    // The same origin again: the connection given up is replaced.
+    expect(await p.post(r.url, '{}', {})).toEqual({ ok: true, httpStatus: 202, error: null });
   });
 
   it('a refused connection fails with its code', async () => {
@@ -108,15 +121,18 @@ describe('createWebhookPoster', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it('abortAll ends every attempt in flight, including one still waiting for a connection', async () => {
+  it('abortAll ends every attempt in flight at once, including those waiting for a connection', async () => {
     const r = await receiver(() => undefined);
-    const p = createWebhookPoster({ timeoutMs: 10_000, connections: 1 });
+    const p = createWebhookPoster({ timeoutMs: 10_000, connections: 2 });
     posters.push(p);
-    const first = p.post(r.url, '{}', {});
-    const queued = p.post(r.url, '{}', {});
+    const attempts = Array.from({ length: 5 }, () => p.post(r.url, '{}', {}));
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const aborted = Date.now();
     p.abortAll();
-    expect(await first).toEqual({ ok: false, httpStatus: null, error: 'aborted: shutting down' });
-    expect(await queued).toEqual({ ok: false, httpStatus: null, error: 'aborted: shutting down' });
+    for (const attempt of attempts) expect(await attempt).toEqual({ ok: false, httpStatus: null, error: 'aborted: shutting down' });
+    expect(Date.now() - aborted).toBeLessThan(1_000);
+    // Only the two on a connection reached the receiver; the queued ones are never sent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(r.received).toHaveLength(2);
   });
 });

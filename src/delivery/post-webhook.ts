@@ -18,6 +18,10 @@ const SWEEP_MS = 100;
  * parsed header object and an abort-signal listener for each attempt, none of which a delivery reads
  * (the delivery thread's CPU per send is what the SCIM requests share the cores with: issue 10).
  * The deadline is enforced by the poster's sweep, which calls `abort`.
+ *
+ * It implements undici's first handler interface (onConnect, onHeaders, …), which undici 7 marks
+ * deprecated but runs as it is. A handler with `onRequestStart` (the newer one) is wrapped by
+ * undici's UnwrapHandler, which parses every response's headers into an object: what this avoids.
  */
 class Attempt {
   aborted = false;
@@ -37,8 +41,11 @@ class Attempt {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = Object.assign(new Error(reason), { code: reason });
-    // Not yet on a connection: undici aborts it when it gets one (onConnect below).
-    this.#abort?.(this.reason);
+    if (this.#abort) return this.#abort(this.reason);
+    // Not yet on a connection (queued behind the endpoint's busy ones, or connecting): it ends now, so
+    // neither the deadline nor a shutdown waits for undici's connect timeout; undici drops the
+    // request when it gets a connection (onConnect below).
+    this.#settle({ ok: false, httpStatus: null, error: reason });
   }
 
   #settle(result: PostResult): void {
@@ -67,8 +74,10 @@ class Attempt {
 
   onData(chunk: Buffer): boolean {
     this.#bytes += chunk.length;
-    if (this.#bytes > MAX_RESPONSE_BYTES) this.abort('response too large');
-    return true;
+    if (this.#bytes <= MAX_RESPONSE_BYTES) return true;
+    this.abort('response too large');
+    // As undici's own requests do after an abort: the parser stops here (the socket is gone).
+    return false;
   }
 
   onComplete(): void {
@@ -123,7 +132,8 @@ export function createWebhookPoster(options: { timeoutMs: number; connections: n
 
   return {
     async post(url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
-      // The deadline is checked every SWEEP_MS: the attempt's limit is timeoutMs less one sweep, so it never runs past timeoutMs.
+      // The deadline is checked every SWEEP_MS: the attempt's limit is timeoutMs less one sweep, so it never runs past timeoutMs
+      // (an attempt still connecting ends at once when aborted: Attempt.abort).
       const attempt = new Attempt(Date.now() + Math.max(1, options.timeoutMs - SWEEP_MS));
       inFlight.add(attempt);
       if (sweeper === undefined) {
@@ -148,10 +158,14 @@ export function createWebhookPoster(options: { timeoutMs: number; connections: n
       for (const attempt of inFlight) attempt.abort('aborted: shutting down');
     },
 
+    /**
+     * Closes the connections. Every attempt has ended by now (the worker stops after `abortAll`);
+     * what undici may still hold is a connect an ended attempt left behind, not worth waiting for.
+     */
     close: async () => {
       clearInterval(sweeper);
       sweeper = undefined;
-      await agent.close();
+      await agent.destroy();
     },
   };
 }
