@@ -186,7 +186,6 @@ export interface OrgQueries {
   writeFacts(directoryId: string): Promise<WriteFactRows>;
   putRules(directoryId: string, json: string, version: number, at: string): Promise<void>;
 
-  insertAccounts(accounts: readonly NewAccount[]): Promise<void>;
   getAccounts(ids: readonly string[]): Promise<AccountRecord[]>;
   /** Just the order and status of these accounts (what access needs), without their profiles. */
   accountStatuses(ids: readonly string[]): Promise<{ id: string; seq: number; status: AccountStatus }[]>;
@@ -292,7 +291,7 @@ export interface OrgQueries {
    * The rows a write made for new accounts and their recompute, in this order: accounts, links,
    * membership rows, access rows (memberships and access each skipped when there already, as in
    * `addMemberships` and `insertAccess`). On PostgreSQL the rows of a single create (an account, its
-   * link, a few memberships and access rows) go in one statement: one round trip instead of four.
+   * link, a few memberships and access rows) go in one statement: one round trip instead of three.
    */
   insertOrgRows(rows: NewOrgRows): Promise<void>;
   /** Deletes these accounts' rows of the app; returns the accounts whose row was granted (a seat freed). */

@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccessRow, AccountRecord, HeldAccess, LinkRecord, MembershipRow, NewOrgRows, OrgGroupRecord, Queries } from '../../store/store.ts';
+import type { AccessRow, HeldAccess, LinkRecord, MembershipRow, NewAccount, NewOrgRows, OrgGroupRecord, Queries } from '../../store/store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { LoadedRules, WriteFacts } from './load-rules.ts';
 import { MembershipIndex } from './membership-index.ts';
@@ -12,17 +12,22 @@ export const DEFAULT = 'default';
 export const mapSource = (directoryId: string, idpGroupId: string) => `map:${directoryId}:${idpGroupId}`;
 export const isDerived = (source: string) => source === DEFAULT || source.startsWith('map:');
 
-/** What recomputing needs of an account made in the same write. */
+/**
+ * An account made in the same write, with its one link: the recompute puts both in with the
+ * memberships and access it works out (`insertOrgRows`, one statement for a single create on
+ * PostgreSQL), and reads nothing back about them.
+ */
 export interface NewAccountFacts {
+  readonly account: NewAccount;
   readonly link: Omit<LinkRecord, 'seq'>;
-  readonly status: AccountRecord['status'];
 }
 
 export interface RecomputeOptions {
   readonly at: string;
   /**
-   * Accounts created in this write, with their one link and status: they join the `new` default
-   * groups, and nothing about them is read back (no other links, memberships or access yet).
+   * Accounts created in this write and not yet inserted, with their one link: they join the `new`
+   * default groups, nothing about them is read back (no other links, memberships or access yet),
+   * and their rows go in with the recompute's.
    */
   readonly newAccounts?: ReadonlyMap<string, NewAccountFacts>;
   /** SCIM users created in this write: they are in no IdP group yet (a POST /Users), nothing to walk. */
@@ -31,12 +36,6 @@ export interface RecomputeOptions {
   readonly links?: readonly LinkRecord[];
   /** What the caller read in this transaction: one directory's rules, the default groups and their grants. */
   readonly facts?: WriteFacts;
-  /**
-   * The rows of `newAccounts` (and the links to them) that the caller has not inserted yet: they go
-   * in with the recompute's memberships and access (`insertOrgRows`, one statement for a single
-   * create on PostgreSQL). Nothing here reads them back.
-   */
-  readonly unsaved?: Pick<NewOrgRows, 'accounts' | 'links'>;
 }
 
 /**
@@ -46,14 +45,11 @@ export interface RecomputeOptions {
  * two cannot disagree.
  */
 export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: readonly string[], options: RecomputeOptions): Promise<void> {
-  const ids = [...new Set(accountIds)];
-  if (ids.length === 0) {
-    if (options.unsaved) await tx.org.insertOrgRows(options.unsaved);
-    return;
-  }
+  const fresh = options.newAccounts;
+  const ids = [...new Set([...accountIds, ...(fresh?.keys() ?? [])])];
+  if (ids.length === 0) return;
   const { at } = options;
   // An account made in this write has one link and no membership or access rows: only older ones are read.
-  const fresh = options.newAccounts;
   const older = fresh ? ids.filter((id) => !fresh.has(id)) : ids;
   const links: Omit<LinkRecord, 'seq'>[] = options.links ? [...options.links] : await tx.org.linksOfAccounts(older);
   if (fresh) for (const id of ids) if (fresh.has(id)) links.push(fresh.get(id)!.link);
@@ -105,7 +101,7 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
 
   const groupsOfAccount = after.groupsByAccount();
   // The new membership rows go in with the access rows (and the new accounts' rows): nothing in between reads them.
-  await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, unsaved: { ...options.unsaved, memberships: toAdd } });
+  await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, memberships: toAdd });
 }
 
 const byGroupThenAccount = (a: MembershipRow, b: MembershipRow) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
@@ -151,11 +147,10 @@ export interface RecomputeAccessOptions {
   readonly fresh?: ReadonlyMap<string, NewAccountFacts>;
   readonly facts?: WriteFacts;
   /**
-   * Rows the caller still has to insert (new accounts, their links, membership rows): they go in
-   * with the access rows, one round trip on PostgreSQL for a single create (`insertOrgRows`).
-   * Nothing here reads them.
+   * Membership rows the caller still has to insert: they go in with the access rows and the rows of
+   * `fresh` (`insertOrgRows`). Nothing here reads them.
    */
-  readonly unsaved?: Omit<NewOrgRows, 'access'>;
+  readonly memberships?: readonly MembershipRow[];
 }
 
 /**
@@ -174,7 +169,7 @@ export async function recomputeAccess(
   const accounts = new Map((await tx.org.accountStatuses(fresh ? withRows : ids)).map((a) => [a.id, a]));
   // New accounts are the newest (their seq is larger than every read one's), in the order they were made.
   let order = Number.MAX_SAFE_INTEGER - (fresh?.size ?? 0);
-  if (fresh) for (const [id, f] of fresh) accounts.set(id, { id, seq: order++, status: f.status });
+  if (fresh) for (const [id, f] of fresh) accounts.set(id, { id, seq: order++, status: f.account.status });
   const allGroups = new Set<string>();
   for (const groups of groupsOfAccount.values()) for (const g of groups) allGroups.add(g);
   const grants = allGroups.size === 0 ? [] : facts && [...allGroups].every((g) => facts.defaults.some((d) => d.id === g)) ? facts.defaultGrants.filter((g) => allGroups.has(g.groupId)) : await tx.org.grantsOfGroups([...allGroups]);
@@ -215,7 +210,8 @@ export async function recomputeAccess(
     const revoked = lost.length > 0 ? (await tx.org.deleteAccess(appId, lost)).sort() : [];
     await seatAndRecord(env, tx, appId, gained, revoked, at, { knownLimit: seatLimits.get(appId), pending });
   }
-  await tx.org.insertOrgRows({ ...options.unsaved, access: pending });
+  const made: Pick<NewOrgRows, 'accounts' | 'links'> = fresh ? { accounts: [...fresh.values()].map((f) => f.account), links: [...fresh.values()].map((f) => f.link) } : {};
+  await tx.org.insertOrgRows({ ...made, memberships: options.memberships, access: pending });
 }
 
 export interface SeatOptions {

@@ -128,7 +128,7 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     const link = { directoryId, userId: m.user.id, accountId: account.id, active: m.active, linkedBy: 'new', createdAt: at } as const;
     newAccounts.push(account);
     newLinks.push(link);
-    created.set(account.id, { link, status: account.status });
+    created.set(account.id, { account, link });
     if (match) {
       await tx.org.insertConflict({ directoryId, userId: m.user.id, email: m.profile.email!, existingAccountId: match.id, accountId: account.id, at });
       await env.record(tx, { type: 'account.link_conflict', directoryId: null, resourceId: account.id, data: { accountId: account.id, directoryId, userId: m.user.id, linkedBy: 'new', email: m.profile.email!, existingAccountId: match.id }, at });
@@ -139,14 +139,13 @@ export async function syncUsers(env: OrgEnv, status: AccountStatus, tx: Queries,
     }
   }
   // Links to accounts that were there before go in now (the recompute reads those accounts' links);
-  // the new accounts and the links to them go in with the recompute's rows, in the order made.
-  await tx.org.insertLinks(newLinks.filter((l) => !created.has(l.accountId)));
+  // the new accounts and their own links go in with the recompute's rows (recomputeAccounts).
+  await tx.org.insertLinks(newLinks.filter((l) => created.get(l.accountId)?.link !== l));
   await env.recordMany(
     tx,
     newAccounts.map((account) => ({ type: 'account.created', directoryId: null, resourceId: account.id, data: { ...accountData({ ...account, seq: 0 }), createdFrom: { directoryId, userId: created.get(account.id)!.link.userId } }, at })),
   );
-  const unsaved = { accounts: newAccounts, links: newLinks.filter((l) => created.has(l.accountId)) };
-  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, facts, unsaved });
+  await recomputeAccounts(env, tx, [...created.keys(), ...settle], { at, newAccounts: created, newUsers: options.newUsers ? new Set(users.map((u) => u.id)) : undefined, facts });
   // An account linked by email whose other links are gone has a new primary link: this user.
   await refreshProfiles(env, status, tx, settle, at);
   await status.settle(tx, directoryId, loaded, settle, userOf, 'deactivate', at);

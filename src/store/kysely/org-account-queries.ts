@@ -17,11 +17,8 @@ function emailLockKey(email: string): number {
 }
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertAccountRows, insertLinkRows }: OrgHelpers): Pick<OrgQueries, 'insertAccounts' | 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertLinkRows }: OrgHelpers): Pick<OrgQueries, 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
   return {
-    async insertAccounts(accounts) {
-      await insertAccountRows(accounts);
-    },
     async getAccounts(ids) {
       return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
     },

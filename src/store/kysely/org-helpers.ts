@@ -1,5 +1,5 @@
 import { sql, type Compilable, type Expression, type RawBuilder } from 'kysely';
-import type { AccountRow, Database } from '../database.ts';
+import type { AccountLinkRow, AccountRow, Database } from '../database.ts';
 import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import { chunks } from './chunks.ts';
 import { insertMany, listArgs, listOf, type Executor, type QueryContext } from './prepared.ts';
@@ -76,8 +76,11 @@ export function toDeprovision(r: Selectable<Database['deprovisions']>): Deprovis
 /** Rows as inserted (their columns in this order), and the unique keys an insert of memberships or access skips on. */
 export const accountCells = (a: Omit<AccountRecord, 'seq'>) => ({ id: a.id, ...accountColumns(a) });
 export const linkCells = (l: Omit<LinkRecord, 'seq'>) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt });
-export const ACCOUNT_COLUMNS = ['id', 'status', 'external', 'user_name', 'email', 'email_lower', 'display_name', 'given_name', 'family_name', 'title', 'department', 'manager', 'locale', 'timezone', 'custom', 'created_at', 'updated_at'] as const;
-export const LINK_COLUMNS = ['directory_id', 'user_id', 'account_id', 'active', 'linked_by', 'created_at'] as const;
+/** A list naming every column of a row type (a column the list missed would go in as NULL). */
+type EveryColumn<Row, List extends readonly (keyof Row)[]> = [Exclude<keyof Row, List[number]>] extends [never] ? List : { missing: Exclude<keyof Row, List[number]> };
+const everyColumn = <Row>() => <const List extends readonly (keyof Row)[]>(list: List & EveryColumn<Row, List>): List => list;
+export const ACCOUNT_COLUMNS = everyColumn<AccountRow>()(['id', 'status', 'external', 'user_name', 'email', 'email_lower', 'display_name', 'given_name', 'family_name', 'title', 'department', 'manager', 'locale', 'timezone', 'custom', 'created_at', 'updated_at']);
+export const LINK_COLUMNS = everyColumn<AccountLinkRow>()(['directory_id', 'user_id', 'account_id', 'active', 'linked_by', 'created_at']);
 export const membershipCells = (r: MembershipRow) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source });
 export const accessCells = (r: Omit<AccessRow, 'seq'>) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since });
 export const MEMBERSHIP_COLUMNS = ['group_id', 'account_id', 'source'] as const;
@@ -138,9 +141,9 @@ export function createOrgHelpers(ctx: QueryContext) {
     return out;
   };
 
-  /** Membership rows, each skipped when there already. */
   const insertAccountRows = (accounts: readonly Omit<AccountRecord, 'seq'>[]) => insertRows('accounts', accounts.map(accountCells), 100);
   const insertLinkRows = (links: readonly Omit<LinkRecord, 'seq'>[]) => insertRows('account_links', links.map(linkCells), 250);
+  /** Membership rows, each skipped when there already. */
   const insertMemberships = (rows: readonly MembershipRow[]) => insertRows('org_group_members', rows.map(membershipCells), 200, MEMBERSHIP_KEY);
   /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
   const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);

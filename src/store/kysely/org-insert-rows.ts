@@ -7,7 +7,7 @@ import type { OrgQueries } from '../org-records.ts';
 
 /**
  * Joined only this small: a statement is compiled once per shape (the count of each part), so at
- * most 2 × 2 × 17 × 17 of them are cached. A single SCIM create makes one account, its link, a row
+ * most 2 × 17 × 17 of them are cached (as many links as accounts: a new account's own). A single SCIM create makes one account, its link, a row
  * per default group and one per app granted; bigger batches (a reconcile, a large delta) go part by
  * part, in statements of many rows each.
  */
@@ -18,8 +18,8 @@ type Part = { readonly table: 'accounts' | 'account_links' | 'org_group_members'
 
 /**
  * `OrgQueries.insertOrgRows`. On PostgreSQL every statement of a write is a round trip, and a create
- * with rules wrote four after its SCIM row (account, link, then memberships and access): joined as
- * one data-modifying WITH, a create costs the round trips of one without rules. The parts do not
+ * with rules wrote three after its SCIM row (the account, its link, then its memberships and access
+ * together): joined as one data-modifying WITH, a create costs the round trips of one without rules. The parts do not
  * read each other (no foreign keys between them), so one snapshot for all is the same as one after
  * another. SQLite has no round trips to save: each part is its own insert there.
  */
@@ -31,7 +31,7 @@ export function createOrgRowInsert({ db, run, engine }: QueryContext, { insertAc
         engine === 'postgres' &&
         counts.filter((n) => n > 0).length > 1 &&
         accounts.length <= JOINED_ACCOUNTS &&
-        links.length <= JOINED_ACCOUNTS &&
+        links.length === accounts.length &&
         memberships.length <= JOINED_ROWS &&
         access.length <= JOINED_ROWS;
       if (!joined) {
@@ -46,7 +46,7 @@ export function createOrgRowInsert({ db, run, engine }: QueryContext, { insertAc
         ...rowCells(links.map(linkCells), LINK_COLUMNS),
         ...rowCells(memberships.map(membershipCells), MEMBERSHIP_COLUMNS),
         ...rowCells(access.map(accessCells), ACCESS_COLUMNS),
-      ].map((c) => (c === undefined ? null : c));
+      ];
       const parts: Part[] = [];
       let from = 0;
       const part = (table: Part['table'], columns: readonly string[], n: number, skipOn?: readonly string[]) => {

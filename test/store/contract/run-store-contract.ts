@@ -12,6 +12,7 @@ import { passwordsContract } from './passwords.ts';
 import { eventsContract } from './events.ts';
 import { feedContract } from './feed.ts';
 import { runOpsStoreContract } from './ops.ts';
+import { orgRowsContract } from './org-rows.ts';
 import { transactionsContract } from './transactions.ts';
 
 /** A store opened for the suite, and how to dispose of it (and of its database). */
@@ -48,6 +49,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     eventsContract(f);
     feedContract(f);
     runOpsStoreContract(() => f.store);
+    orgRowsContract(() => f.store);
     transactionsContract(f);
   });
 }
