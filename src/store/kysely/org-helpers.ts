@@ -73,18 +73,19 @@ export function toDeprovision(r: Selectable<Database['deprovisions']>): Deprovis
 }
 
 
-/** Rows as inserted (their columns in this order), and the unique keys an insert of memberships or access skips on. */
-export const accountCells = (a: Omit<AccountRecord, 'seq'>) => ({ id: a.id, ...accountColumns(a) });
-export const linkCells = (l: Omit<LinkRecord, 'seq'>) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt });
 /** A list naming every column of a row type (a column the list missed would go in as NULL). */
 type EveryColumn<Row, List extends readonly (keyof Row)[]> = [Exclude<keyof Row, List[number]>] extends [never] ? List : { missing: Exclude<keyof Row, List[number]> };
 const everyColumn = <Row>() => <const List extends readonly (keyof Row)[]>(list: List & EveryColumn<Row, List>): List => list;
-export const ACCOUNT_COLUMNS = everyColumn<AccountRow>()(['id', 'status', 'external', 'user_name', 'email', 'email_lower', 'display_name', 'given_name', 'family_name', 'title', 'department', 'manager', 'locale', 'timezone', 'custom', 'created_at', 'updated_at']);
-export const LINK_COLUMNS = everyColumn<AccountLinkRow>()(['directory_id', 'user_id', 'account_id', 'active', 'linked_by', 'created_at']);
+
+/** Rows as inserted, their columns in this order (checked against the tables' row types), and the unique keys an insert of memberships or access skips on. */
+export const accountCells = (a: Omit<AccountRecord, 'seq'>) => ({ id: a.id, ...accountColumns(a) });
+export const linkCells = (l: Omit<LinkRecord, 'seq'>) => ({ directory_id: l.directoryId, user_id: l.userId, account_id: l.accountId, active: l.active ? 1 : 0, linked_by: l.linkedBy, created_at: l.createdAt });
 export const membershipCells = (r: MembershipRow) => ({ group_id: r.groupId, account_id: r.accountId, source: r.source });
 export const accessCells = (r: Omit<AccessRow, 'seq'>) => ({ app_id: r.appId, account_id: r.accountId, status: r.status, since: r.since });
-export const MEMBERSHIP_COLUMNS = ['group_id', 'account_id', 'source'] as const;
-export const ACCESS_COLUMNS = ['app_id', 'account_id', 'status', 'since'] as const;
+export const ACCOUNT_COLUMNS = everyColumn<AccountRow>()(['id', 'status', 'external', 'user_name', 'email', 'email_lower', 'display_name', 'given_name', 'family_name', 'title', 'department', 'manager', 'locale', 'timezone', 'custom', 'created_at', 'updated_at']);
+export const LINK_COLUMNS = everyColumn<AccountLinkRow>()(['directory_id', 'user_id', 'account_id', 'active', 'linked_by', 'created_at']);
+export const MEMBERSHIP_COLUMNS = everyColumn<Omit<Database['org_group_members'], 'seq'>>()(['group_id', 'account_id', 'source']);
+export const ACCESS_COLUMNS = everyColumn<Omit<Database['app_access'], 'seq'>>()(['app_id', 'account_id', 'status', 'since']);
 export const MEMBERSHIP_KEY = ['account_id', 'group_id', 'source'] as const;
 export const ACCESS_KEY = ['account_id', 'app_id'] as const;
 
@@ -148,7 +149,7 @@ export function createOrgHelpers(ctx: QueryContext) {
   /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
   const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
 
-  return { byChunks, inList, inListPacked, insertRows, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  return { byChunks, inList, inListPacked, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** See `insertRows`. */
