@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { toAccount, toApp, toAppKey, type Selectable } from './org-helpers.ts';
 import type { Database } from '../database.ts';
 import type { HeldAccess, OrgQueries } from '../org-records.ts';
@@ -6,7 +6,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Apps, grants, materialized access (granted or queued) and read-API keys. */
-export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertAccessRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
+export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inList, packedPerId, deletePerId, insertAccessRows, packed }: OrgHelpers): Pick<OrgQueries, 'insertApp' | 'getApp' | 'getApps' | 'appByName' | 'listApps' | 'updateApp' | 'deleteApp' | 'grantsOfApp' | 'grantsOfGroups' | 'addGrant' | 'removeGrant' | 'accessOf' | 'heldAccess' | 'insertAccess' | 'deleteAccess' | 'setAccessStatus' | 'countAccess' | 'queuedAccess' | 'listAccess' | 'insertAppKey' | 'findAppKey' | 'listAppKeys' | 'revokeAppKey'> {
   return {
     async insertApp(a) {
       const r = await db
@@ -74,12 +74,12 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       // a recompute that revokes access needs it, and read here it is no round trip of its own.
       // '' for no limit, '-' for an app that is gone (packed cells are never null).
       const limit = sql`coalesce(cast(p.seat_limit as text), case when p.id is null then '-' else '' end)`;
-      const rows = await inListPacked('org.heldAccess', accountIds, 3, (d, list) =>
+      const rows = await packedPerId('org.heldAccess', accountIds, 3, (d, match) =>
         d
           .selectFrom('app_access as x')
           .leftJoin('apps as p', 'p.id', 'x.app_id')
           .select(packed([sql.ref('x.app_id'), sql.ref('x.account_id'), limit]).as('rows'))
-          .where('x.account_id', 'in', list),
+          .where(match('x.account_id')),
       );
       const out: HeldAccess[] = [];
       for (let i = 0; i < rows.length; i += 3) {
@@ -92,7 +92,7 @@ export function createOrgAppQueries({ db, run }: QueryContext, { byChunks, inLis
       await insertAccessRows(rows);
     },
     async deleteAccess(appId, accountIds) {
-      const rows = await inList('org.deleteAccess', accountIds, (d, list, a: { appId?: string }) => d.deleteFrom('app_access').where('app_id', '=', a.appId!).where('account_id', 'in', list).returning(['account_id', 'status']), { appId });
+      const rows = await deletePerId<{ account_id: string; status: string }>('org.deleteAccess', 'app_access', 'account_id', accountIds, (a) => sql<SqlBool>`app_id = ${a.appId}`, { appId }, ['account_id', 'status']);
       return rows.filter((r) => r.status === 'granted').map((r) => r.account_id);
     },
     async setAccessStatus(appId, accountIds, status, since) {

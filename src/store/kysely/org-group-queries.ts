@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { EffectiveGroup, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import type { OrgGroupRow } from '../database.ts';
 import { chunks } from './chunks.ts';
@@ -8,7 +8,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, inListPacked, insertMemberships, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, packedPerId, deletePerId, insertMemberships, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -90,8 +90,8 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
     },
 
     async membershipsOf(accountIds) {
-      const rows = await inListPacked('org.membershipsOf', accountIds, 3, (d, list) =>
-        d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')]).as('rows')).where('account_id', 'in', list),
+      const rows = await packedPerId('org.membershipsOf', accountIds, 3, (d, match) =>
+        d.selectFrom('org_group_members').select(packed([sql.ref('group_id'), sql.ref('account_id'), sql.ref('source')]).as('rows')).where(match('account_id')),
       );
       const out: MembershipRow[] = [];
       for (let i = 0; i < rows.length; i += 3) out.push({ groupId: rows[i]!, accountId: rows[i + 1]!, source: rows[i + 2]! });
@@ -115,7 +115,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       }
       for (const [key, ids] of bySlot) {
         const [groupId, source] = key.split('\u0000') as [string, string];
-        await inList('org.removeMemberships', ids, (d, list, a: { groupId?: string; source?: string }) => d.deleteFrom('org_group_members').where('group_id', '=', a.groupId!).where('source', '=', a.source!).where('account_id', 'in', list), { groupId, source });
+        await deletePerId('org.removeMemberships', 'org_group_members', 'account_id', ids, (a) => sql<SqlBool>`group_id = ${a.groupId} and source = ${a.source}`, { groupId, source });
       }
     },
     async groupMembers(groupId, afterSeq, limit) {

@@ -12,6 +12,7 @@ import { passwordsContract } from './passwords.ts';
 import { eventsContract } from './events.ts';
 import { feedContract } from './feed.ts';
 import { runOpsStoreContract } from './ops.ts';
+import { orgPerIdContract } from './org-per-id.ts';
 import { orgRowsContract } from './org-rows.ts';
 import { transactionsContract } from './transactions.ts';
 
@@ -50,6 +51,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     feedContract(f);
     runOpsStoreContract(() => f.store);
     orgRowsContract(() => f.store);
+    orgPerIdContract(() => f.store);
     transactionsContract(f);
   });
 }
