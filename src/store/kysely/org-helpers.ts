@@ -157,7 +157,7 @@ export function createOrgHelpers(ctx: QueryContext) {
     if (ctx.engine === 'sqlite') return inListPacked(key, ids, width, (d, list, a) => asCompilable(d, build(d, (column) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`, a)), extra);
     let out: string[] = [];
     for (const part of chunks(ids)) {
-      const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = l.id`, a)}), chr(31)) as rows from unnest(cast(${a.ids} as text[])) as l(id)`), { ...extra, ids: part });
+      const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from unnest(cast(${a.ids} as text[])) as roster_ids(id)`), { ...extra, ids: part });
       const packed = rows[0]?.rows;
       if (packed == null) continue;
       const cells = packed.split(US);
@@ -168,16 +168,18 @@ export function createOrgHelpers(ctx: QueryContext) {
   };
 
   /**
-   * Deletes the rows of `table` that `column` = each id and `more` select (at most one per id: a
-   * unique key), returning `returning`. PostgreSQL finds each row's seq by its own index probe and
-   * deletes by seq, for the reasons of `packedPerId` (a 100-row delete by IN list: a whole-table scan).
+   * Deletes the rows of `table` whose `column` is one of `ids` and that `more` selects, returning
+   * `returning`. `more` names unqualified columns and, with `column`, a whole unique key: at most one
+   * row per id. PostgreSQL finds each row's seq by its own index probe and deletes by seq, for the
+   * reasons of `packedPerId` (a 100-row delete by IN list: a whole-table scan); the key is checked
+   * again on the rows deleted, so a row changed by a concurrent write in between is judged as it is now.
    */
   const deletePerId = async <R>(key: string, table: 'org_group_members' | 'app_access', column: string, ids: readonly string[], more: (a: Record<string, unknown>) => RawBuilder<SqlBool>, extra: Record<string, unknown>, returning: readonly string[] = []): Promise<R[]> => {
     const out: R[] = [];
     for (const part of chunks(ids)) {
       const { rows } = ctx.engine === 'sqlite'
         ? await run(db, `${key}.${part.length}`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(listOf(a, part.length))}) and ${more(a)}${returningList(returning)}`), { ...extra, ...listArgs(part) })
-        : await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where seq = any(array(select (select k.seq from ${sql.table(table)} as k where k.${sql.ref(column)} = l.id and ${more(a)}) from unnest(cast(${a.ids} as text[])) as l(id)))${returningList(returning)}`), { ...extra, ids: part });
+        : await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where seq = any(array(select (select k.seq from ${sql.table(table)} as k where k.${sql.ref(column)} = roster_ids.id and ${more(a)}) from unnest(cast(${a.ids} as text[])) as roster_ids(id))) and ${sql.ref(column)} = any(cast(${a.ids} as text[])) and ${more(a)}${returningList(returning)}`), { ...extra, ids: part });
       out.push(...rows);
     }
     return out;

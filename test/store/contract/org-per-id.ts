@@ -28,6 +28,8 @@ export function orgPerIdContract(storeOf: () => Store): void {
         { groupId: g1!, accountId, source: 'default' },
         ...(i % 2 === 0 ? [{ groupId: g1!, accountId, source: mapped }] : []),
         ...(i % 3 === 0 ? [{ groupId: g2!, accountId, source: 'manual' }] : []),
+        // The same source in another group: a delete keyed on g1 must leave it.
+        ...(i % 7 === 0 ? [{ groupId: g2!, accountId, source: mapped }] : []),
       ]);
       await store.write(async (q) => {
         await q.org.insertOrgRows({
@@ -41,10 +43,21 @@ export function orgPerIdContract(storeOf: () => Store): void {
 
       // Every id asked for twice, and ids without rows among them.
       const asked = [...withRows, ...without, ...withRows.slice(0, 50)];
-      const read = await store.read(async (q) => ({ memberships: await q.org.membershipsOf(asked), access: await q.org.heldAccess(asked), none: await q.org.membershipsOf([]) }));
+      const [first, second] = withRows as [string, string];
+      const read = await store.read(async (q) => ({
+        memberships: await q.org.membershipsOf(asked),
+        access: await q.org.heldAccess(asked),
+        none: [...(await q.org.membershipsOf([])), ...(await q.org.heldAccess([])), ...(await q.org.membershipsOf(without.slice(0, 1)))],
+        // Repeated within one statement, and a single id.
+        repeated: await q.org.membershipsOf([first, first, second, first]),
+        single: await q.org.heldAccess([first]),
+      }));
       expect(read.none).toEqual([]);
+      expect(read.repeated.map(key).sort()).toEqual(memberships.filter((r) => r.accountId === first || r.accountId === second).map(key).sort());
+      expect(read.single.map((r) => r.appId).sort()).toEqual([app1!, app2!].sort());
       expect(read.memberships.map(key).sort()).toEqual(memberships.map(key).sort());
       expect(read.access).toHaveLength(1_200 + 240);
+      expect(new Set(read.memberships.map(key)).size).toBe(memberships.length);
       expect(new Set(read.access.map((r) => `${r.accountId}/${r.appId}`)).size).toBe(1_440);
       // The limit comes along: 7 for the app that exists, undefined for one that does not.
       expect(read.access.find((r) => r.appId === app1)?.seatLimit).toBe(seatLimit);
@@ -52,14 +65,16 @@ export function orgPerIdContract(storeOf: () => Store): void {
 
       // Deletes: the mapped rows of the first 700 (and ids without rows), then app1's access of the first 900.
       const revoked = await store.write(async (q) => {
+        await q.org.removeMemberships([]);
+        expect(await q.org.deleteAccess(app1!, [])).toEqual([]);
         await q.org.removeMemberships([...withRows.slice(0, 700), ...without].map((accountId) => ({ groupId: g1!, accountId, source: mapped })));
-        return q.org.deleteAccess(app1!, [...withRows.slice(0, 900), ...without, withRows[0]!]);
+        return q.org.deleteAccess(app1!, [...withRows.slice(0, 900), ...without, first, first]);
       });
       // Only granted rows held a seat: every fourth account was queued.
       expect(revoked.sort()).toEqual(withRows.slice(0, 900).filter((_, i) => i % 4 !== 0).sort());
       const after = await store.read(async (q) => ({ memberships: await q.org.membershipsOf(withRows), access: await q.org.heldAccess(withRows) }));
       const removed = new Set(withRows.slice(0, 700));
-      expect(after.memberships.map(key).sort()).toEqual(memberships.filter((r) => !(r.source === mapped && removed.has(r.accountId))).map(key).sort());
+      expect(after.memberships.map(key).sort()).toEqual(memberships.filter((r) => !(r.groupId === g1 && r.source === mapped && removed.has(r.accountId))).map(key).sort());
       const gone = new Set(withRows.slice(0, 900));
       expect(after.access.map((r) => `${r.accountId}/${r.appId}`).sort()).toEqual(
         withRows.flatMap((id, i) => [...(gone.has(id) ? [] : [`${id}/${app1}`]), ...(i % 5 === 0 ? [`${id}/${app2}`] : [])]).sort(),
