@@ -29,4 +29,25 @@ describe('MembershipIndex', () => {
     index.delete(row('g9', 'a9', 'manual'));
     expect(index.groupsByAccount()).toEqual(new Map([['a1', new Set(['g2'])]]));
   });
+
+  it('behaves the same for an account in hundreds of groups (looked up by key past a few dozen rows)', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => row(`g${i % 150}`, 'a1', i < 150 ? 'manual' : `map:d:${i}`));
+    const index = new MembershipIndex(rows);
+    expect(rows.every((r) => index.has(r))).toBe(true);
+    expect(index.add(row('g7', 'a1', 'manual'))).toBe(false);
+    expect(index.has(row('g7', 'a1', 'default'))).toBe(false);
+    expect(index.add(row('g7', 'a1', 'default'))).toBe(true);
+    // g7 holds three sources now: the pair stays until the last goes.
+    index.delete(row('g7', 'a1', 'manual'));
+    index.delete(row('g7', 'a1', 'default'));
+    expect(index.hasPair('g7', 'a1')).toBe(true);
+    expect(index.has(row('g7', 'a1', 'manual'))).toBe(false);
+    index.delete(row('g7', 'a1', 'map:d:157'));
+    expect(index.hasPair('g7', 'a1')).toBe(false);
+    // A row that is not there changes nothing.
+    index.delete(row('g7', 'a1', 'manual'));
+    expect(index.groupsByAccount().get('a1')?.size).toBe(149);
+    expect(index.add(row('g7', 'a1', 'manual'))).toBe(true);
+    expect(index.groupsByAccount().get('a1')?.size).toBe(150);
+  });
 });
