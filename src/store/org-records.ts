@@ -257,8 +257,8 @@ export interface OrgQueries {
   removeGroupMembers(groupId: string, accountIds: readonly string[]): Promise<void>;
   /** Distinct accounts with a membership in any of these groups, after `afterAccountSeq` (chunked walks). */
   accountsInGroups(groupIds: readonly string[], afterAccountSeq: number, limit: number): Promise<{ seq: number; id: string }[]>;
-  /** Accounts with a membership row of this mapping source (`map:…`; other sources find none). */
-  accountsWithSource(source: string): Promise<string[]>;
+  /** Accounts with a membership row of this source in any of these groups, each once. */
+  accountsWithSource(groupIds: readonly string[], source: string): Promise<string[]>;
   /** Every account id after `afterSeq` (full reconciles). */
   accountIds(afterSeq: number, limit: number): Promise<{ seq: number; id: string }[]>;
 

@@ -151,6 +151,34 @@ describeEachEngine('organization layer rules', (engine) => {
     expect(await groupNames(account!.id)).toEqual([]);
   });
 
+  it('an IdP group deleted takes the memberships its mapping made, in every org group it maps to, and no others', async () => {
+    const domain = await freshDomain();
+    const one = await roster.directory({ idp: 'okta' });
+    const two = await roster.directory({ idp: 'okta' });
+    await roster.services.rules.update(one.directoryId, { groups: { mode: 'manual', map: [{ idpGroup: `Sales ${n}`, orgGroups: [`Revenue ${n}`, `Field ${n}`] }], unmapped: 'ignore', keepExisting: true } });
+    await roster.services.rules.update(two.directoryId, { groups: { mode: 'on_the_fly', include: [], exclude: [], rename: { pattern: '^Deals (.*)$', with: 'Revenue $1' }, keepExisting: true } });
+    const direct = await user(one, `direct@${domain}`);
+    const nested = await user(one, `nested@${domain}`);
+    const other = await user(two, `other@${domain}`);
+    const west = (await one.post('/Groups', groupBody(`Sales West ${n}`, { members: [{ value: nested }] }))).body.id;
+    const sales = (await one.post('/Groups', groupBody(`Sales ${n}`, { members: [{ value: direct }, { value: west, type: 'Group' }] }))).body.id;
+    expect((await two.post('/Groups', groupBody(`Deals ${n}`, { members: [{ value: other }] }))).status).toBe(201);
+    const [a, b, c] = await Promise.all([accountOfUser(one.directoryId, direct), accountOfUser(one.directoryId, nested), accountOfUser(two.directoryId, other)]);
+    expect(await groupNames(a!.id)).toEqual([`Field ${n}`, `Revenue ${n}`]);
+    expect(await groupNames(b!.id)).toEqual([`Field ${n}`, `Revenue ${n}`]);
+    expect(await groupNames(c!.id)).toEqual([`Revenue ${n}`]);
+    // An admin's own membership in a mapped group is not the mapping's.
+    const field = (await roster.services.orgGroups.list({ search: `Field ${n}` }))[0]!;
+    await roster.services.orgGroups.addMembers(field.id, [a!.id]);
+
+    expect((await one.delete(`/Groups/${sales}`)).status).toBe(204);
+    expect(await groupNames(a!.id)).toEqual([`Field ${n}`]);
+    expect(await groupNames(b!.id)).toEqual([]);
+    expect(await groupNames(c!.id)).toEqual([`Revenue ${n}`]);
+    const removed = (await eventsOf('org_group.member_removed')).filter((e) => e.resourceId === field.id);
+    expect(removed.flatMap((e) => (e.data as { accountIds: string[] }).accountIds)).toEqual([b!.id]);
+  });
+
   it('default groups: `new` for new accounts, `all` for every account; a synced group cannot be one', async () => {
     const domain = await freshDomain();
     const scim = await roster.directory();

@@ -73,7 +73,15 @@ export function registerOrgReactors(recorder: EventRecorder, env: OrgEnv, status
   });
 
   recorder.react('group.deleted', async (tx, e) => {
-    await recomputeAccounts(env, tx, await tx.org.accountsWithSource(mapSource(e.directoryId!, e.resourceId)), { at: e.at });
+    // The rows the group's mapping made are in the org groups its name maps to: every change of the
+    // rules recomputes the directory in its own transaction, a rename of the IdP group recomputes its
+    // users, and org groups are never renamed. (Memberships have no index by source: migration 019.)
+    const directoryId = e.directoryId!;
+    const { compiled } = await env.rulesOf(tx, directoryId);
+    const names = [...new Set(compiled.mapGroup((e as Of<'group.deleted'>).data.displayName).map((n) => n.toLowerCase()))];
+    if (names.length === 0) return;
+    const groupIds = (await tx.org.groupsByName(names)).map((g) => g.id);
+    await recomputeAccounts(env, tx, await tx.org.accountsWithSource(groupIds, mapSource(directoryId, e.resourceId)), { at: e.at });
   });
 
   recorder.react('directory.deleted', async (tx, e) => {

@@ -156,9 +156,10 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
         .execute();
       return rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
     },
-    async accountsWithSource(source) {
-      // The same `like` as the partial index's (migration 018), so both engines read through it.
-      return (await db.selectFrom('org_group_members').select('account_id').distinct().where('source', '=', source).where(sql<boolean>`source like 'map:%'`).execute()).map((r) => r.account_id);
+    async accountsWithSource(groupIds, source) {
+      // Through each group's index (group_id, seq, account_id): the rows of the group, the source read from each.
+      const rows = await byChunks(groupIds, (part) => db.selectFrom('org_group_members').select('account_id').distinct().where('group_id', 'in', part).where('source', '=', source).execute());
+      return [...new Set(rows.map((r) => r.account_id))];
     },
     async accountIds(afterSeq, limit) {
       return (await db.selectFrom('accounts').select(['seq', 'id']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));

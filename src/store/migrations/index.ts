@@ -15,6 +15,7 @@ import * as webhookLanes from './015-webhook-lanes.ts';
 import * as defaultGroupsIndex from './016-default-groups-index.ts';
 import * as eventIndexes from './017-event-indexes.ts';
 import * as mappingSourceIndex from './018-mapping-source-index.ts';
+import * as dropMappingSourceIndex from './019-drop-mapping-source-index.ts';
 import type { Engine, Migration } from './migration.ts';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   { name: '016-default-groups-index', up: defaultGroupsIndex.up },
   { name: '017-event-indexes', up: eventIndexes.up },
   { name: '018-mapping-source-index', up: mappingSourceIndex.up },
+  { name: '019-drop-mapping-source-index', up: dropMappingSourceIndex.up },
 ];
 
 /**
