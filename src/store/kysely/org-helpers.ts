@@ -128,39 +128,30 @@ export function createOrgHelpers(ctx: QueryContext) {
     });
 
   /**
-   * The rows of an IN-list query as one string per statement (see `packedRows`), as one flat list of
-   * cells, row after row; `build` selects `packed(...)` as `rows`.
-   */
-  const inListPacked = async (key: string, ids: readonly string[], width: number, build: (d: Executor, ids: string[], a: object) => Compilable<{ rows: string | null }>, extra: object = {}): Promise<string[]> => {
-    let out: string[] = [];
-    for (const { rows } of await inList(key, ids, build, extra)) {
-      if (rows === null) continue;
-      const cells = rows.split(US);
-      if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
-      out = out.length === 0 ? cells : out.concat(cells);
-    }
-    return out;
-  };
-
-  /**
-   * The rows of each of these ids, packed like `inListPacked`; `build` selects `packed(...)` as `rows`
-   * from the rows `match(column)` accepts. SQLite reads them through an IN list. PostgreSQL finds each
-   * id's rows by a subquery of its own, over one array parameter: with an IN list of a hundred ids it
-   * planned each value (about 1 ms) and then, on tables of a few thousand rows, scanned the whole
-   * table rather than probe the index a hundred times (2.9 ms against 1.3 ms in psql, 100 accounts of
-   * 3,000 with 9,400 membership rows). A subquery per id has one plan whatever the list, so the
-   * statement is prepared once by name (create-postgres-store.ts), and each probe uses the index.
+   * The rows of each of these ids as one flat list of cells, row after row (each statement's rows
+   * come as one string, see `packedRows`); `build` selects `packed(...)` as `rows` from the rows
+   * `match(column)` accepts. SQLite reads them through an IN list. PostgreSQL finds each id's rows by
+   * a subquery of its own, over one array parameter: with an IN list of a hundred ids it planned each
+   * value (about 1 ms) and then, on tables of a few thousand rows, scanned the whole table rather
+   * than probe the index a hundred times (2.9 ms against 1.3 ms in psql, 100 accounts of 3,000 with
+   * 9,400 membership rows). A subquery per id has one plan whatever the list, so the statement is
+   * prepared once by name (create-postgres-store.ts), and each probe uses the index.
    */
   const packedPerId = async (key: string, ids: readonly string[], width: number, build: (d: Executor, match: (column: string) => Expression<SqlBool>, a: object) => Expression<{ rows: string | null }>, extra: object = {}): Promise<string[]> => {
     // Each id once: a repeated id in another chunk (or, on PostgreSQL, in the same one) would read its rows again.
     ids = ids.length > 1 ? [...new Set(ids)] : ids;
-    if (ctx.engine === 'sqlite') return inListPacked(key, ids, width, (d, list, a) => asCompilable(d, build(d, (column) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`, a)), extra);
+    const statements: { rows: string | null }[] = [];
+    if (ctx.engine === 'sqlite') statements.push(...(await inList(key, ids, (d, list, a) => asCompilable(d, build(d, (column) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`, a)), extra)));
+    else {
+      for (const part of chunks(ids)) {
+        const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from unnest(cast(${a.ids} as text[])) as roster_ids(id)`), { ...extra, ids: part });
+        statements.push(...rows);
+      }
+    }
     let out: string[] = [];
-    for (const part of chunks(ids)) {
-      const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from unnest(cast(${a.ids} as text[])) as roster_ids(id)`), { ...extra, ids: part });
-      const packed = rows[0]?.rows;
-      if (packed == null) continue;
-      const cells = packed.split(US);
+    for (const { rows } of statements) {
+      if (rows === null) continue;
+      const cells = rows.split(US);
       if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
       out = out.length === 0 ? cells : out.concat(cells);
     }
@@ -192,7 +183,7 @@ export function createOrgHelpers(ctx: QueryContext) {
   /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
   const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
 
-  return { byChunks, inList, inListPacked, packedPerId, deletePerId, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  return { byChunks, inList, packedPerId, deletePerId, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** A raw statement as `run` takes it: compiled against the executor it was built for. */
