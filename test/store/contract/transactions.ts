@@ -51,6 +51,33 @@ export function transactionsContract(f: Fixtures): void {
       expect(all.map((u) => u.resource.userName).sort()).toEqual(['taken', ...ok.map((u) => u.resource.userName as string)].sort());
     });
 
+    it('a write that fails after touching many pages undoes all of them, and the writes beside it commit', async () => {
+      // SQLite: each write of a batch is a SAVEPOINT, and this one's journal of changed pages runs to
+      // megabytes (it is kept in memory, open-sqlite.ts `temp_store`); the others share its COMMIT.
+      const d = await createDirectory();
+      const seeded = Array.from({ length: 1_500 }, (_, i) => newUser(d, { userName: `seed-${i}` }));
+      await f.store.write(async (q) => {
+        for (const u of seeded) await q.users.insert(u);
+      });
+      const beside = Array.from({ length: 4 }, (_, w) => Array.from({ length: 200 }, (_, i) => newUser(d, { userName: `beside-${w}-${i}` })));
+      const results = await Promise.allSettled([
+        ...beside.map((users) => f.store.write(async (q) => {
+          for (const u of users) await q.users.insert(u);
+        })),
+        f.store.write(async (q) => {
+          for (let i = 0; i < 1_500; i++) await q.users.insert(newUser(d, { userName: `doomed-${i}` }));
+          // Pages written before this write began, changed by it: these must come back as they were.
+          for (const u of seeded) expect(await q.users.update({ ...u, resource: { ...u.resource, displayName: 'changed' }, version: 2, updatedAt: at(9) }, { ...u, version: 1 })).toBe(true);
+          throw new Error('boom');
+        }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      const all = await f.store.read((q) => q.users.list({ directoryId: d, type: userResourceType, offset: 0, limit: 10_000 }));
+      expect(all.map((u) => u.resource.userName as string).sort()).toEqual([...seeded, ...beside.flat()].map((u) => u.resource.userName as string).sort());
+      expect(all.filter((u) => u.resource.displayName === 'changed')).toEqual([]);
+      expect(all.every((u) => u.version === 1)).toBe(true);
+    });
+
     it('rolls back earlier writes when a later one violates a unique index', async () => {
       const d = await createDirectory();
       await createUser(d, { userName: 'taken' });
