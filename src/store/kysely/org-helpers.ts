@@ -144,7 +144,7 @@ export function createOrgHelpers(ctx: QueryContext) {
     if (ctx.engine === 'sqlite') statements.push(...(await inList(key, ids, (d, list, a) => asCompilable(d, build(d, (column) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`, a)), extra)));
     else {
       for (const part of chunks(ids)) {
-        const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from unnest(cast(${a.ids} as text[])) as roster_ids(id)`), { ...extra, ids: part });
+        const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from ${eachId(a.ids)}`), { ...extra, ids: part });
         statements.push(...rows);
       }
     }
@@ -170,7 +170,7 @@ export function createOrgHelpers(ctx: QueryContext) {
     for (const part of chunks(ids)) {
       const { rows } = ctx.engine === 'sqlite'
         ? await run(db, `${key}.${part.length}`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(listOf(a, part.length))}) and ${more(a)}${returningList(returning)}`), { ...extra, ...listArgs(part) })
-        : await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where seq = any(array(select (select k.seq from ${sql.table(table)} as k where k.${sql.ref(column)} = roster_ids.id and ${more(a)}) from unnest(cast(${a.ids} as text[])) as roster_ids(id))) and ${sql.ref(column)} = any(cast(${a.ids} as text[])) and ${more(a)}${returningList(returning)}`), { ...extra, ids: part });
+        : await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, sql<R>`delete from ${sql.table(table)} where seq = any(array(select (select k.seq from ${sql.table(table)} as k where k.${sql.ref(column)} = roster_ids.id and ${more(a)}) from ${eachId(a.ids)})) and ${sql.ref(column)} = any(cast(${a.ids} as text[])) and ${more(a)}${returningList(returning)}`), { ...extra, ids: part });
       out.push(...rows);
     }
     return out;
@@ -188,6 +188,8 @@ export function createOrgHelpers(ctx: QueryContext) {
 
 /** A raw statement as `run` takes it: compiled against the executor it was built for. */
 const asCompilable = <R>(d: Executor, e: Expression<R>): Compilable<R> => ({ compile: () => (e as RawBuilder<R>).compile(d) });
+/** PostgreSQL: the ids of one array argument as rows of `roster_ids(id)`, for a subquery per id. */
+const eachId = (ids: unknown) => sql`unnest(cast(${ids} as text[])) as roster_ids(id)`;
 const returningList = (columns: readonly string[]) => (columns.length === 0 ? sql`` : sql` returning ${sql.join(columns.map((c) => sql.ref(c)))}`);
 
 /** See `insertRows`. */
