@@ -79,18 +79,21 @@ export async function serve(): Promise<void> {
   const reconciled = await services.rules.reconcilePending();
   if (reconciled.length > 0) log.info({ directories: reconciled }, 'organization layer: accounts made for users that had none');
   const app = await createApp({ config, services });
-  await app.listen({ port: config.port, host: config.host });
-  // Webhook deliveries and the feed's sequencer run in a thread beside the server (start-delivery-thread.ts;
-  // ROSTER_DELIVERY_WORKER=off: not on this node).
-  const worker = config.webhooks.worker === 'on' ? startDeliveryThread({ config, log: app.log.child({ component: 'delivery' }), metrics: services.metrics.delivery }) : undefined;
   // First run: a one-time link that creates the first owner (issued on each start while no admin exists).
+  // Issued before listening and logged as soon as the port is known, so the link is in the log by the
+  // time /readyz answers: a script that waits for readiness then reads the log finds it.
   const setupToken = await services.adminSetup.issue();
+  const noAdminKey = (await services.adminKeys.count()) === 0;
+  await app.listen({ port: config.port, host: config.host });
   if (setupToken) {
     app.log.info(`no admin account yet: open ${listeningOrigin(config, app)}/setup#token=${setupToken} within 24 hours to create the first owner (single use), or run \`roster admin create --email you@example.com --role owner\``);
   }
-  if ((await services.adminKeys.count()) === 0) {
+  if (noAdminKey) {
     app.log.info('no admin key yet: create one with `npx roster admin-key create` to use the admin API at /api/v1');
   }
+  // Webhook deliveries and the feed's sequencer run in a thread beside the server (start-delivery-thread.ts;
+  // ROSTER_DELIVERY_WORKER=off: not on this node).
+  const worker = config.webhooks.worker === 'on' ? startDeliveryThread({ config, log: app.log.child({ component: 'delivery' }), metrics: services.metrics.delivery }) : undefined;
   if (config.rateLimitPerSecond > 0) {
     app.log.info({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst ?? Math.max(1, Math.ceil(config.rateLimitPerSecond)) }, 'SCIM rate limit on: per directory, per node; over it, 429 with Retry-After');
   }

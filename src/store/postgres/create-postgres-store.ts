@@ -36,7 +36,7 @@ export const postgresTypes = {
  * Runs the statements in `named` as named prepared statements on this client. Kysely calls
  * `client.query(text, values)`; the name is added here, below it.
  */
-function useNamedStatements(client: pg.PoolClient, named: ReadonlyMap<string, string>): void {
+function useNamedStatements(client: pg.ClientBase, named: ReadonlyMap<string, string>): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
     const [config, values, callback] = args;
@@ -60,22 +60,24 @@ export function createPostgresStore(options: PostgresOptions): Store {
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     types: postgresTypes,
+    // Awaited by the pool before it hands a new client out, so the client's first query never
+    // queues behind this one (pg deprecates a query issued while another runs).
+    onConnect: async (client) => {
+      // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server
+      // goes away; unheard, that event would crash the process. The query in flight fails on its own,
+      // and the pool drops the dead client when it is released.
+      client.on('error', (error) => options.onPoolError?.(error));
+      useNamedStatements(client, named);
+      // No JIT: Roster's statements are short, and a recursive query's row estimate (the closure of
+      // nested groups, millions of rows guessed for a few hundred) passed JIT's cost threshold and
+      // spent ~225 ms compiling a query that runs in under 1 ms: a 100-member PATCH went from 25 to
+      // 170 ms once a group's rows had churned a little. A SET on each new connection, not a startup
+      // option, which would replace the operator's PGOPTIONS or be replaced by the URL's; a server
+      // without JIT refuses it, and nothing is lost.
+      await client.query('set jit = off').catch(() => {});
+    },
   });
   pool.on('error', (error) => options.onPoolError?.(error));
-  // A client checked out of the pool (inside a transaction, say) also emits 'error' when the server
-  // goes away; unheard, that event would crash the process. The query in flight fails on its own,
-  // and the pool drops the dead client when it is released.
-  pool.on('connect', (client) => {
-    client.on('error', (error) => options.onPoolError?.(error));
-    // No JIT: Roster's statements are short, and a recursive query's row estimate (the closure of
-    // nested groups, millions of rows guessed for a few hundred) passed JIT's cost threshold and
-    // spent ~225 ms compiling a query that runs in under 1 ms: a 100-member PATCH went from 25 to
-    // 170 ms once a group's rows had churned a little. A SET queued ahead of the client's first
-    // query, not a startup option, which would replace the operator's PGOPTIONS or be replaced by
-    // the URL's; a server without JIT refuses it, and nothing is lost.
-    client.query('set jit = off').catch(() => {});
-    useNamedStatements(client, named);
-  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Rows read for an update are locked (`select … for update`), so concurrent writers on two nodes
   // queue on the row instead of losing a race and retrying.
