@@ -111,7 +111,6 @@ export interface AccessRow {
 export interface HeldAccess {
   readonly appId: string;
   readonly accountId: string;
-  readonly seatLimit: number | null | undefined;
 }
 
 export interface AppKeyRecord {

@@ -105,17 +105,18 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       await insertMemberships(rows);
     },
     async removeMemberships(rows) {
-      // Grouped by (group, source): one statement removes many accounts.
-      const bySlot = new Map<string, string[]>();
+      // Grouped by (group, source): one statement removes many accounts. Maps by group then source,
+      // not by a joined key: a new string built and hashed per row.
+      const bySlot = new Map<string, Map<string, string[]>>();
       for (const r of rows) {
-        const key = `${r.groupId}\u0000${r.source}`;
-        const list = bySlot.get(key);
+        let bySource = bySlot.get(r.groupId);
+        if (bySource === undefined) bySlot.set(r.groupId, (bySource = new Map()));
+        const list = bySource.get(r.source);
         if (list) list.push(r.accountId);
-        else bySlot.set(key, [r.accountId]);
+        else bySource.set(r.source, [r.accountId]);
       }
-      for (const [key, ids] of bySlot) {
-        const [groupId, source] = key.split('\u0000') as [string, string];
-        await deletePerId('org.removeMemberships', 'org_group_members', 'account_id', ids, (a) => sql<SqlBool>`group_id = ${a.groupId} and source = ${a.source}`, { groupId, source });
+      for (const [groupId, bySource] of bySlot) {
+        for (const [source, ids] of bySource) await deletePerId('org.removeMemberships', 'org_group_members', 'account_id', ids, (a) => sql<SqlBool>`group_id = ${a.groupId} and source = ${a.source}`, { groupId, source });
       }
     },
     async groupMembers(groupId, afterSeq, limit) {
