@@ -60,19 +60,27 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   const defaults = facts?.defaults ?? (await tx.org.defaultGroups());
 
   // The org groups the mapping names, by lowercased name; those missing are created (on-the-fly).
-  const wanted: { accountId: string; directoryId: string; idpGroupId: string; name: string }[] = [];
+  // Each IdP group is mapped once (a 100-member delta names the same group for every member): its
+  // names, their org groups and its source are worked out, and the source string built, once.
+  const mappings = new Map<string, IdpGroupMapping>();
+  const wanted: { readonly accountId: string; readonly mapping: IdpGroupMapping }[] = [];
   for (const link of links) {
     const { compiled } = rulesByDirectory.get(link.directoryId)!;
     for (const group of groupsOfUser.get(link.userId) ?? []) {
-      for (const name of compiled.mapGroup(group.displayName)) wanted.push({ accountId: link.accountId, directoryId: link.directoryId, idpGroupId: group.id, name });
+      let mapping = mappings.get(group.id);
+      if (mapping === undefined) {
+        const names = compiled.mapGroup(group.displayName);
+        mappings.set(group.id, (mapping = { directoryId: link.directoryId, names, source: mapSource(link.directoryId, group.id), groupIds: [] }));
+      }
+      if (mapping.names.length > 0) wanted.push({ accountId: link.accountId, mapping });
     }
   }
-  const groupIdByName = await ensureGroups(env, tx, wanted, at);
+  await ensureGroups(env, tx, mappings.values(), at);
 
   const desired = new MembershipIndex();
   const desiredRows: MembershipRow[] = [];
   const want = (r: MembershipRow) => desired.add(r) && desiredRows.push(r);
-  for (const w of wanted) want({ groupId: groupIdByName.get(w.name.toLowerCase())!, accountId: w.accountId, source: mapSource(w.directoryId, w.idpGroupId) });
+  for (const { accountId, mapping } of wanted) for (const groupId of mapping.groupIds) want({ groupId, accountId, source: mapping.source });
   for (const accountId of ids) {
     for (const g of defaults) {
       if (g.defaultKind === 'all') want({ groupId: g.id, accountId, source: DEFAULT });
@@ -104,10 +112,20 @@ export async function recomputeAccounts(env: OrgEnv, tx: Queries, accountIds: re
   await recomputeAccess(env, tx, ids, groupsOfAccount, at, { withRows: older, fresh, facts, memberships: toAdd });
 }
 
-/** The org groups these names refer to, creating the missing ones (synced by the directory that named them). */
-async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directoryId: string; name: string }[], at: string): Promise<Map<string, string>> {
+/** An IdP group's mapping in one recompute: the org group names it maps to and, once known, their ids. */
+interface IdpGroupMapping {
+  readonly directoryId: string;
+  readonly names: readonly string[];
+  readonly source: string;
+  /** One per name, in order; filled by ensureGroups. */
+  readonly groupIds: string[];
+}
+
+/** Finds the org groups these mappings name, creating the missing ones (synced by the directory that named them). */
+async function ensureGroups(env: OrgEnv, tx: Queries, mappings: Iterable<IdpGroupMapping>, at: string): Promise<void> {
+  const all = [...mappings].filter((m) => m.names.length > 0);
   const byName = new Map<string, { name: string; directoryId: string }>();
-  for (const w of wanted) if (!byName.has(w.name.toLowerCase())) byName.set(w.name.toLowerCase(), w);
+  for (const m of all) for (const name of m.names) if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), { name, directoryId: m.directoryId });
   const found = byName.size > 0 ? await tx.org.groupsByName([...byName.keys()]) : [];
   const ids = new Map(found.map((g) => [g.name.toLowerCase(), g.id]));
   for (const [lower, w] of byName) {
@@ -120,7 +138,7 @@ async function ensureGroups(env: OrgEnv, tx: Queries, wanted: readonly { directo
     await env.record(tx, { type: 'org_group.created', directoryId: null, resourceId: group.id, data: { id: group.id, name: group.name, syncedBy: group.syncedBy, defaultKind: null }, at });
     ids.set(lower, group.id);
   }
-  return ids;
+  for (const m of all) for (const name of m.names) m.groupIds.push(ids.get(name.toLowerCase())!);
 }
 
 /**
