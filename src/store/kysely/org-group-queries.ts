@@ -22,8 +22,12 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
               .where('member_id', 'in', list)
               .union((u) => u.selectFrom('group_members as m').innerJoin('up', 'up.group_id', 'm.member_id').select(['up.user_id', 'm.group_id'])),
           )
+          // CROSS JOIN: SQLite keeps `up` outer and probes groups by id. With an inner join it walked
+          // every group of every directory in seq order to skip the sort (a 100-user read took 4.3 ms
+          // with 20,000 groups in the database, 0.35 ms this way); PostgreSQL plans it freely either way.
           .selectFrom('up')
-          .innerJoin('groups as g', 'g.id', 'up.group_id')
+          .crossJoin('groups as g')
+          .whereRef('g.id', '=', 'up.group_id')
           .select(['up.user_id', 'g.id', 'g.display_name'])
           .orderBy('g.seq'),
       );

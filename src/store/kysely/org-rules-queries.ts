@@ -22,10 +22,13 @@ const writeFactsQuery = (d: Executor, a: { directoryId: string }) =>
     .where('directory_id', '=', a.directoryId)
     .unionAll(d.selectFrom('org_domains').select([sql<string>`'domain'`.as('kind'), 'domain as a', none.as('b'), none.as('c'), sql<number>`0`.as('n')]))
     .unionAll(d.selectFrom('org_groups').select([sql<string>`'group'`.as('kind'), 'id as a', 'default_kind as b', none.as('c'), 'seq as n']).where('default_kind', 'is not', null))
+    // From the default groups to their grants (CROSS JOIN keeps SQLite in that order): joined the other
+    // way, SQLite read every grant of the organization on every write to find the few of default groups.
     .unionAll(
       d
-        .selectFrom('app_grants as g')
-        .innerJoin('org_groups as o', 'o.id', 'g.group_id')
+        .selectFrom('org_groups as o')
+        .crossJoin('app_grants as g')
+        .whereRef('g.group_id', '=', 'o.id')
         .innerJoin('apps as p', 'p.id', 'g.app_id')
         .select([sql<string>`'grant'`.as('kind'), 'g.app_id as a', 'g.group_id as b', text(sql.ref('p.seat_limit')).as('c'), 'o.seq as n'])
         .where('o.default_kind', 'is not', null),
