@@ -40,13 +40,15 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
       return result;
     },
     async subtreeUsers(groupId) {
+      // From the subtree to its members (CROSS JOIN keeps SQLite in that order): joined the other way,
+      // SQLite read the membership index of every directory in member order to get DISTINCT for free.
       const rows = await sql<{ member_id: string }>`
         with recursive sub(id) as (
           select ${groupId}
           union
           select m.member_id from group_members m join sub on m.group_id = sub.id where m.member_type = 'Group'
         )
-        select distinct m.member_id from group_members m join sub on m.group_id = sub.id where m.member_type = 'User'`.execute(db);
+        select distinct m.member_id from sub cross join group_members m where m.group_id = sub.id and m.member_type = 'User'`.execute(db);
       return rows.rows.map((r) => r.member_id);
     },
 
