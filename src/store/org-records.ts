@@ -250,8 +250,12 @@ export interface OrgQueries {
   removeMemberships(rows: readonly MembershipRow[]): Promise<void>;
   /** Distinct members of a group in account order after `afterSeq`. */
   groupMembers(groupId: string, afterSeq: number, limit: number): Promise<AccountRecord[]>;
-  /** Distinct account ids with a membership row in this group, in id order after `afterAccountId` (keyset on the group's index). */
-  groupMemberIds(groupId: string, afterAccountId: string, limit: number): Promise<string[]>;
+  /**
+   * The accounts of the group's next `limit` membership rows after row `afterSeq`, in row order (the
+   * group's index), each once, and the last row's seq for the next page. An account with rows of
+   * several sources may come again in a later page.
+   */
+  groupMemberIds(groupId: string, afterSeq: number, limit: number): Promise<{ ids: string[]; lastSeq: number }>;
   /** Deletes every membership row (whatever its source) of these accounts in this group. */
   removeGroupMembers(groupId: string, accountIds: readonly string[]): Promise<void>;
   /** Distinct accounts with a membership in any of these groups, after `afterAccountSeq` (chunked walks). */
