@@ -17,7 +17,7 @@ function emailLockKey(email: string): number {
 }
 
 /** Accounts, their links to SCIM users, and link conflicts. */
-export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertLinkRows }: OrgHelpers): Pick<OrgQueries, 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
+export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { byChunks, inList, insertLinkRows, memberOf }: OrgHelpers): Pick<OrgQueries, 'getAccounts' | 'accountStatuses' | 'updateAccount' | 'deleteAccount' | 'listAccounts' | 'linksOfUsers' | 'lockEmails' | 'findAccountsByEmails' | 'linksOfAccounts' | 'insertLinks' | 'linkedAccounts' | 'countLinks' | 'updateLink' | 'deleteLink' | 'deleteDirectoryLinks' | 'unlinkedUsers' | 'userResources' | 'linksOfUsersAccounts' | 'insertConflict' | 'listConflicts'> {
   return {
     async getAccounts(ids) {
       return (await inList('org.getAccounts', ids, (d, list) => d.selectFrom('accounts').selectAll().where('id', 'in', list))).map(toAccount);
@@ -49,7 +49,7 @@ export function createOrgAccountQueries({ db, run, lockRows }: QueryContext, { b
           ]),
         );
       }
-      if (o.groupId) q = q.where((eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', o.groupId!).whereRef('m.account_id', '=', 'a.id')));
+      if (o.groupId) q = q.where(await memberOf(o.groupId));
       if (o.appId) q = q.where((eb) => eb.exists(eb.selectFrom('app_access as x').select('x.seq').where('x.app_id', '=', o.appId!).where('x.status', '=', 'granted').whereRef('x.account_id', '=', 'a.id')));
       if (o.directoryId) q = q.where((eb) => eb.exists(eb.selectFrom('account_links as l').select('l.seq').where('l.directory_id', '=', o.directoryId!).whereRef('l.account_id', '=', 'a.id')));
       return (await q.orderBy('a.seq').limit(o.limit).execute()).map(toAccount);

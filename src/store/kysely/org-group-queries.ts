@@ -8,7 +8,7 @@ import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, packedPerId, deletePerId, insertMemberships, packed }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
+export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inList, packedPerId, deletePerId, insertMemberships, packed, memberOf }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
@@ -130,7 +130,7 @@ export function createOrgGroupQueries({ db, run }: QueryContext, { byChunks, inL
         .selectFrom('accounts as a')
         .selectAll('a')
         .where('a.seq', '>', afterSeq)
-        .where((eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', groupId).whereRef('m.account_id', '=', 'a.id')))
+        .where(await memberOf(groupId))
         .orderBy('a.seq')
         .limit(limit)
         .execute();

@@ -1,4 +1,4 @@
-import { sql, type Compilable, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Compilable, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { AccountLinkRow, AccountRow, Database } from '../database.ts';
 import type { AccessRow, AccountRecord, AppKeyRecord, AppRecord, DeprovisionRecord, LinkRecord, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import { chunks } from './chunks.ts';
@@ -183,7 +183,20 @@ export function createOrgHelpers(ctx: QueryContext) {
   /** Access rows, each skipped when there already (two writes recomputing one account at once on PostgreSQL: the second adds nothing). */
   const insertAccessRows = (rows: readonly Omit<AccessRow, 'seq'>[]) => insertRows('app_access', rows.map(accessCells), 200, ACCESS_KEY);
 
-  return { byChunks, inList, packedPerId, deletePerId, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  /**
+   * A filter of accounts (`a`) to the members of a group, for pages of accounts in seq order. A small
+   * group lists its accounts through the group's index, and each is found by id: walking accounts in
+   * seq order and probing each for the membership read every account of the organization for a group
+   * of ten (100,000 accounts: 20.8 ms a page, 0.1 ms this way). A big group is walked that way, where
+   * most accounts it passes are members; listed, it would sort the whole group for every page.
+   */
+  const memberOf = async (groupId: string): Promise<(eb: ExpressionBuilder<Database & { a: Database['accounts'] }, 'a'>) => Expression<SqlBool>> => {
+    const { rows } = await run(db, 'org.groupProbe', (d, a: { groupId: string }) => d.selectFrom('org_group_members').select('seq').where('group_id', '=', a.groupId).limit(SMALL_GROUP_ROWS + 1), { groupId });
+    if (rows.length <= SMALL_GROUP_ROWS) return (eb) => eb('a.id', 'in', eb.selectFrom('org_group_members as m').select('m.account_id').where('m.group_id', '=', groupId));
+    return (eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', groupId).whereRef('m.account_id', '=', 'a.id'));
+  };
+
+  return { byChunks, inList, packedPerId, deletePerId, memberOf, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** A raw statement as `run` takes it: compiled against the executor it was built for. */
@@ -194,6 +207,8 @@ const returningList = (columns: readonly string[]) => (columns.length === 0 ? sq
 
 /** See `insertRows`. */
 const MULTI_ROW_FROM = 16;
+/** See `memberOf`: up to this many membership rows, a group's accounts are listed rather than walked. */
+const SMALL_GROUP_ROWS = 2000;
 
 /** The separator of packed rows: ASCII unit separator, which no id, source or status contains. */
 const US = '\u001f';

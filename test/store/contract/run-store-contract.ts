@@ -14,6 +14,7 @@ import { feedContract } from './feed.ts';
 import { runOpsStoreContract } from './ops.ts';
 import { orgPerIdContract } from './org-per-id.ts';
 import { orgRowsContract } from './org-rows.ts';
+import { orgGroupPagesContract } from './org-group-pages.ts';
 import { transactionsContract } from './transactions.ts';
 
 /** A store opened for the suite, and how to dispose of it (and of its database). */
@@ -52,6 +53,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     runOpsStoreContract(() => f.store);
     orgRowsContract(() => f.store);
     orgPerIdContract(() => f.store);
+    orgGroupPagesContract(() => f.store);
     transactionsContract(f);
   });
 }
