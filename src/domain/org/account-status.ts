@@ -1,5 +1,5 @@
 import { newId } from '../new-id.ts';
-import type { AccountRecord, Queries } from '../../store/store.ts';
+import type { AccountRecord, LinkRecord, Queries } from '../../store/store.ts';
 import type { LoadedRules } from './load-rules.ts';
 import { accountData, type OrgEnv } from './org-env.ts';
 import { recomputeAccounts } from './recompute-accounts.ts';
@@ -35,9 +35,12 @@ export function createAccountStatus(env: OrgEnv) {
     return recent + 1 > threshold;
   }
 
-  /** Deactivates (or deletes) an account now: the guard has let it through or an admin approved it. */
-  async function apply(tx: Queries, account: AccountRecord, action: DeprovisionAction, at: string): Promise<void> {
-    const links = await tx.org.linksOfAccounts([account.id]);
+  /**
+   * Deactivates (or deletes) an account now: the guard has let it through or an admin approved it.
+   * `links`: every link of the account, when the caller read them in this transaction.
+   */
+  async function apply(tx: Queries, account: AccountRecord, action: DeprovisionAction, at: string, links?: readonly LinkRecord[]): Promise<void> {
+    links ??= await tx.org.linksOfAccounts([account.id]);
     if (action === 'delete' && links.length === 0) {
       // Its memberships and access go first, with their events; then the account.
       await tx.org.updateAccount(account.id, { status: 'deactivated', updatedAt: at });
@@ -50,7 +53,7 @@ export function createAccountStatus(env: OrgEnv) {
     const after = { ...account, status: 'deactivated' as const, updatedAt: at };
     await tx.org.updateAccount(account.id, { status: 'deactivated', updatedAt: at });
     await env.record(tx, { type: 'account.deactivated', directoryId: null, resourceId: account.id, data: accountData(after), changed: ['status'], at });
-    await recomputeAccounts(env, tx, [account.id], { at });
+    await recomputeAccounts(env, tx, [account.id], { at, links });
   }
 
   return {
@@ -83,7 +86,7 @@ export function createAccountStatus(env: OrgEnv) {
             await env.record(tx, { type: 'deprovision.held', directoryId, resourceId: record.id, data: { id: record.id, directoryId, accountId: account.id, userId, action: wanted, decidedBy: null }, at });
             continue;
           }
-          await apply(tx, account, wanted, at);
+          await apply(tx, account, wanted, at, own);
         } else if (account.status === 'deactivated' && anyActive) {
           if (!sync.autoReactivate) {
             await env.record(tx, { type: 'account.sync_skipped', directoryId, resourceId: userId, data: { userId, accountId: account.id, action: 'reactivate', reason: "this directory's sync settings do not reactivate accounts automatically" }, at });
@@ -92,7 +95,7 @@ export function createAccountStatus(env: OrgEnv) {
           const after = { ...account, status: 'active' as const, updatedAt: at };
           await tx.org.updateAccount(account.id, { status: 'active', updatedAt: at });
           await env.record(tx, { type: 'account.reactivated', directoryId: null, resourceId: account.id, data: accountData(after), changed: ['status'], at });
-          await recomputeAccounts(env, tx, [account.id], { at });
+          await recomputeAccounts(env, tx, [account.id], { at, links: own });
         }
       }
     },
