@@ -200,9 +200,9 @@ export function createOrgHelpers(ctx: QueryContext) {
 }
 
 /** A raw statement as `run` takes it: compiled against the executor it was built for. */
-const asCompilable = <R>(d: Executor, e: Expression<R>): Compilable<R> => ({ compile: () => (e as RawBuilder<R>).compile(d) });
+export const asCompilable = <R>(d: Executor, e: Expression<R>): Compilable<R> => ({ compile: () => (e as RawBuilder<R>).compile(d) });
 /** PostgreSQL: the ids of one array argument as rows of `roster_ids(id)`, for a subquery per id. */
-const eachId = (ids: unknown) => sql`unnest(cast(${ids} as text[])) as roster_ids(id)`;
+export const eachId = (ids: unknown) => sql`unnest(cast(${ids} as text[])) as roster_ids(id)`;
 const returningList = (columns: readonly string[]) => (columns.length === 0 ? sql`` : sql` returning ${sql.join(columns.map((c) => sql.ref(c)))}`);
 
 /** See `insertRows`. */
