@@ -251,9 +251,9 @@ export interface OrgQueries {
   /** Distinct members of a group in account order after `afterSeq`. */
   groupMembers(groupId: string, afterSeq: number, limit: number): Promise<AccountRecord[]>;
   /**
-   * The accounts of the group's next `limit` membership rows after row `afterSeq`, in row order (the
-   * group's index), each once, and the last row's seq for the next page. An account with rows of
-   * several sources may come again in a later page.
+   * The next `limit` accounts of the group after row `afterSeq`, in the group index's order, each at
+   * the row of its first source by name, and that last row's seq for the next page: a walk names each
+   * account once, whatever the sources of its rows.
    */
   groupMemberIds(groupId: string, afterSeq: number, limit: number): Promise<{ ids: string[]; lastSeq: number }>;
   /** Deletes every membership row (whatever its source) of these accounts in this group. */

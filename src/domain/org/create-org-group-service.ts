@@ -104,19 +104,14 @@ export function createOrgGroupService(deps: { store: Store; env: OrgEnv; audit: 
         // The row and its grants go first: no recompute below can put anyone back in the group (a
         // default group) or give access through it. Its membership rows stay until walked.
         await tx.org.deleteGroup(id);
-        // Each account once: one with rows of several sources may come again in a later page.
-        const seen = new Set<string>();
         for (let after = 0; ; ) {
-          const page = await tx.org.groupMemberIds(id, after, IDS_PER_EVENT);
-          if (page.ids.length === 0) break;
-          after = page.lastSeq;
-          const ids = page.ids.filter((a) => !seen.has(a));
-          for (const a of ids) seen.add(a);
-          if (ids.length > 0) await env.record(tx, { type: 'org_group.member_removed', directoryId: null, resourceId: id, data: { groupId: id, accountIds: ids }, at });
+          const { ids, lastSeq } = await tx.org.groupMemberIds(id, after, IDS_PER_EVENT);
+          if (ids.length === 0) break;
+          await env.record(tx, { type: 'org_group.member_removed', directoryId: null, resourceId: id, data: { groupId: id, accountIds: ids }, at });
+          after = lastSeq;
         }
         await env.record(tx, { type: 'org_group.deleted', directoryId: null, resourceId: id, data: groupData(group), at });
         await audit.record(tx, actor, { action: 'org_group.delete', targetType: 'OrgGroup', targetId: id, directoryId: null, before: group, after: null }, at);
-        // Every row of a page's accounts goes with it: none comes again.
         for (let after = 0; ; ) {
           const { ids, lastSeq } = await tx.org.groupMemberIds(id, after, RECOMPUTE_CHUNK);
           if (ids.length === 0) break;

@@ -72,9 +72,12 @@ export function createPostgresStore(options: PostgresOptions): Store {
       // nested groups, millions of rows guessed for a few hundred) passed JIT's cost threshold and
       // spent ~225 ms compiling a query that runs in under 1 ms: a 100-member PATCH went from 25 to
       // 170 ms once a group's rows had churned a little. A SET on each new connection, not a startup
-      // option, which would replace the operator's PGOPTIONS or be replaced by the URL's; a server
-      // without JIT refuses it, and nothing is lost.
-      await client.query('set jit = off').catch(() => {});
+      // option, which would replace the operator's PGOPTIONS or be replaced by the URL's. A server
+      // without the setting (before PostgreSQL 11) refuses it (42704), and nothing is lost; any other
+      // failure fails the connection, which the pool then drops instead of handing it out.
+      await client.query('set jit = off').catch((error: { code?: string }) => {
+        if (error?.code !== '42704') throw error;
+      });
     },
   });
   pool.on('error', (error) => options.onPoolError?.(error));
