@@ -2,49 +2,34 @@ import { sql, type SqlBool } from 'kysely';
 import type { EffectiveGroup, MembershipRow, OrgGroupRecord } from '../org-records.ts';
 import type { OrgGroupRow } from '../database.ts';
 import { chunks } from './chunks.ts';
-import { asCompilable, eachId, likeTerm, toAccount, toGroup } from './org-helpers.ts';
+import { eachId, likeTerm, toAccount, toGroup } from './org-helpers.ts';
 import type { OrgQueries } from '../org-records.ts';
 import type { QueryContext } from './prepared.ts';
 import type { OrgHelpers } from './org-helpers.ts';
 
 /** Effective IdP groups (nested), org groups and their membership rows. */
-export function createOrgGroupQueries({ db, run, engine }: QueryContext, { byChunks, inList, packedPerId, deletePerId, insertMemberships, packed, memberOf }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
-  /**
-   * PostgreSQL: the same closure, each user's and each group's memberships found by a subquery of its
-   * own (LATERAL, fenced with OFFSET 0 so the planner keeps it per id; `org-helpers.ts` packedPerId).
-   * With the IN list, PostgreSQL read the group_members index whole: 8.2 ms for 100 users of a
-   * 20,000-member group with fresh statistics, 0.84 ms this way; and the groups are probed by id
-   * too, where a hash join read all 20,000 groups of a database (9.1 ms against 1.0 ms). One
-   * statement whatever the list, prepared once by name.
-   */
-  const effectiveGroupsPerId = async (userIds: readonly string[]) => {
-    const out: { user_id: string; id: string; display_name: string }[] = [];
-    for (const part of chunks([...new Set(userIds)])) {
-      const { rows } = await run(
-        db,
-        'org.effectiveGroups.each',
-        (d, a: { ids: readonly string[] }) =>
-          asCompilable(
-            d,
-            sql<{ user_id: string; id: string; display_name: string }>`with recursive up(user_id, group_id) as (
-              select roster_ids.id, m.group_id from ${eachId(a.ids)} cross join lateral (select group_id from group_members where member_id = roster_ids.id offset 0) as m
-              union
-              select up.user_id, m.group_id from up cross join lateral (select group_id from group_members where member_id = up.group_id offset 0) as m
-            )
-            select up.user_id, g.id, g.display_name from up cross join lateral (select id, display_name, seq from groups where id = up.group_id offset 0) as g order by g.seq`,
-          ),
-        { ids: part },
-      );
-      out.push(...rows);
-    }
-    return out;
-  };
-
+export function createOrgGroupQueries({ db, run, engine }: QueryContext, { byChunks, inList, packedPerId, rowsPerId, deletePerId, insertMemberships, packed, memberOf }: OrgHelpers): Pick<OrgQueries, 'effectiveGroups' | 'subtreeUsers' | 'getGroups' | 'groupsByName' | 'insertGroup' | 'updateGroup' | 'deleteGroup' | 'groupMemberIds' | 'removeGroupMembers' | 'listGroups' | 'defaultGroups' | 'groupSizes' | 'membershipsOf' | 'accountMemberships' | 'addMemberships' | 'removeMemberships' | 'groupMembers' | 'accountsInGroups' | 'accountsWithSource' | 'accountIds'> {
   return {
     async effectiveGroups(userIds) {
       const result = new Map<string, EffectiveGroup[]>();
       // Upward closure through nested groups; UNION (not UNION ALL) ends a cycle of groups.
-      const rows = engine === 'postgres' ? await effectiveGroupsPerId(userIds) : await inList('org.effectiveGroups', userIds, (d, list) =>
+      // PostgreSQL: each user's and each group's memberships, and each group, found one id at a time
+      // (`rowsPerId`). With the IN list it read the group_members index whole (100 users of a
+      // 20,000-member group with fresh statistics: 8.2 ms, 0.84 ms this way), and hashed every group
+      // of the database for the last join (20,000 groups: 9.1 ms against 1.0 ms).
+      const rows =
+        engine === 'postgres'
+          ? await rowsPerId<{ user_id: string; id: string; display_name: string }>(
+              'org.effectiveGroups',
+              userIds,
+              (a) => sql`with recursive up(user_id, group_id) as (
+                select roster_ids.id, m.group_id from ${eachId(a.ids)} cross join lateral (select group_id from group_members where member_id = roster_ids.id offset 0) as m
+                union
+                select up.user_id, m.group_id from up cross join lateral (select group_id from group_members where member_id = up.group_id offset 0) as m
+              )
+              select up.user_id, g.id, g.display_name from up cross join lateral (select id, display_name, seq from groups where id = up.group_id offset 0) as g order by g.seq`,
+            )
+          : await inList('org.effectiveGroups', userIds, (d, list) =>
         d
           .withRecursive('up(user_id, group_id)', (w) =>
             w
@@ -55,7 +40,7 @@ export function createOrgGroupQueries({ db, run, engine }: QueryContext, { byChu
           )
           // CROSS JOIN: SQLite keeps `up` outer and probes groups by id. With an inner join it walked
           // every group of every directory in seq order to skip the sort (a 100-user read took 4.3 ms
-          // with 20,000 groups in the database, 0.35 ms this way); PostgreSQL plans it freely either way.
+          // with 20,000 groups in the database, 0.35 ms this way).
           .selectFrom('up')
           .crossJoin('groups as g')
           .whereRef('g.id', '=', 'up.group_id')

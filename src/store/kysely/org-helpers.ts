@@ -159,6 +159,21 @@ export function createOrgHelpers(ctx: QueryContext) {
   };
 
   /**
+   * PostgreSQL: the rows of one statement run over `ids` (each once, chunk by chunk), the statement
+   * given the chunk as the array argument `a.ids`; it reads them as rows of `roster_ids(id)`
+   * (`eachId`) and finds each id's rows by a subquery of its own (`LATERAL … OFFSET 0`, the fence that
+   * keeps the planner from flattening it back into a join over an IN list). Named once by `key`.
+   */
+  const rowsPerId = async <R>(key: string, ids: readonly string[], statement: (a: Record<string, unknown>) => RawBuilder<R>, extra: Record<string, unknown> = {}): Promise<R[]> => {
+    const out: R[] = [];
+    for (const part of chunks([...new Set(ids)])) {
+      const { rows } = await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, statement(a)), { ...extra, ids: part });
+      out.push(...rows);
+    }
+    return out;
+  };
+
+  /**
    * Deletes the rows of `table` whose `column` is one of `ids` and that `more` selects, returning
    * `returning`. `more` names unqualified columns and, with `column`, a whole unique key: at most one
    * row per id. PostgreSQL finds each row's seq by its own index probe and deletes by seq, for the
@@ -196,11 +211,11 @@ export function createOrgHelpers(ctx: QueryContext) {
     return (eb) => eb.exists(eb.selectFrom('org_group_members as m').select('m.seq').where('m.group_id', '=', groupId).whereRef('m.account_id', '=', 'a.id'));
   };
 
-  return { byChunks, inList, packedPerId, deletePerId, memberOf, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
+  return { byChunks, inList, packedPerId, rowsPerId, deletePerId, memberOf, insertAccountRows, insertLinkRows, insertMemberships, insertAccessRows, packed: (columns: readonly Expression<unknown>[]) => packedRows(ctx.engine, columns) };
 }
 
 /** A raw statement as `run` takes it: compiled against the executor it was built for. */
-export const asCompilable = <R>(d: Executor, e: Expression<R>): Compilable<R> => ({ compile: () => (e as RawBuilder<R>).compile(d) });
+const asCompilable = <R>(d: Executor, e: Expression<R>): Compilable<R> => ({ compile: () => (e as RawBuilder<R>).compile(d) });
 /** PostgreSQL: the ids of one array argument as rows of `roster_ids(id)`, for a subquery per id. */
 export const eachId = (ids: unknown) => sql`unnest(cast(${ids} as text[])) as roster_ids(id)`;
 const returningList = (columns: readonly string[]) => (columns.length === 0 ? sql`` : sql` returning ${sql.join(columns.map((c) => sql.ref(c)))}`);
