@@ -128,6 +128,22 @@ export function createOrgHelpers(ctx: QueryContext) {
     });
 
   /**
+   * PostgreSQL: the rows of one statement run over `ids` (each once, chunk by chunk), the statement
+   * given the chunk as the array argument `a.ids`; it reads them as rows of `roster_ids(id)`
+   * (`eachId`) and finds each id's rows by a subquery of its own (a scalar subquery, or `LATERAL …
+   * OFFSET 0`, the fence that keeps the planner from flattening it back into a join over an IN
+   * list). Named once by `key`: the statement is the same whatever the list.
+   */
+  const rowsPerId = async <R>(key: string, ids: readonly string[], statement: (a: Record<string, unknown>, d: Executor) => RawBuilder<R>, extra: Record<string, unknown> = {}): Promise<R[]> => {
+    const out: R[] = [];
+    for (const part of chunks([...new Set(ids)])) {
+      const { rows } = await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, statement(a, d)), { ...extra, ids: part });
+      out.push(...rows);
+    }
+    return out;
+  };
+
+  /**
    * The rows of each of these ids as one flat list of cells, row after row (each statement's rows
    * come as one string, see `packedRows`); `build` selects `packed(...)` as `rows` from the rows
    * `match(column)` accepts. SQLite reads them through an IN list. PostgreSQL finds each id's rows by
@@ -138,37 +154,17 @@ export function createOrgHelpers(ctx: QueryContext) {
    * prepared once by name (create-postgres-store.ts), and each probe uses the index.
    */
   const packedPerId = async (key: string, ids: readonly string[], width: number, build: (d: Executor, match: (column: string) => Expression<SqlBool>, a: object) => Expression<{ rows: string | null }>, extra: object = {}): Promise<string[]> => {
-    // Each id once: a repeated id in another chunk (or, on PostgreSQL, in the same one) would read its rows again.
+    // Each id once: a repeated id in another chunk would read its rows again.
     ids = ids.length > 1 ? [...new Set(ids)] : ids;
     const statements: { rows: string | null }[] = [];
     if (ctx.engine === 'sqlite') statements.push(...(await inList(key, ids, (d, list, a) => asCompilable(d, build(d, (column) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`, a)), extra)));
-    else {
-      for (const part of chunks(ids)) {
-        const { rows } = await run(db, `${key}.each`, (d, a: { ids: readonly string[] }) => asCompilable(d, sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from ${eachId(a.ids)}`), { ...extra, ids: part });
-        statements.push(...rows);
-      }
-    }
+    else statements.push(...(await rowsPerId(key, ids, (a, d) => sql<{ rows: string | null }>`select string_agg((${build(d, (column) => sql<SqlBool>`${sql.ref(column)} = roster_ids.id`, a)}), chr(31)) as rows from ${eachId(a.ids)}`, extra as Record<string, unknown>)));
     let out: string[] = [];
     for (const { rows } of statements) {
       if (rows === null) continue;
       const cells = rows.split(US);
       if (cells.length % width !== 0) throw new Error(`packed rows: ${cells.length} cells are not rows of ${width}`);
       out = out.length === 0 ? cells : out.concat(cells);
-    }
-    return out;
-  };
-
-  /**
-   * PostgreSQL: the rows of one statement run over `ids` (each once, chunk by chunk), the statement
-   * given the chunk as the array argument `a.ids`; it reads them as rows of `roster_ids(id)`
-   * (`eachId`) and finds each id's rows by a subquery of its own (`LATERAL … OFFSET 0`, the fence that
-   * keeps the planner from flattening it back into a join over an IN list). Named once by `key`.
-   */
-  const rowsPerId = async <R>(key: string, ids: readonly string[], statement: (a: Record<string, unknown>) => RawBuilder<R>, extra: Record<string, unknown> = {}): Promise<R[]> => {
-    const out: R[] = [];
-    for (const part of chunks([...new Set(ids)])) {
-      const { rows } = await run(db, `${key}.each`, (d, a: Record<string, unknown>) => asCompilable(d, statement(a)), { ...extra, ids: part });
-      out.push(...rows);
     }
     return out;
   };
